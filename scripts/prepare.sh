@@ -1,0 +1,10 @@
+#!/bin/sh
+# Runs on `npm ci` / `npm install` (the "prepare" script, under scripts/with-node.sh so Node >= 22 is on PATH):
+# records which node binary bin/owlet should use, compiles src/ to dist/, and copies the tools'
+# description files (.md beside each tool) next to the compiled code.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+command -v node > "$root/.node-path"
+rm -rf "$root/dist"
+tsc -p "$root/tsconfig.build.json"
+(cd "$root/src" && find . -name '*.md' -exec sh -c 'mkdir -p "../dist/$(dirname "$1")" && cp "$1" "../dist/$1"' _ {} \;)

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from "commander";
+import { EXIT, UserError } from "./exit-codes.ts";
+import { OUTPUT_FORMATS, type PrintOptions } from "./print-options.ts";
+import { owletVersion } from "./version.ts";
+
+/**
+ * The owlet command line. Only commander and this file load at start-up; each command imports what it needs
+ * when it runs, so `owlet --version` stays fast.
+ */
+function buildProgram(): Command {
+  const program = new Command("owlet")
+    .description("A provider-agnostic coding agent for the terminal, built for small local models.")
+    .version(owletVersion(), "-v, --version")
+    .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
+    .option("-p, --print [prompt]", "run one turn non-interactively and print the result")
+    .addOption(new Option("--output-format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
+    .option("--provider <name>", "provider: anthropic, openai, google, mistral, openai-compatible, llamacpp, ollama, lmstudio, embedded (pins the arm)")
+    .option("--model <model>", "model name, or a .gguf path for the embedded provider")
+    .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+    .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
+    .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+    .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
+    .option("--permission-mode <mode>", "default, accept_edits, bypass, deny, plan or auto (default auto)")
+    .option("--two-stage", "force two-stage tool routing (category first, then its tools)")
+    .option("--no-two-stage", "disable two-stage tool routing")
+    .option("--system <prompt>", "replace the system prompt")
+    .option("--cwd <dir>", "workspace directory (default: the current directory)")
+    .option("--config <file>", "an extra config file (TOML), above the user and project files")
+    .option("--continue", "continue the most recent session of this project")
+    .option("--resume <id>", "resume the session with this id")
+    .option("--local-only", "use local models only (no cloud arms, no learning written to disk)")
+    .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
+    .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
+    .action(async (words: string[], opts: PrintOptions) => {
+      const { runPrintMode } = await import("./print-mode.ts");
+      process.exitCode = await runPrintMode(words, opts);
+    });
+
+  program
+    .command("providers")
+    .description("show local model servers, cloud API keys that are set, and cached models")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const { runProvidersCommand } = await import("./commands/providers.ts");
+      process.exitCode = await runProvidersCommand({ json: opts.json === true, out: process.stdout });
+    });
+
+  const models = program.command("models").description("manage GGUF models for the embedded runtime");
+  models
+    .command("list")
+    .description("list cached models")
+    .action(async () => {
+      const { runModelsList } = await import("./commands/models.ts");
+      process.exitCode = await runModelsList(process.stdout);
+    });
+  models
+    .command("pull [name]")
+    .description("download a recommended small model into ~/.cache/owlet/models")
+    .action(async (name: string | undefined) => {
+      const { runModelsPull } = await import("./commands/models.ts");
+      process.exitCode = await runModelsPull(name, { out: process.stdout, err: process.stderr });
+    });
+
+  const router = program.command("router").description("inspect the model router");
+  router
+    .command("stats")
+    .description("show what the router has learned: arm × task type")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const { runRouterStats } = await import("./commands/router-stats.ts");
+      process.exitCode = await runRouterStats({ json: opts.json === true, out: process.stdout });
+    });
+  return program;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride((err) => {
+    // commander's own usage errors and --help/--version
+    process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
+  });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`owlet: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`owlet: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT.turnFailed;
+  }
+}
+
+await main();

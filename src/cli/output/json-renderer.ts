@@ -1,0 +1,20 @@
+import type { EngineEvent } from "../../engine/events.ts";
+import type { TurnResult } from "../../engine/turn-result.ts";
+import type { Renderer, RenderTarget } from "./renderer.ts";
+import { resultRecord } from "./result.ts";
+
+/** `--output-format json`: nothing while the turn runs, then one result object on stdout. */
+export class JsonRenderer implements Renderer {
+  private readonly target: RenderTarget;
+  constructor(target: RenderTarget) {
+    this.target = target;
+  }
+  event(_event: EngineEvent): void {}
+  result(turn: TurnResult, sessionId: string | undefined): void {
+    this.target.out.write(`${JSON.stringify(resultRecord(turn, sessionId))}\n`);
+  }
+  error(message: string): void {
+    const rec = { type: "result", subtype: "error", result: "", is_error: true, error: message, usage: { input_tokens: 0, output_tokens: 0 }, rounds: 0, session_id: null };
+    this.target.out.write(`${JSON.stringify(rec)}\n`);
+  }
+}

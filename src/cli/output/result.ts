@@ -1,0 +1,33 @@
+import type { TurnResult } from "../../engine/turn-result.ts";
+
+/** The final `result` object of `--output-format json` and `stream-json` (field names as Claude Code's). */
+export interface ResultRecord {
+  type: "result";
+  /** How the turn ended: success, max_turns, provider_error, budget_error, routing_error, aborted. */
+  subtype: string;
+  result: string;
+  is_error: boolean;
+  usage: { input_tokens: number; output_tokens: number };
+  rounds: number;
+  session_id: string | null;
+  arm?: string;
+  error?: string;
+  early_stops?: string[];
+}
+
+/** Builds the result record of a turn. */
+export function resultRecord(turn: TurnResult, sessionId: string | undefined): ResultRecord {
+  const rec: ResultRecord = {
+    type: "result",
+    subtype: turn.status,
+    result: turn.text,
+    is_error: turn.status !== "success",
+    usage: { input_tokens: turn.usage.inputTokens, output_tokens: turn.usage.outputTokens },
+    rounds: turn.rounds,
+    session_id: sessionId ?? null,
+  };
+  if (turn.arm) rec.arm = turn.arm;
+  if (turn.error) rec.error = turn.error;
+  if (turn.earlyStops.length > 0) rec.early_stops = turn.earlyStops;
+  return rec;
+}

@@ -1,0 +1,178 @@
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ConfigError } from "../config/errors.ts";
+import { loadConfig } from "../config/load.ts";
+import type { OwletConfig } from "../config/schema.ts";
+import { loadProjectDocs, systemPrompt } from "../context/system-prompt.ts";
+import { familyCounter, modelCounter } from "../context/tokens.ts";
+import { Engine } from "../engine/engine.ts";
+import type { RoutingPolicy } from "../engine/routing.ts";
+import { FixedRouting } from "../engine/fixed-routing.ts";
+import type { TwoStageSetting } from "../engine/two-stage.ts";
+import { noTtyAsker, PermissionPolicy, ttyAsker } from "../policy/index.ts";
+import { resolveToolName } from "../provider/textcalls/names.ts";
+import { repairJson } from "../provider/textcalls/repair.ts";
+import { SessionStore, type Session } from "../session/index.ts";
+import { builtinTools } from "../tool/builtin/index.ts";
+import { ToolRegistry } from "../tool/registry.ts";
+import { ResultsStore } from "../tool/results-store.ts";
+import { EXIT, UserError } from "./exit-codes.ts";
+import { JsonRenderer } from "./output/json-renderer.ts";
+import type { Renderer, RenderTarget } from "./output/renderer.ts";
+import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
+import { TextRenderer } from "./output/text-renderer.ts";
+import { permissionGate } from "./permission-gate.ts";
+import type { PrintOptions } from "./print-options.ts";
+import { readPrompt } from "./read-prompt.ts";
+import { buildRouting } from "./routing-setup.ts";
+
+/**
+ * Print mode (`owlet -p "PROMPT"`): one turn, non-interactively. Loads config, resolves the arm(s), opens or
+ * resumes the session, runs the engine and renders the run in the chosen output format.
+ * Returns the exit code: 0 success, 1 the turn failed, 2 usage/config/credentials/endpoint, 130 interrupted.
+ * User errors never print a stack trace.
+ */
+export async function runPrintMode(words: string[], opts: PrintOptions): Promise<number> {
+  const target: RenderTarget = { out: process.stdout, err: process.stderr, verbose: opts.verbose === true };
+  const renderer = makeRenderer(opts.outputFormat, target);
+  try {
+    return await run(words, opts, renderer);
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ConfigError) {
+      renderer.error(err.message);
+      return err instanceof UserError ? err.exitCode : EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+function makeRenderer(format: PrintOptions["outputFormat"], target: RenderTarget): Renderer {
+  if (format === "json") return new JsonRenderer(target);
+  if (format === "stream-json") return new StreamJsonRenderer(target);
+  return new TextRenderer(target);
+}
+
+async function run(words: string[], opts: PrintOptions, renderer: Renderer): Promise<number> {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UserError(`--cwd: no such directory: ${cwd}`);
+  const prompt = await readPrompt(opts.print, words, process.stdin);
+  const loaded = await loadConfig({ cwd, ...(opts.config ? { configFile: opts.config } : {}), env: process.env, flags: flagOverrides(opts) });
+  const config = loaded.config;
+  const localOnly = opts.localOnly === true || config.router.local_only === true;
+
+  const routing = await buildRouting({ config, cwd, env: process.env, localOnly, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), pinned: opts.provider !== undefined || opts.model !== undefined });
+
+  const sessions = new SessionStore(loaded.projectRoot);
+  const session = openSession(sessions, opts, config, routing.primary.id, routing.primary.model, cwd);
+
+  const registry = new ToolRegistry();
+  for (const tool of builtinTools()) registry.register(tool);
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const policy = new PermissionPolicy({ mode: config.permission.mode, rules: config.permission.rules ?? [] });
+  const gate = permissionGate(policy, interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker, interactive);
+  const docs = loadProjectDocs(loaded.projectRoot);
+
+  const engine = new Engine({
+    routing: routing.policy,
+    tools: registry,
+    toolContext: {
+      workspaceRoot: cwd,
+      limits: {
+        maxFileBytes: config.tools.max_file_size,
+        bashTimeoutSec: config.tools.bash_timeout,
+        maxBashTimeoutSec: Math.max(600, config.tools.bash_timeout),
+        maxOutputBytes: config.tools.max_output_bytes,
+      },
+    },
+    systemPrompt: (arm) =>
+      opts.system ??
+      systemPrompt({ variant: arm.local ? "compact" : "full", cwd, ...(docs ? { projectDocs: docs } : {}) }),
+    gate,
+    ...(session ? { store: new ResultsStore(join(sessions.dir, `${session.id}.results`)) } : {}),
+    maxTurns: config.engine.max_turns,
+    twoStage: twoStageSetting(config),
+    ...(config.provider.max_output_tokens ? { maxOutputTokens: config.provider.max_output_tokens } : {}),
+    ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    tokenCounter: (arm) => {
+      const own = (arm.provider as { countTokens?: (t: string) => number }).countTokens;
+      return own ? modelCounter(own.bind(arm.provider)) : familyCounter(arm.model);
+    },
+    repairJson: (text) => {
+      const r = repairJson(text);
+      return r ? JSON.stringify(r.value) : undefined;
+    },
+    resolveToolName,
+    onEvent: (e) => renderer.event(e),
+    ...(session
+      ? { onMessage: (m) => session.append(m), onUsage: (u, round) => session.appendUsage(u, round) }
+      : {}),
+  });
+  if (session) engine.history = session.messages();
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  try {
+    const turn = await engine.runTurn(prompt, controller.signal);
+    renderer.result(turn, session?.id);
+    await routing.close?.();
+    switch (turn.status) {
+      case "success":
+        return EXIT.ok;
+      case "aborted":
+        return EXIT.interrupted;
+      case "routing_error":
+        return EXIT.usage;
+      case "provider_error":
+        return turn.errorKind === "unreachable" || turn.errorKind === "auth" ? EXIT.usage : EXIT.turnFailed;
+      default:
+        return EXIT.turnFailed;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+function flagOverrides(opts: PrintOptions) {
+  return {
+    ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
+    ...(opts.model !== undefined ? { model: opts.model } : {}),
+    ...(opts.baseUrl !== undefined ? { baseURL: opts.baseUrl } : {}),
+    ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
+    ...(opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {}),
+    ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
+    ...(opts.permissionMode !== undefined ? { permissionMode: opts.permissionMode } : {}),
+    ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
+  };
+}
+
+function twoStageSetting(config: OwletConfig): TwoStageSetting {
+  if (config.router.two_stage === false) return "off";
+  if (config.router.two_stage === true || config.router.force_two_stage) return "on";
+  return "auto";
+}
+
+function openSession(
+  store: SessionStore,
+  opts: PrintOptions,
+  config: OwletConfig,
+  armId: string,
+  model: string,
+  cwd: string,
+): Session | undefined {
+  if (opts.resume) {
+    try {
+      return store.open(opts.resume);
+    } catch (err) {
+      throw new UserError(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (opts.continue) {
+    const latest = store.latest();
+    if (!latest) throw new UserError(`--continue: no earlier session in ${store.dir}`);
+    return latest;
+  }
+  if (!config.session.enabled) return undefined;
+  return store.create({ provider: armId.split("/")[0] ?? armId, model, cwd });
+}

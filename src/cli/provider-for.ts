@@ -1,0 +1,49 @@
+import { createProvider } from "../provider/factory.ts";
+import { createOllamaProvider } from "../provider/local/ollama.ts";
+import { withTextToolCalls } from "../provider/textcalls/text-tool-provider.ts";
+import type { Provider, ProviderName } from "../provider/types.ts";
+
+/** What it takes to build one arm's Provider. */
+export interface ProviderSpec {
+  provider: ProviderName;
+  baseURL?: string;
+  apiKey?: string;
+  /** Embedded only: the GGUF file. */
+  modelPath?: string;
+  /** Tokens; embedded only: the context size to allocate. */
+  contextWindow?: number;
+  local: boolean;
+  /** False when the model cannot take native tool schemas: tools then travel as text in the system prompt. */
+  toolUse?: boolean;
+}
+
+/**
+ * Builds the Provider for an arm. Local arms are wrapped in the text tool-call layer: `always` (tools rendered
+ * into the prompt, calls parsed from text) when the model has no native tool calling, else `fallback`
+ * (native tools, and calls a small model prints as text are parsed too). The embedded runtime is imported
+ * lazily: node-llama-cpp loads only when an embedded arm is used.
+ */
+export async function providerFor(spec: ProviderSpec): Promise<Provider> {
+  let provider: Provider;
+  switch (spec.provider) {
+    case "embedded": {
+      const { EmbeddedProvider } = await import("../provider/local/embedded.ts");
+      if (!spec.modelPath) throw new Error("the embedded provider needs a GGUF model: pass --model /path/to/model.gguf");
+      provider = new EmbeddedProvider({ modelPath: spec.modelPath, ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}) });
+      break;
+    }
+    case "ollama":
+      provider = createOllamaProvider({ ...(spec.baseURL ? { baseURL: spec.baseURL } : {}), ...(spec.apiKey ? { apiKey: spec.apiKey } : {}) });
+      break;
+    default:
+      provider = createProvider({
+        name: spec.provider,
+        ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+        ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
+      });
+  }
+  if (spec.provider === "embedded") return provider;
+  if (spec.toolUse === false) return withTextToolCalls(provider, { mode: "always" });
+  if (spec.local) return withTextToolCalls(provider, { mode: "fallback" });
+  return provider;
+}

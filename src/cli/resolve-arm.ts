@@ -1,0 +1,98 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
+import type { OwletConfig } from "../config/schema.ts";
+import type { ArmHandle } from "../engine/routing.ts";
+import { isLocalArm } from "../provider/local-arm.ts";
+import { autoSelectProvider, NoProviderError } from "../provider/local/auto-select.ts";
+import { resolveContextWindow } from "../provider/local/context-window.ts";
+import { discoverLocalServers } from "../provider/local/discovery.ts";
+import { listCachedModels } from "../provider/local/models.ts";
+import type { ProviderName } from "../provider/types.ts";
+import { UserError } from "./exit-codes.ts";
+import { providerFor } from "./provider-for.ts";
+
+const CLOUD: ReadonlySet<ProviderName> = new Set(["anthropic", "openai", "google", "mistral"]);
+
+/** What print mode knows about the arm it will use, beyond the ArmHandle. */
+export interface ResolvedArm {
+  handle: ArmHandle;
+  /** Why this arm: "--provider flag", "llama.cpp server on :8080", "OPENAI_API_KEY is set", … */
+  source: string;
+}
+
+/**
+ * Resolves the one arm print mode uses when no router arms are configured: the configured provider (flags,
+ * env and config are already layered into `config.provider`), else — in order — a running local server, an
+ * API key in the environment, or a cached GGUF (issue 3's auto-selection). A `--model` ending in `.gguf`
+ * selects the embedded runtime. Throws UserError (exit 2) when credentials are missing or nothing is found.
+ */
+export async function resolvePrimaryArm(config: OwletConfig, cwd: string, env: NodeJS.ProcessEnv): Promise<ResolvedArm> {
+  const p = config.provider;
+  let configuredProvider = p.default as ProviderName | undefined;
+  let modelPath: string | undefined;
+  if (p.model?.toLowerCase().endsWith(".gguf")) {
+    modelPath = resolve(cwd, p.model);
+    configuredProvider ??= "embedded";
+    if (!existsSync(modelPath)) throw new UserError(`model file not found: ${modelPath}`);
+  }
+  if (configuredProvider === "embedded" && !modelPath && p.embedded?.model_path) modelPath = resolve(cwd, p.embedded.model_path);
+  const entry = configuredProvider ? p[configuredProvider] : undefined;
+  let selection;
+  try {
+    selection = await autoSelectProvider({
+      ...(configuredProvider
+        ? {
+            configured: {
+              provider: configuredProvider,
+              ...(p.model && !modelPath ? { model: p.model } : entry?.model ? { model: entry.model } : {}),
+              ...((p.base_url ?? entry?.base_url) ? { baseURL: (p.base_url ?? entry?.base_url)! } : {}),
+              ...(modelPath ? { modelPath } : {}),
+            },
+          }
+        : {}),
+      env,
+      discover: () => discoverLocalServers(),
+      cachedModels: () => listCachedModels(),
+    });
+  } catch (err) {
+    if (err instanceof NoProviderError) throw new UserError(err.message);
+    throw err;
+  }
+  const provider = selection.provider;
+  const sameAsConfigured = provider === configuredProvider;
+  const apiKey = resolveApiKey(provider, {
+    ...(sameAsConfigured && p.api_key ? { flag: p.api_key } : {}),
+    ...(p[provider]?.api_key ? { config: p[provider]!.api_key! } : {}),
+    env,
+  });
+  if (CLOUD.has(provider) && !apiKey) {
+    const vars = apiKeyEnvNames(provider).join(" or ");
+    throw new UserError(`no API key for ${provider}: set ${vars}, pass --api-key, or set provider.${provider}.api_key in config`);
+  }
+  const local = isLocalArm(provider, selection.baseURL);
+  const contextWindow =
+    (sameAsConfigured ? p.context_window : undefined) ??
+    p[provider]?.context_window ??
+    selection.contextWindow ??
+    (await resolveContextWindow({ provider, model: selection.model, ...(selection.baseURL ? { baseURL: selection.baseURL } : {}) }));
+  const providerObj = await providerFor({
+    provider,
+    local,
+    ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(selection.modelPath ? { modelPath: selection.modelPath } : {}),
+    ...(contextWindow ? { contextWindow } : {}),
+    ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
+  });
+  const handle: ArmHandle = {
+    id: `${provider}/${selection.model}`,
+    provider: providerObj,
+    model: selection.model,
+    local,
+    ...(contextWindow ? { contextWindow } : {}),
+    ...(p.max_output_tokens ? { maxOutputTokens: p.max_output_tokens } : {}),
+    ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
+  };
+  return { handle, source: selection.source };
+}

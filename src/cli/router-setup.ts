@@ -1,0 +1,103 @@
+import { resolveApiKey } from "../config/api-key.ts";
+import { discoverLocalServers } from "../provider/local/discovery.ts";
+import type { Provider, ProviderName } from "../provider/types.ts";
+import { type ArmSpec, armSpecsFromConfig, buildArms } from "../router/arm.ts";
+import { Router } from "../router/router.ts";
+import { defaultRouterStatePath, loadRouterState, saveRouterState } from "../router/state-store.ts";
+import { UserError } from "./exit-codes.ts";
+import { providerFor } from "./provider-for.ts";
+import { resolvePrimaryArm } from "./resolve-arm.ts";
+import type { RoutingBuilt, RoutingSetup } from "./routing-setup.ts";
+
+/**
+ * Builds the learning router for print mode from `[[arms]]` in config, the local servers discovered right
+ * now, and — when --provider/--model was given — that arm, pinned (issue 4's arm sources). Learned state is
+ * loaded from and saved to the user's config folder, except in local-only mode.
+ */
+export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
+  const { config, env } = setup;
+  let specs: ArmSpec[];
+  try {
+    specs = armSpecsFromConfig((config.arms ?? []) as Record<string, unknown>[]);
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+  const known = new Set(specs.map((s) => s.id));
+  for (const server of await discoverLocalServers()) {
+    for (const model of server.models) {
+      const id = `${server.provider}/${model.id}`;
+      if (known.has(id)) continue;
+      known.add(id);
+      specs.push({
+        id,
+        provider: server.provider,
+        model: model.id,
+        baseURL: server.baseURL,
+        local: true,
+        toolUse: model.toolUse ?? true,
+        ...(model.contextWindow ? { contextWindow: model.contextWindow } : {}),
+        strengths: [],
+        costWeight: 1,
+      });
+    }
+  }
+  const providers = new Map<string, Provider>();
+  if (setup.pinned) {
+    const { handle } = await resolvePrimaryArm(config, setup.cwd, env);
+    const existing = specs.find((s) => s.id === handle.id);
+    if (existing) existing.forced = true;
+    else {
+      specs.push({
+        id: handle.id,
+        provider: handle.provider.name,
+        model: handle.model,
+        local: handle.local,
+        toolUse: handle.toolUse ?? true,
+        ...(handle.contextWindow ? { contextWindow: handle.contextWindow } : {}),
+        strengths: [],
+        costWeight: 1,
+        forced: true,
+      });
+    }
+    providers.set(handle.id, handle.provider);
+  }
+  for (const spec of specs) {
+    if (providers.has(spec.id)) continue;
+    const apiKey = resolveApiKey(spec.provider as ProviderName, { ...(spec.apiKey ? { flag: spec.apiKey } : {}), env });
+    providers.set(
+      spec.id,
+      await providerFor({
+        provider: spec.provider,
+        local: spec.local,
+        toolUse: spec.toolUse,
+        ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+        ...(apiKey ? { apiKey } : {}),
+        ...(spec.provider === "embedded" ? { modelPath: spec.model } : {}),
+        ...(spec.contextWindow ? { contextWindow: spec.contextWindow } : {}),
+      }),
+    );
+  }
+  const arms = buildArms(specs, (spec) => providers.get(spec.id)!);
+  const persist = !setup.localOnly;
+  const statePath = config.router.state_path ?? defaultRouterStatePath(env);
+  const state = persist ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`)) : undefined;
+  let router: Router;
+  try {
+    router = new Router({
+      arms,
+      localOnly: setup.localOnly,
+      ...(setup.seed !== undefined ? { seed: setup.seed } : config.router.seed !== undefined ? { seed: config.router.seed } : {}),
+      ...(state ? { state } : {}),
+    });
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+  const primary = arms.find((a) => a.forced) ?? arms[0]!;
+  return {
+    policy: router,
+    primary: primary.handle,
+    close: async () => {
+      if (persist) await saveRouterState(statePath, router.snapshot());
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import { z } from "zod";
+import { PERMISSION_MODES } from "../policy/modes.ts";
+import type { ProviderName } from "../provider/types.ts";
+
+/**
+ * The owlet configuration schema (TOML keys in snake_case), validated with zod strict objects: an unknown key
+ * anywhere is an error. Layering and error reporting live in load.ts; this file only says what is valid.
+ */
+
+/** Every {@link ProviderName}, as a runtime list (kept in step with src/provider/types.ts by the check below). */
+export const PROVIDER_NAMES = [
+  "anthropic",
+  "openai",
+  "google",
+  "mistral",
+  "openai-compatible",
+  "llamacpp",
+  "ollama",
+  "lmstudio",
+  "embedded",
+] as const satisfies readonly ProviderName[];
+
+// Compile-time check that PROVIDER_NAMES lists every ProviderName.
+type MissingProviderNames = Exclude<ProviderName, (typeof PROVIDER_NAMES)[number]>;
+const _allProviderNamesListed: MissingProviderNames extends never ? true : false = true;
+void _allProviderNamesListed;
+
+/** Task types an arm may declare as strengths (gnoma's router task types, §2.2). */
+export const TASK_TYPES = [
+  "boilerplate",
+  "generation",
+  "refactor",
+  "review",
+  "unit_test",
+  "planning",
+  "orchestration",
+  "security_review",
+  "debug",
+  "explain",
+] as const;
+/** One of {@link TASK_TYPES}. */
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** Prompt classifiers the router can use: the keyword heuristic or a small language model. */
+export const CLASSIFIERS = ["heuristic", "slm"] as const;
+
+/**
+ * Built-in defaults (the lowest config layer). Sources: gnoma §10.4 (`permission.mode = "auto"`,
+ * `tools.bash_timeout = 30s`, `tools.max_file_size = 1048576`), gnoma's `--max-turns 50`, and owlet's
+ * ToolLimits (64 KiB captured bash output).
+ */
+export const CONFIG_DEFAULTS = {
+  permission: { mode: "auto" },
+  tools: {
+    /** Seconds. */
+    bash_timeout: 30,
+    /** Bytes. */
+    max_file_size: 1_048_576,
+    /** Bytes. */
+    max_output_bytes: 65_536,
+  },
+  session: { enabled: true },
+  router: { force_two_stage: false, local_only: false, classifier: "heuristic" },
+  engine: { max_turns: 50 },
+} as const;
+
+const positiveInt = () => z.int().positive();
+const nonNegative = () => z.number().nonnegative();
+
+/** Settings shared by `[provider.<name>]` tables. */
+const providerEntryShape = {
+  base_url: z.string().optional(),
+  api_key: z.string().optional(),
+  model: z.string().optional(),
+  /** Tokens. */
+  context_window: positiveInt().optional(),
+};
+
+const providerEntrySchema = z.strictObject(providerEntryShape);
+
+/** `[provider.embedded]`: a GGUF file run in-process by node-llama-cpp. */
+const embeddedProviderSchema = z.strictObject({
+  ...providerEntryShape,
+  /** Path of the GGUF model file. */
+  model_path: z.string().optional(),
+  /** Layers offloaded to the GPU; omit for node-llama-cpp's automatic choice. */
+  gpu_layers: z.int().nonnegative().optional(),
+});
+
+const providerSchema = z.strictObject({
+  /** The provider used when no arm or flag says otherwise. */
+  default: z.enum(PROVIDER_NAMES).optional(),
+  model: z.string().optional(),
+  base_url: z.string().optional(),
+  api_key: z.string().optional(),
+  /** Tokens. */
+  context_window: positiveInt().optional(),
+  /** Tokens. */
+  max_output_tokens: positiveInt().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  anthropic: providerEntrySchema.optional(),
+  openai: providerEntrySchema.optional(),
+  google: providerEntrySchema.optional(),
+  mistral: providerEntrySchema.optional(),
+  "openai-compatible": providerEntrySchema.optional(),
+  llamacpp: providerEntrySchema.optional(),
+  ollama: providerEntrySchema.optional(),
+  lmstudio: providerEntrySchema.optional(),
+  embedded: embeddedProviderSchema.optional(),
+});
+
+const routerSchema = z.strictObject({
+  /** Always use two-stage tool routing (category first, then schemas). */
+  force_two_stage: z.boolean().default(CONFIG_DEFAULTS.router.force_two_stage),
+  /** Explicit on/off for two-stage tool routing; unset lets the engine decide per arm. */
+  two_stage: z.boolean().optional(),
+  /** Exclude cloud arms. */
+  local_only: z.boolean().default(CONFIG_DEFAULTS.router.local_only),
+  classifier: z.enum(CLASSIFIERS).default(CONFIG_DEFAULTS.router.classifier),
+  /** Seed for the bandit's random draws (reproducible routing). */
+  seed: z.int().optional(),
+  /** Where the router keeps its learned state (JSON file). */
+  state_path: z.string().optional(),
+});
+
+const permissionRuleSchema = z.strictObject({
+  /** Glob over the tool name, e.g. `fs_*`, `bash`, `*`. */
+  tool: z.string().min(1),
+  /** Glob over the call's main argument (bash: command; fs tools: path; others: the JSON of the arguments). */
+  pattern: z.string().optional(),
+  action: z.enum(["allow", "deny"]),
+});
+
+const permissionSchema = z.strictObject({
+  mode: z.enum(PERMISSION_MODES).default(CONFIG_DEFAULTS.permission.mode),
+  rules: z.array(permissionRuleSchema).default(() => []),
+});
+
+const toolsSchema = z.strictObject({
+  /** Seconds. */
+  bash_timeout: z.number().positive().default(CONFIG_DEFAULTS.tools.bash_timeout),
+  /** Bytes. */
+  max_file_size: positiveInt().default(CONFIG_DEFAULTS.tools.max_file_size),
+  /** Bytes. */
+  max_output_bytes: positiveInt().default(CONFIG_DEFAULTS.tools.max_output_bytes),
+});
+
+const sessionSchema = z.strictObject({
+  enabled: z.boolean().default(CONFIG_DEFAULTS.session.enabled),
+});
+
+const engineSchema = z.strictObject({
+  /** Cap on model rounds per turn (gnoma's `--max-turns`, default 50). */
+  max_turns: positiveInt().default(CONFIG_DEFAULTS.engine.max_turns),
+});
+
+const armLimitsSchema = z.strictObject({
+  /** Requests per second. */
+  rps: nonNegative().optional(),
+  /** Requests per minute. */
+  rpm: nonNegative().optional(),
+  /** Requests per day. */
+  rpd: nonNegative().optional(),
+  /** Tokens per minute. */
+  tpm: nonNegative().optional(),
+  /** Tokens per calendar month. */
+  tokens_month: nonNegative().optional(),
+  /** USD per calendar month. */
+  spend_cap: nonNegative().optional(),
+});
+
+const armShape = {
+  id: z.string().min(1),
+  provider: z.enum(PROVIDER_NAMES),
+  model: z.string().min(1),
+  base_url: z.string().optional(),
+  api_key: z.string().optional(),
+  /** Tokens. */
+  context_window: positiveInt().optional(),
+  /** Tokens. */
+  max_output_tokens: positiveInt().optional(),
+  /** False when the model cannot take native tool schemas. */
+  tool_use: z.boolean().optional(),
+  /** USD per 1M prompt tokens. */
+  price_input: nonNegative().optional(),
+  /** USD per 1M completion tokens. */
+  price_output: nonNegative().optional(),
+  strengths: z.array(z.enum(TASK_TYPES)).optional(),
+  cost_weight: nonNegative().optional(),
+  /** Highest task complexity (0–1) this arm should be given. */
+  max_complexity: z.number().min(0).max(1).optional(),
+  disabled: z.boolean().optional(),
+  limits: armLimitsSchema.optional(),
+};
+
+/** A complete `[[arms]]` entry, as the merged config must hold it. */
+const armSchema = z.strictObject(armShape);
+
+/**
+ * One layer's `[[arms]]` entry: only `id` is required, so a project file can override fields of an arm
+ * defined in the user file (arms merge by id).
+ */
+const armLayerSchema = z.strictObject({
+  ...armShape,
+  provider: armShape.provider.optional(),
+  model: armShape.model.optional(),
+});
+
+function buildConfigSchema<A extends z.ZodType>(arm: A) {
+  return z.strictObject({
+    provider: providerSchema.prefault({}),
+    router: routerSchema.prefault({}),
+    permission: permissionSchema.prefault({}),
+    tools: toolsSchema.prefault({}),
+    session: sessionSchema.prefault({}),
+    engine: engineSchema.prefault({}),
+    arms: z.array(arm).default(() => []),
+  });
+}
+
+/** Schema of the merged configuration; its output (defaults filled in) is {@link OwletConfig}. */
+export const owletConfigSchema = buildConfigSchema(armSchema);
+
+/** Schema one config layer (one file, the environment, the flags) must satisfy before merging. */
+export const configLayerSchema = buildConfigSchema(armLayerSchema);
+
+/** The validated configuration, defaults filled in. Durations in seconds, sizes in bytes, windows in tokens. */
+export type OwletConfig = z.output<typeof owletConfigSchema>;
+/** One `[[arms]]` entry of {@link OwletConfig}. */
+export type ArmConfig = z.output<typeof armSchema>;
+/** One `[[permission.rules]]` entry of {@link OwletConfig}. */
+export type PermissionRuleConfig = z.output<typeof permissionRuleSchema>;
+/** The `[provider.<name>]` table type (embedded adds model_path and gpu_layers). */
+export type ProviderEntryConfig = z.output<typeof embeddedProviderSchema>;

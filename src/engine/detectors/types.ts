@@ -1,0 +1,9 @@
+/**
+ * What an early-stop detector reports when it trips: which detector, why (for `--verbose`,
+ * stream-json and tests), and the corrective user message the engine injects before the next round.
+ */
+export interface DetectorTrip {
+  detector: "repetition" | "greeting" | "patch_spiral";
+  reason: string;
+  injection: string;
+}

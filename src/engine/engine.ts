@@ -1,0 +1,466 @@
+import { compactForTooLarge } from "../context/compact-413.ts";
+import { compactPreviousToolResults } from "../context/compact-results.ts";
+import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
+import type { TokenCounter } from "../context/tokens.ts";
+import { estimateCounter } from "../context/tokens.ts";
+import { addUsage, emptyUsage, textOf, toolCallsOf, toolResultsMessage, userText } from "../message/build.ts";
+import type { Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
+import { ProviderError } from "../provider/errors.ts";
+import type { ProviderRequest } from "../provider/types.ts";
+import { Accumulator, type AccumulatedResponse } from "../stream/accumulator.ts";
+import type { ToolRegistry } from "../tool/registry.ts";
+import type { ResultsStore } from "../tool/results-store.ts";
+import { toolSchema } from "../tool/schema.ts";
+import type { ToolCategory, ToolContext } from "../tool/types.ts";
+import { detectGreeting } from "./detectors/greeting.ts";
+import { PatchSpiralDetector } from "./detectors/patch-spiral.ts";
+import { RepetitionDetector } from "./detectors/repetition.ts";
+import type { DetectorTrip } from "./detectors/types.ts";
+import type { EngineEvent } from "./events.ts";
+import { executeToolCalls } from "./execute-tools.ts";
+import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
+import { DEFAULT_RETRY_DELAYS_MS, retryDelay, sleep } from "./retry.ts";
+import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
+import type { TurnResult, TurnStatus } from "./turn-result.ts";
+import { answerSelectCategory, SELECT_CATEGORY, type TwoStageSetting, twoStageApplies, twoStageRoundTools } from "./two-stage.ts";
+
+/** Failovers allowed per round (as in gnoma's runLoop: 4). */
+export const MAX_FAILOVERS_PER_ROUND = 4;
+/** Default round limit per turn (gnoma's --max-turns default). */
+export const DEFAULT_MAX_TURNS = 50;
+/** The user message that asks a model cut off by its output budget to go on (gnoma's wording). */
+export const CONTINUE_MESSAGE = "Continue from where you left off.";
+/** Streamed text kept in history after a repetition cut, chars. */
+const CUT_TEXT_KEEP = 400;
+
+/** Everything an engine needs. Only `routing` and `tools` are required. */
+export interface EngineOptions {
+  routing: RoutingPolicy;
+  tools: ToolRegistry;
+  /** Workspace root and limits for the tools. */
+  toolContext: Omit<ToolContext, "signal">;
+  /** The system prompt for an arm (local arms get the compact variant). */
+  systemPrompt: (arm: ArmHandle) => string;
+  gate?: PermissionGate;
+  store?: ResultsStore;
+  /** Round limit per turn; default 50. */
+  maxTurns?: number;
+  twoStage?: TwoStageSetting;
+  /** Output budget per request, tokens. */
+  maxOutputTokens?: number;
+  temperature?: number;
+  seed?: number;
+  /** Retry delays, ms; default 1/2/4/8 s. Tests shorten them. */
+  retryDelaysMs?: readonly number[];
+  /** Token counter per arm for the prompt budget; default the chars/4 estimate. */
+  tokenCounter?: (arm: ArmHandle) => TokenCounter;
+  repairJson?: (text: string) => string | undefined;
+  resolveToolName?: (name: string, known: string[]) => string | undefined;
+  onEvent?: (event: EngineEvent) => void;
+  /** Called for every message appended to history, in order (session persistence hooks in here). */
+  onMessage?: (message: Message) => void;
+  /** Called with the usage of each round (session persistence). */
+  onUsage?: (usage: Usage, round: number) => void;
+}
+
+/**
+ * The agentic loop (the seed's runLoop, in TypeScript): one `runTurn` per user prompt; each turn runs rounds
+ * — build the request, stream it, run the tool calls, feed results back — until the model ends its turn.
+ * The engine holds the conversation in memory and nothing else: storage goes through `onMessage`, model
+ * choice through the RoutingPolicy, permission through the PermissionGate.
+ */
+export class Engine {
+  /** The conversation so far. Replace it to resume a session. */
+  history: Message[] = [];
+  private readonly opts: EngineOptions;
+
+  constructor(opts: EngineOptions) {
+    this.opts = opts;
+  }
+
+  /** Runs one turn for `prompt`. Never throws for model, tool or budget failures: see TurnResult.status. */
+  async runTurn(prompt: string, signal: AbortSignal = new AbortController().signal): Promise<TurnResult> {
+    return new TurnRun(this, this.opts, signal).run(prompt);
+  }
+}
+
+class TurnRun {
+  private readonly engine: Engine;
+  private readonly opts: EngineOptions;
+  private readonly signal: AbortSignal;
+  private readonly emit: (e: EngineEvent) => void;
+  private readonly produced: Message[] = [];
+  private usage: Usage = emptyUsage();
+  private rounds = 0;
+  private readonly trips: string[] = [];
+  private route!: TurnRoute;
+  private twoStage = false;
+  private selected: ToolCategory | undefined;
+  private readonly started = Date.now();
+  /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
+  private promptMessage: Message | undefined;
+
+  constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
+    this.engine = engine;
+    this.opts = opts;
+    this.signal = signal;
+    this.emit = opts.onEvent ?? (() => {});
+  }
+
+  async run(prompt: string): Promise<TurnResult> {
+    this.promptMessage = userText(prompt);
+    this.append(this.promptMessage);
+    try {
+      this.route = await this.opts.routing.selectForTurn({
+        prompt,
+        estimatedPromptTokens: this.estimateTokens(),
+        requiresTools: true,
+      });
+    } catch (err) {
+      return this.finish("routing_error", errorMessage(err));
+    }
+    this.adoptRoute(this.route);
+
+    const repetition = new RepetitionDetector();
+    const patchSpiral = new PatchSpiralDetector();
+    let priorRoundUsedTools = false;
+    const maxTurns = this.opts.maxTurns ?? DEFAULT_MAX_TURNS;
+
+    for (;;) {
+      if (this.signal.aborted) return this.finish("aborted", "interrupted");
+      if (this.rounds >= maxTurns) {
+        return this.finish("max_turns", `safety limit: ${maxTurns} rounds reached without the model ending its turn (raise --max-turns)`);
+      }
+      this.rounds++;
+      const round = await this.streamRound(repetition);
+      if (round.status !== "ok") return this.finish(round.status, round.error, round.errorKind);
+      const { response, trip, ttftMs, durationMs } = round;
+      const arm = this.route.arm;
+      this.usage = addUsage(this.usage, response.usage);
+      this.emit({ type: "usage", round: this.rounds, usage: response.usage });
+      this.opts.onUsage?.(response.usage, this.rounds);
+      this.opts.routing.reportRound?.({ arm, usage: response.usage, ttftMs, durationMs });
+
+      if (trip) {
+        this.append(cutMessage(response.message));
+        this.trip(trip);
+        continue;
+      }
+      this.append(response.message);
+
+      const calls = toolCallsOf(response.message);
+      const greeting = detectGreeting(textOf(response.message), priorRoundUsedTools, calls.length > 0);
+      if (greeting) {
+        this.trip(greeting);
+        continue;
+      }
+
+      if (calls.length > 0) {
+        const results = await this.runTools(calls);
+        this.append(toolResultsMessage(results));
+        for (const [i, call] of calls.entries()) {
+          const spiral = patchSpiral.record(call.name, pathArgument(call), results[i]?.isError === true);
+          if (spiral) this.trip(spiral);
+        }
+        priorRoundUsedTools = true;
+        continue;
+      }
+      if (response.stopReason === "max_tokens") {
+        this.append(userText(CONTINUE_MESSAGE));
+        continue;
+      }
+      return this.finish("success");
+    }
+  }
+
+  /** Streams one round with retries, 413 compaction and failover. */
+  private async streamRound(
+    repetition: RepetitionDetector,
+  ): Promise<
+    | { status: "ok"; response: AccumulatedResponse; trip?: DetectorTrip; ttftMs?: number; durationMs: number }
+    | { status: TurnStatus; error: string; errorKind?: string }
+  > {
+    let attempt = 0;
+    let failovers = 0;
+    let compacted413 = false;
+    const excluded: string[] = [];
+    for (;;) {
+      let request: ProviderRequest;
+      try {
+        request = this.buildRequest();
+      } catch (err) {
+        if (err instanceof BudgetError) return { status: "budget_error", error: err.message };
+        throw err;
+      }
+      const arm = this.route.arm;
+      const started = Date.now();
+      let ttftMs: number | undefined;
+      const acc = new Accumulator();
+      const cut = new AbortController();
+      const onAbort = () => cut.abort(this.signal.reason);
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      let trip: DetectorTrip | undefined;
+      repetition.reset();
+      try {
+        this.opts.routing.beginRound?.(arm, this.estimateTokens());
+        for await (const event of arm.provider.stream({ ...request, signal: cut.signal })) {
+          acc.apply(event);
+          if (event.type === "text_delta" && event.text !== "") {
+            ttftMs ??= Date.now() - started;
+            this.emit({ type: "text_delta", text: event.text });
+            trip = repetition.feed(event.text);
+            if (trip) {
+              cut.abort(new Error("repetition"));
+              break;
+            }
+          } else if (event.type === "reasoning_delta") {
+            ttftMs ??= Date.now() - started;
+            this.emit({ type: "reasoning_delta", text: event.text });
+          } else if (event.type === "tool_call_start") {
+            ttftMs ??= Date.now() - started;
+          }
+        }
+        const durationMs = Date.now() - started;
+        return trip
+          ? { status: "ok", response: acc.response(), trip, ttftMs, durationMs }
+          : { status: "ok", response: acc.response(), ttftMs, durationMs };
+      } catch (err) {
+        this.opts.routing.reportRoundFailure?.(arm, err);
+        if (this.signal.aborted) {
+          const partial = acc.response().message;
+          if (textOf(partial).trim()) this.append({ role: "assistant", content: [{ type: "text", text: textOf(partial) }] });
+          return { status: "aborted", error: "interrupted" };
+        }
+        if (acc.hasContent()) {
+          return { status: "provider_error", error: `the model stream failed after output began: ${errorMessage(err)}` };
+        }
+        if (err instanceof ProviderError && err.kind === "too_large" && !compacted413) {
+          compacted413 = true;
+          const shrunk = compactForTooLarge(this.engine.history, this.turnStartOption());
+          if (shrunk) {
+            const dropped = this.engine.history.length - shrunk.length;
+            this.engine.history = shrunk;
+            this.emit({ type: "compaction", reason: "request too large (413)", droppedMessages: dropped, compactedResults: 0 });
+            continue;
+          }
+        }
+        if (failovers < MAX_FAILOVERS_PER_ROUND) {
+          excluded.push(arm.id);
+          const next = await this.opts.routing.failover(arm, err, excluded);
+          if (next) {
+            failovers++;
+            this.emit({ type: "failover", from: arm.id, to: next.arm.id, reason: shortReason(err) });
+            this.adoptRoute(next);
+            continue;
+          }
+        }
+        const delay = retryDelay(err, attempt, this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
+        if (delay !== undefined) {
+          attempt++;
+          this.emit({ type: "retry", attempt, delayMs: delay, reason: shortReason(err) });
+          try {
+            await sleep(delay, this.signal);
+          } catch {
+            return { status: "aborted", error: "interrupted" };
+          }
+          continue;
+        }
+        return {
+          status: "provider_error",
+          error: describeProviderError(err),
+          ...(err instanceof ProviderError ? { errorKind: err.kind } : {}),
+        };
+      } finally {
+        this.signal.removeEventListener("abort", onAbort);
+      }
+    }
+  }
+
+  /** Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. */
+  private buildRequest(): ProviderRequest {
+    const arm = this.route.arm;
+    const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category, schema: toolSchema(t) }));
+    const { tools, toolChoice } = this.twoStage
+      ? twoStageRoundTools(this.selected, catalogue)
+      : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
+    const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
+    const messages = arm.local ? compactPreviousToolResults(this.engine.history, pathFor ? { pathFor } : {}) : this.engine.history;
+    let request: ProviderRequest = {
+      model: arm.model,
+      system: this.opts.systemPrompt(arm),
+      messages,
+      tools,
+      toolChoice,
+    };
+    const maxOutput = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
+    if (maxOutput !== undefined) request.maxOutputTokens = maxOutput;
+    if (this.opts.temperature !== undefined) request.temperature = this.opts.temperature;
+    if (this.opts.seed !== undefined) request.seed = this.opts.seed;
+    let promptTokens: { system: number; tools: number; history: number; total: number } | undefined;
+    if (arm.contextWindow) {
+      const counter = this.opts.tokenCounter?.(arm) ?? estimateCounter;
+      const outputReserve = outputReserveFor(arm.contextWindow, maxOutput);
+      const fit = fitToWindow({
+        request,
+        contextWindow: arm.contextWindow,
+        outputReserve,
+        counter,
+        ...(pathFor ? { pathFor } : {}),
+        ...this.turnStartOption(),
+      });
+      request = fit.request;
+      promptTokens = fit.parts;
+      if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
+      if (arm.provider.name === "ollama") request.numCtx = numCtxFor(fit.parts.total, outputReserve, arm.contextWindow);
+      if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
+        this.emit({
+          type: "compaction",
+          reason: "fit the context window",
+          droppedMessages: fit.droppedMessages,
+          compactedResults: fit.compactedResults,
+        });
+      }
+    }
+    this.emit({
+      type: "round_start",
+      round: this.rounds,
+      tools: tools.map((t) => t.name),
+      toolChoice,
+      ...(promptTokens ? { promptTokens } : {}),
+    });
+    return request;
+  }
+
+  /** Answers select_category calls itself and runs the rest through the tool layer; results in call order. */
+  private async runTools(calls: ToolCallBlock[]): Promise<ToolResultBlock[]> {
+    for (const call of calls) this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
+    const results = new Array<ToolResultBlock>(calls.length);
+    const real: number[] = [];
+    const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category }));
+    for (const [i, call] of calls.entries()) {
+      if (call.name !== SELECT_CATEGORY) {
+        real.push(i);
+        continue;
+      }
+      const answer = answerSelectCategory(call, catalogue);
+      this.selected = answer.category;
+      results[i] = answer.result;
+      this.emit({ type: "tool_result", id: call.id, name: call.name, output: answer.result.content, isError: answer.result.isError });
+    }
+    if (real.length > 0) {
+      const out = await executeToolCalls(
+        real.map((i) => calls[i]!),
+        {
+          registry: this.opts.tools,
+          context: this.opts.toolContext,
+          signal: this.signal,
+          gate: this.opts.gate ?? ALLOW_ALL,
+          ...(this.opts.store ? { store: this.opts.store } : {}),
+          ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
+          ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
+          emit: this.emit,
+        },
+      );
+      real.forEach((callIndex, k) => {
+        results[callIndex] = out[k]!;
+      });
+    }
+    return results;
+  }
+
+  private turnStartOption(): { turnStart?: number } {
+    const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
+    return at >= 0 ? { turnStart: at } : {};
+  }
+
+  private adoptRoute(route: TurnRoute): void {
+    this.route = route;
+    this.twoStage = twoStageApplies(this.opts.twoStage ?? "auto", route.arm);
+    this.emit({
+      type: "routing",
+      arm: route.arm.id,
+      provider: route.arm.provider.name,
+      model: route.arm.model,
+      taskType: route.taskType,
+      classifier: route.classifier,
+      reason: route.reason,
+      twoStage: this.twoStage,
+    });
+  }
+
+  private trip(trip: DetectorTrip): void {
+    this.trips.push(trip.detector);
+    this.emit({ type: "early_stop", detector: trip.detector, reason: trip.reason });
+    this.append(userText(trip.injection));
+  }
+
+  private append(message: Message): void {
+    this.engine.history.push(message);
+    this.produced.push(message);
+    this.opts.onMessage?.(message);
+  }
+
+  private estimateTokens(): number {
+    let chars = 0;
+    for (const m of this.engine.history) for (const b of m.content) chars += "text" in b ? b.text.length : "content" in b ? b.content.length : b.arguments.length;
+    return Math.ceil(chars / 4);
+  }
+
+  private finish(status: TurnStatus, error?: string, errorKind?: string): TurnResult {
+    // Reset per-turn two-stage state (the seed resets at the start and end of every runLoop).
+    this.selected = undefined;
+    const lastAssistant = [...this.produced].reverse().find((m) => m.role === "assistant");
+    const result: TurnResult = {
+      status,
+      text: lastAssistant ? textOf(lastAssistant).trim() : "",
+      usage: this.usage,
+      rounds: this.rounds,
+      messages: this.produced,
+      earlyStops: [...this.trips],
+    };
+    if (this.route) result.arm = this.route.arm.id;
+    if (error !== undefined) result.error = error;
+    if (errorKind !== undefined) result.errorKind = errorKind;
+    if (this.route) {
+      this.opts.routing.reportTurn?.({
+        arm: this.route.arm,
+        taskType: this.route.taskType,
+        success: status === "success" && this.trips.length === 0,
+        usage: this.usage,
+        durationMs: Date.now() - this.started,
+      });
+    }
+    return result;
+  }
+}
+
+/** The assistant message kept after a repetition cut: its text, shortened, and no tool calls. */
+function cutMessage(message: Message): Message {
+  const text = textOf(message);
+  const kept = text.length > CUT_TEXT_KEEP ? `${text.slice(0, CUT_TEXT_KEEP)} […output cut: repetition]` : text;
+  return { role: "assistant", content: [{ type: "text", text: kept || "[output cut: repetition]" }] };
+}
+
+function pathArgument(call: ToolCallBlock): string | undefined {
+  try {
+    const path = (JSON.parse(call.arguments) as { path?: unknown }).path;
+    return typeof path === "string" ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One line, ≤ 160 chars (as gnoma's shortFailReason). */
+function shortReason(err: unknown): string {
+  const line = errorMessage(err).replace(/\s+/g, " ").trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function describeProviderError(err: unknown): string {
+  if (err instanceof ProviderError) return err.hint ? `${err.message}\nhint: ${err.hint}` : err.message;
+  return errorMessage(err);
+}

@@ -1,0 +1,43 @@
+import type { Usage } from "../message/types.ts";
+
+/**
+ * Events the engine emits during a turn, in order, synchronously through `onEvent`. The CLI renders them as
+ * text, or one JSON object per line in `stream-json`.
+ */
+export type EngineEvent =
+  /** Once per turn, and again after a failover: the arm chosen and why. */
+  | {
+      type: "routing";
+      arm: string;
+      provider: string;
+      model: string;
+      taskType: string;
+      classifier: string;
+      reason: string;
+      twoStage: boolean;
+    }
+  /** Before each request: round number (1-based), tools offered, and prompt size by part (tokens) when measured. */
+  | {
+      type: "round_start";
+      round: number;
+      tools: string[];
+      toolChoice: "auto" | "required";
+      promptTokens?: { system: number; tools: number; history: number; total: number };
+    }
+  | { type: "text_delta"; text: string }
+  | { type: "reasoning_delta"; text: string }
+  /** A tool call about to run (or be answered by the engine, for select_category). */
+  | { type: "tool_call"; id: string; name: string; arguments: string }
+  | { type: "tool_result"; id: string; name: string; output: string; isError: boolean }
+  /** An early-stop detector tripped; a corrective message follows in history. */
+  | { type: "early_stop"; detector: string; reason: string }
+  /** The arm failed before streaming content; the turn continues on `to`. */
+  | { type: "failover"; from: string; to: string; reason: string }
+  /** A transient provider error; the same request is retried after `delayMs`. */
+  | { type: "retry"; attempt: number; delayMs: number; reason: string }
+  /** History was shrunk to fit (budget) or after a 413. */
+  | { type: "compaction"; reason: string; droppedMessages: number; compactedResults: number }
+  /** Usage of one round (tokens). */
+  | { type: "usage"; round: number; usage: Usage }
+  /** A non-fatal warning (e.g. a tool-name typo resolved, a permission denial). */
+  | { type: "warning"; message: string };

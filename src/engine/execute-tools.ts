@@ -1,0 +1,90 @@
+import type { ToolCallBlock, ToolResultBlock } from "../message/types.ts";
+import { parseToolArguments } from "../tool/args.ts";
+import type { ToolRegistry } from "../tool/registry.ts";
+import type { ResultsStore } from "../tool/results-store.ts";
+import type { Tool, ToolContext } from "../tool/types.ts";
+import type { EngineEvent } from "./events.ts";
+import type { PermissionGate } from "./permission-gate.ts";
+
+/** What tool execution needs from the engine. */
+export interface ToolExecutionDeps {
+  registry: ToolRegistry;
+  context: Omit<ToolContext, "signal">;
+  signal: AbortSignal;
+  gate: PermissionGate;
+  store?: ResultsStore;
+  /** Lexical JSON repair for malformed arguments (the text-call layer's repairJson), optional. */
+  repair?: (text: string) => string | undefined;
+  /** Resolves a near-miss tool name (`fs.read`, `FS_READ`) to a registered one. */
+  resolveName?: (name: string, known: string[]) => string | undefined;
+  emit: (event: EngineEvent) => void;
+}
+
+/**
+ * Runs one round's tool calls (as gnoma's executeTools, with results kept in call order): read-only calls run
+ * concurrently, the others one at a time in order. Every call gets exactly one result; failures (unknown tool,
+ * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
+ * Large outputs go to the results store and are replaced by a path plus a preview.
+ */
+export async function executeToolCalls(calls: ToolCallBlock[], deps: ToolExecutionDeps): Promise<ToolResultBlock[]> {
+  const results = new Array<ToolResultBlock | undefined>(calls.length);
+  const known = deps.registry.all().map((t) => t.name);
+  const readOnly: number[] = [];
+  const sequential: number[] = [];
+  const tools = calls.map((call, i) => {
+    let tool = deps.registry.get(call.name);
+    if (!tool && deps.resolveName) {
+      const resolved = deps.resolveName(call.name, known);
+      if (resolved) tool = deps.registry.get(resolved);
+    }
+    if (!tool) {
+      results[i] = errorResult(call, `unknown tool "${call.name}". Available tools: ${known.join(", ")}.`);
+    } else if (tool.readOnly) readOnly.push(i);
+    else sequential.push(i);
+    return tool;
+  });
+
+  await Promise.all(readOnly.map(async (i) => (results[i] = await runOne(calls[i]!, tools[i]!, deps))));
+  for (const i of sequential) {
+    results[i] = deps.signal.aborted
+      ? errorResult(calls[i]!, "not run: the turn was interrupted")
+      : await runOne(calls[i]!, tools[i]!, deps);
+  }
+  for (let i = 0; i < calls.length; i++) {
+    const r = results[i]!;
+    if (!tools[i]) deps.emit({ type: "tool_result", id: r.toolCallId, name: r.toolName, output: r.content, isError: true });
+  }
+  return results as ToolResultBlock[];
+}
+
+async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
+  const result = await produce(call, tool, deps);
+  const stored = deps.store ? deps.store.maybeStore(tool.name, call.id, result.content) : undefined;
+  const final = stored ? { ...result, content: stored.content } : result;
+  deps.emit({ type: "tool_result", id: call.id, name: tool.name, output: final.content, isError: final.isError });
+  return final;
+}
+
+async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
+  const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
+  if (!parsed.ok) return errorResult(call, parsed.error, tool.name);
+  const decision = await deps.gate.check(tool, parsed.args);
+  if (!decision.allowed) return errorResult(call, decision.message, tool.name);
+  try {
+    const out = await tool.run(parsed.args, { ...deps.context, signal: deps.signal });
+    return {
+      type: "tool_result",
+      toolCallId: call.id,
+      toolName: tool.name,
+      content: out.output,
+      isError: out.isError === true,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
+  }
+}
+
+function errorResult(call: ToolCallBlock, content: string, name = call.name): ToolResultBlock {
+  return { type: "tool_result", toolCallId: call.id, toolName: name, content, isError: true };
+}

@@ -1,0 +1,29 @@
+import type { Message, Usage } from "../message/types.ts";
+
+/**
+ * How a turn ended: `success` (the model ended its turn), `max_turns` (the round limit was hit), `provider_error`
+ * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
+ * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
+ */
+export type TurnStatus = "success" | "max_turns" | "provider_error" | "budget_error" | "routing_error" | "aborted";
+
+/** The result of one turn. */
+export interface TurnResult {
+  status: TurnStatus;
+  /** The final assistant text (the last round's text). */
+  text: string;
+  /** Usage summed over the turn's rounds, tokens. */
+  usage: Usage;
+  /** Requests made (rounds), including retried and failed-over ones that produced a response. */
+  rounds: number;
+  /** The messages this turn appended to history, in order. */
+  messages: Message[];
+  /** The arm that served the turn's last round. */
+  arm?: string;
+  /** Set when status is not success: a message a user can act on. */
+  error?: string;
+  /** For provider_error: the ProviderError kind (e.g. "unreachable", "auth"), which the CLI maps to exit codes. */
+  errorKind?: string;
+  /** Early-stop detectors that tripped during the turn. */
+  earlyStops: string[];
+}

@@ -1,0 +1,27 @@
+/** Public surface of the permission layer. */
+export {
+  type Asker,
+  type AskRequest,
+  formatAskPrompt,
+  noTtyAsker,
+  permissionDeniedMessage,
+  ttyAsker,
+} from "./ask.ts";
+export { splitBashCommand } from "./bash-split.ts";
+export { matchGlob } from "./glob.ts";
+export {
+  DEFAULT_PERMISSION_MODE,
+  isPermissionMode,
+  PERMISSION_MODES,
+  type PermissionMode,
+  type PermissionRule,
+} from "./modes.ts";
+export {
+  mainArgument,
+  type PermissionCall,
+  type PermissionDecision,
+  PermissionPolicy,
+  type PermissionPolicyOptions,
+  type PermissionResult,
+} from "./permissions.ts";
+export { findSensitiveTarget, SENSITIVE_PATTERNS, SENSITIVE_REASON_PREFIX } from "./safety.ts";

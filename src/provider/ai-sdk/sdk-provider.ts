@@ -1,0 +1,56 @@
+/**
+ * A `Provider` over any AI SDK LanguageModelV4 (OpenAI, Anthropic, Google, Mistral, OpenAI-compatible
+ * servers). One `stream` call = one `doStream` request; no retries here (the engine owns retries, and
+ * the model-level `doStream` API never retries).
+ */
+import type { LanguageModelV4, LanguageModelV4StreamResult } from "@ai-sdk/provider";
+import type { StreamEvent } from "../../stream/events.ts";
+import { classifyError } from "../errors.ts";
+import type { Provider, ProviderName, ProviderRequest } from "../types.ts";
+import { fromV4Stream } from "./from-stream.ts";
+import { toV4Prompt, toV4ToolChoice, toV4Tools } from "./to-prompt.ts";
+
+/** Construction options: the provider name (used in errors and hints) and a factory from model id to V4 model. */
+export interface SdkProviderOptions {
+  name: ProviderName;
+  model: (modelId: string) => LanguageModelV4;
+}
+
+/**
+ * Streams requests through an AI SDK V4 model. `stream(req)` converts the request (see to-prompt.ts), calls
+ * `doStream({prompt, tools, toolChoice, maxOutputTokens, temperature, seed, abortSignal})` and yields
+ * normalised events (see from-stream.ts). Throws a `ProviderError` (errors.ts) when the request fails
+ * before the first event (HTTP status, unreachable endpoint) or mid-stream; an abort through
+ * `req.signal` surfaces as the original AbortError. `tools`/`toolChoice` are omitted when `req.tools` is empty.
+ */
+export class SdkProvider implements Provider {
+  readonly name: ProviderName;
+  private readonly model: (modelId: string) => LanguageModelV4;
+
+  constructor(opts: SdkProviderOptions) {
+    this.name = opts.name;
+    this.model = opts.model;
+  }
+
+  async *stream(req: ProviderRequest): AsyncGenerator<StreamEvent> {
+    const model = this.model(req.model);
+    const tools = toV4Tools(req.tools);
+    const toolChoice = toV4ToolChoice(req.toolChoice, tools.length);
+    const classifyOpts = req.signal ? { signal: req.signal } : {};
+    let result: LanguageModelV4StreamResult;
+    try {
+      result = await model.doStream({
+        prompt: toV4Prompt(req.system, req.messages),
+        ...(tools.length > 0 ? { tools } : {}),
+        ...(toolChoice ? { toolChoice } : {}),
+        ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+        ...(req.signal ? { abortSignal: req.signal } : {}),
+      });
+    } catch (err) {
+      throw classifyError(err, this.name, classifyOpts);
+    }
+    yield* fromV4Stream(result.stream, this.name, classifyOpts);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Model management for the embedded runtime: a small catalogue of recommended GGUF models, the local
+ * model cache (`${XDG_CACHE_HOME:-~/.cache}/owlet/models`), and downloads through node-llama-cpp's
+ * `createModelDownloader`. No model is bundled with owlet.
+ */
+import { readdir, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** One recommended model. `uri` is a node-llama-cpp model URI (`hf:<user>/<repo>/<file>`); sizes in bytes. */
+export interface RecommendedModel {
+  /** Short name used by `owlet models pull <name>`. */
+  name: string;
+  description: string;
+  uri: string;
+  /** File name in the cache directory. */
+  fileName: string;
+  /** Approximate download size, bytes. */
+  approxSizeBytes: number;
+}
+
+/**
+ * Recommended small instruct models (Qwen's official Q4_K_M GGUF builds, Apache-2.0). Sizes are
+ * approximate (the Hugging Face file listings, rounded).
+ */
+export const RECOMMENDED_MODELS: readonly RecommendedModel[] = [
+  {
+    name: "qwen2.5-coder-1.5b-instruct",
+    description: "Qwen2.5-Coder 1.5B Instruct, Q4_K_M: the default; native tool calls, fits 2-4 GB RAM",
+    uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    fileName: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    approxSizeBytes: 1_120_000_000,
+  },
+  {
+    name: "qwen2.5-coder-0.5b-instruct",
+    description: "Qwen2.5-Coder 0.5B Instruct, Q4_K_M: smallest and fastest, weaker at tool use",
+    uri: "hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    fileName: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    approxSizeBytes: 491_000_000,
+  },
+];
+
+/** Name of the model `owlet models pull` fetches when none is given. */
+export const DEFAULT_MODEL_NAME = "qwen2.5-coder-1.5b-instruct";
+
+/** Hugging Face endpoint node-llama-cpp resolves `hf:` URIs against (it also honours `HF_ENDPOINT`/`MODEL_ENDPOINT`). */
+export const DEFAULT_HF_ENDPOINT = "https://huggingface.co/";
+
+/** Reachability check timeout before a download, ms (the brief's ≤ 3 s). */
+export const REACHABILITY_TIMEOUT_MS = 3_000;
+
+/** The model cache directory: `$XDG_CACHE_HOME/owlet/models`, else `~/.cache/owlet/models`. */
+export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.length > 0 ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+  return join(base, "owlet", "models");
+}
+
+/** A `.gguf` file in the cache. `name` is the catalogue name when it is a recommended model, else the file name without `.gguf`. */
+export interface CachedModel {
+  name: string;
+  path: string;
+  sizeBytes: number;
+}
+
+/**
+ * Lists `.gguf` files in `dir` (default {@link modelsDir}), sorted by name; an absent directory gives [].
+ * Partial downloads (other extensions) are not listed.
+ */
+export async function listCachedModels(dir: string = modelsDir()): Promise<CachedModel[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: CachedModel[] = [];
+  for (const file of entries) {
+    if (!file.toLowerCase().endsWith(".gguf")) continue;
+    const path = join(dir, file);
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    const known = RECOMMENDED_MODELS.find((m) => m.fileName === file);
+    out.push({ name: known?.name ?? file.slice(0, -".gguf".length), path, sizeBytes: st.size });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Thrown by {@link pullModel} for a name not in {@link RECOMMENDED_MODELS}; `validNames` lists the accepted ones. */
+export class UnknownModelError extends Error {
+  readonly validNames: string[];
+  constructor(name: string) {
+    const valid = RECOMMENDED_MODELS.map((m) => m.name);
+    super(
+      `Unknown model "${name}". Models owlet can pull: ${valid.join(", ")}. ` +
+        "To use any other GGUF file, pass its path with --model /path/to/file.gguf.",
+    );
+    this.name = "UnknownModelError";
+    this.validNames = valid;
+  }
+}
+
+/** Thrown by {@link pullModel} when the download host does not answer within the reachability timeout. */
+export class ModelHostUnreachableError extends Error {
+  readonly host: string;
+  constructor(host: string, reason: string) {
+    super(
+      `Cannot reach ${host} to download the model (${reason}). ` +
+        "This machine may have no internet access. To run owlet without a download, use a local GGUF file: " +
+        "owlet --provider embedded --model /path/to/model.gguf (or set OWLET_MODEL), " +
+        "or start a local server (llama-server, Ollama, LM Studio).",
+    );
+    this.name = "ModelHostUnreachableError";
+    this.host = host;
+  }
+}
+
+/** Download progress, in bytes. `totalBytes` is 0 until the size is known. */
+export interface PullProgress {
+  downloadedBytes: number;
+  totalBytes: number;
+}
+
+/** Options of {@link pullModel}. `endpoint`, `fetch` and `dir` are injectable for tests. */
+export interface PullOptions {
+  onProgress?(p: PullProgress): void;
+  signal?: AbortSignal;
+  /** Cache directory; default {@link modelsDir}. */
+  dir?: string;
+  /** Hugging Face endpoint; default `HF_ENDPOINT`/`MODEL_ENDPOINT` env, else {@link DEFAULT_HF_ENDPOINT}. */
+  endpoint?: string;
+  /** Reachability timeout in ms; default {@link REACHABILITY_TIMEOUT_MS}. */
+  reachTimeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Looks a catalogue model up by name (case-insensitive); undefined when unknown. */
+export function findRecommendedModel(name: string): RecommendedModel | undefined {
+  const n = name.trim().toLowerCase();
+  return RECOMMENDED_MODELS.find((m) => m.name === n);
+}
+
+/**
+ * Checks that `endpoint` answers an HTTP request within `timeoutMs` (any status counts as reachable).
+ * Throws {@link ModelHostUnreachableError} naming the host and the failure (refused, timed out, DNS).
+ */
+export async function assertHostReachable(
+  endpoint: string,
+  timeoutMs: number = REACHABILITY_TIMEOUT_MS,
+  doFetch: typeof fetch = fetch,
+): Promise<void> {
+  const host = safeOrigin(endpoint);
+  try {
+    const res = await doFetch(endpoint, {
+      method: "HEAD",
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "manual",
+    });
+    await res.body?.cancel().catch(() => {});
+  } catch (err) {
+    throw new ModelHostUnreachableError(host, describeNetworkError(err, timeoutMs));
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function describeNetworkError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; cause?: { code?: string }; code?: string } | undefined;
+  if (e?.name === "TimeoutError" || e?.name === "AbortError") return `no answer within ${timeoutMs} ms`;
+  const code = e?.cause?.code ?? e?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host name not resolved";
+  if (code) return code;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Downloads a recommended model (default {@link DEFAULT_MODEL_NAME}) into the cache and returns its
+ * path. Returns at once when the file is already cached. Before downloading it checks the host answers
+ * within `reachTimeoutMs` (default 3 s) and otherwise throws {@link ModelHostUnreachableError} at once.
+ * Throws {@link UnknownModelError} for a name outside the catalogue; download errors from node-llama-cpp
+ * propagate (an aborted `signal` rejects with its reason).
+ */
+export async function pullModel(name: string | undefined, opts: PullOptions = {}): Promise<string> {
+  const model = findRecommendedModel(name ?? DEFAULT_MODEL_NAME);
+  if (!model) throw new UnknownModelError(name ?? "");
+  const dir = opts.dir ?? modelsDir();
+  const cached = (await listCachedModels(dir)).find((m) => m.name === model.name);
+  if (cached) return cached.path;
+
+  const endpoint =
+    opts.endpoint ?? process.env.HF_ENDPOINT ?? process.env.MODEL_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
+  await assertHostReachable(endpoint, opts.reachTimeoutMs ?? REACHABILITY_TIMEOUT_MS, opts.fetch ?? fetch);
+
+  // Imported lazily: node-llama-cpp is large and only needed here.
+  const { createModelDownloader } = await import("node-llama-cpp");
+  const downloader = await createModelDownloader({
+    modelUri: model.uri,
+    dirPath: dir,
+    fileName: model.fileName,
+    endpoints: { huggingFace: endpoint },
+    skipExisting: true,
+    showCliProgress: false,
+    onProgress: (s) => opts.onProgress?.({ downloadedBytes: s.downloadedSize, totalBytes: s.totalSize }),
+  });
+  return downloader.download({ signal: opts.signal });
+}

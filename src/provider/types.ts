@@ -1,0 +1,57 @@
+import type { Message } from "../message/types.ts";
+import type { StreamEvent } from "../stream/events.ts";
+
+/** A JSON Schema object (draft-07 subset) describing a tool's parameters. */
+export type JSONSchema = Record<string, unknown>;
+
+/** One tool offered to the model: name, short description and parameter schema. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  inputSchema: JSONSchema;
+}
+
+/** `auto`: the model may call tools; `required`: it must call one; `none`: it must not. */
+export type ToolChoice = "auto" | "required" | "none";
+
+/** One model request. `messages` never contains the system prompt; `system` travels separately. */
+export interface ProviderRequest {
+  model: string;
+  system: string;
+  messages: Message[];
+  tools: ToolSchema[];
+  /** Default `auto` when tools are present. */
+  toolChoice?: ToolChoice;
+  /** Output budget in tokens. */
+  maxOutputTokens?: number;
+  temperature?: number;
+  /** Seed for reproducible sampling, where the server honours it. */
+  seed?: number;
+  /** Ollama only: the context size (tokens) to ask for with `num_ctx`. Ignored elsewhere. */
+  numCtx?: number;
+  signal?: AbortSignal;
+}
+
+/** Names of the supported providers. */
+export type ProviderName =
+  | "anthropic"
+  | "openai"
+  | "google"
+  | "mistral"
+  | "openai-compatible"
+  | "llamacpp"
+  | "ollama"
+  | "lmstudio"
+  | "embedded";
+
+/**
+ * A model endpoint. `stream` yields normalised events for one request and throws a `ProviderError`
+ * (see errors.ts) when the request fails, either before the first event (HTTP status, unreachable
+ * endpoint) or mid-stream. Implementations do not retry: the engine owns retries.
+ */
+export interface Provider {
+  /** Provider name, e.g. "openai", "llamacpp". */
+  readonly name: ProviderName;
+  /** Streams one request. */
+  stream(request: ProviderRequest): AsyncIterable<StreamEvent>;
+}

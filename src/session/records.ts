@@ -1,0 +1,55 @@
+import type { Message, Usage } from "../message/types.ts";
+
+/** Version of the session file format written in the meta record. */
+export const SESSION_FORMAT_VERSION = 1;
+
+/** What a session was started with. `created_at` is an ISO 8601 UTC timestamp. */
+export interface SessionMeta {
+  id: string;
+  created_at: string;
+  provider: string;
+  model: string;
+  /** Absolute working directory the session started in. */
+  cwd: string;
+  version: number;
+}
+
+/**
+ * One line of a session file (JSON Lines): a meta record first, then message and usage records in the order
+ * they happened. `turn` is the 1-based turn number the usage belongs to; usage counts are tokens.
+ */
+export type SessionRecord =
+  | ({ type: "meta" } & SessionMeta)
+  | { type: "message"; message: Message }
+  | { type: "usage"; usage: Usage; turn: number };
+
+/** True when `value` looks like a message record (role and content array present). */
+export function isMessageRecord(value: unknown): value is { type: "message"; message: Message } {
+  if (!isObject(value) || value.type !== "message" || !isObject(value.message)) return false;
+  const { role, content } = value.message;
+  return (role === "user" || role === "assistant") && Array.isArray(content);
+}
+
+/** True when `value` looks like a usage record (token counts are numbers). */
+export function isUsageRecord(value: unknown): value is { type: "usage"; usage: Usage; turn: number } {
+  if (!isObject(value) || value.type !== "usage" || !isObject(value.usage)) return false;
+  return typeof value.usage.inputTokens === "number" && typeof value.usage.outputTokens === "number";
+}
+
+/** True when `value` is a meta record of a supported version. */
+export function isMetaRecord(value: unknown): value is { type: "meta" } & SessionMeta {
+  return (
+    isObject(value) &&
+    value.type === "meta" &&
+    typeof value.id === "string" &&
+    typeof value.created_at === "string" &&
+    typeof value.provider === "string" &&
+    typeof value.model === "string" &&
+    typeof value.cwd === "string" &&
+    value.version === SESSION_FORMAT_VERSION
+  );
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

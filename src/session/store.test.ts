@@ -1,0 +1,180 @@
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Message } from "../message/types.ts";
+import { newSessionId, SESSION_ID_PATTERN } from "./id.ts";
+import { SessionStore } from "./store.ts";
+
+let root: string;
+let store: SessionStore;
+const meta = { provider: "llamacpp", model: "qwen", cwd: "/work/p" };
+
+const user: Message = { role: "user", content: [{ type: "text", text: "list files" }] };
+const assistant: Message = {
+  role: "assistant",
+  content: [
+    { type: "reasoning", text: "use fs", signature: "sig" },
+    { type: "tool_call", id: "c1", name: "fs_ls", arguments: '{"path":"."}' },
+  ],
+};
+const results: Message = {
+  role: "user",
+  content: [{ type: "tool_result", toolCallId: "c1", toolName: "fs_ls", content: "a\nb", isError: false }],
+};
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "owlet-session-"));
+  store = new SessionStore(root);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe("SessionStore", () => {
+  it("round-trips messages and usage", () => {
+    const session = store.create(meta, new Date("2026-11-22T02:15:00Z"));
+    expect(session.id).toMatch(/^20261122-021500-[0-9a-f]{6}$/);
+    expect(session.path).toBe(join(root, ".owlet", "sessions", `${session.id}.jsonl`));
+    session.append(user);
+    session.append(assistant);
+    session.appendUsage({ inputTokens: 100, outputTokens: 20, cacheReadTokens: 5 }, 1);
+    session.append(results);
+    session.appendUsage({ inputTokens: 130, outputTokens: 7 }, 1);
+    expect(session.messages()).toEqual([user, assistant, results]);
+    expect(session.usage()).toEqual({ inputTokens: 230, outputTokens: 27, cacheReadTokens: 5 });
+
+    const reopened = store.open(session.id);
+    expect(reopened.messages()).toEqual([user, assistant, results]);
+    expect(reopened.usage()).toEqual({ inputTokens: 230, outputTokens: 27, cacheReadTokens: 5 });
+    expect(reopened.meta).toEqual({
+      id: session.id,
+      created_at: "2026-11-22T02:15:00.000Z",
+      provider: "llamacpp",
+      model: "qwen",
+      cwd: "/work/p",
+      version: 1,
+    });
+
+    const lines = readFileSync(session.path, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.type)).toEqual([
+      "meta",
+      "message",
+      "message",
+      "usage",
+      "message",
+      "usage",
+    ]);
+    expect(lines[3]).toEqual({
+      type: "usage",
+      usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5 },
+      turn: 1,
+    });
+  });
+
+  it("does not let callers mutate stored history", () => {
+    const session = store.create(meta);
+    const message: Message = { role: "user", content: [{ type: "text", text: "hi" }] };
+    session.append(message);
+    message.content.push({ type: "text", text: "later" });
+    session.messages().pop();
+    expect(session.messages()).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }]);
+  });
+
+  it("creates the directory 0700 and files 0600", () => {
+    const session = store.create(meta);
+    session.append(user);
+    expect(statSync(session.path).mode & 0o777).toBe(0o600);
+    expect(statSync(store.dir).mode & 0o777).toBe(0o700);
+  });
+
+  it("drops a truncated final line and appends cleanly afterwards", () => {
+    const session = store.create(meta);
+    session.append(user);
+    session.appendUsage({ inputTokens: 1, outputTokens: 1 }, 1);
+    appendFileSync(session.path, '{"type":"message","message":{"role":"assis');
+    const reopened = store.open(session.id);
+    expect(reopened.messages()).toEqual([user]);
+    expect(reopened.usage()).toEqual({ inputTokens: 1, outputTokens: 1 });
+    reopened.append(assistant);
+    expect(store.open(session.id).messages()).toEqual([user, assistant]);
+    expect(readFileSync(session.path, "utf8").endsWith("\n")).toBe(true);
+  });
+
+  it("keeps a complete final record that only lacks its newline", () => {
+    const session = store.create(meta);
+    appendFileSync(session.path, JSON.stringify({ type: "message", message: user }));
+    const reopened = store.open(session.id);
+    expect(reopened.messages()).toEqual([user]);
+    reopened.append(results);
+    expect(store.open(session.id).messages()).toEqual([user, results]);
+  });
+
+  it("refuses a corrupt line in the middle", () => {
+    const session = store.create(meta);
+    appendFileSync(session.path, "not json\n");
+    session.append(user);
+    expect(() => store.open(session.id)).toThrow(/corrupt at line 2/);
+  });
+
+  it("refuses files without a meta record for the id", () => {
+    mkdirSync(store.dir, { recursive: true });
+    const id = newSessionId();
+    writeFileSync(join(store.dir, `${id}.jsonl`), `${JSON.stringify({ type: "message", message: user })}\n`);
+    expect(() => store.open(id)).toThrow(/not an owlet session file/);
+    expect(store.list()).toEqual([]);
+  });
+
+  it("lists sessions newest first and returns the latest", () => {
+    expect(store.latest()).toBeUndefined();
+    expect(store.list()).toEqual([]);
+    const older = store.create(meta);
+    const newer = store.create({ ...meta, model: "other" });
+    utimesSync(older.path, new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
+    utimesSync(newer.path, new Date("2026-02-01T00:00:00Z"), new Date("2026-02-01T00:00:00Z"));
+    writeFileSync(join(store.dir, "notes.txt"), "ignored");
+    expect(store.list().map((info) => info.id)).toEqual([newer.id, older.id]);
+    expect(store.latest()?.id).toBe(newer.id);
+    expect(store.latest()?.meta.model).toBe("other");
+
+    // Appending to the older session makes it the most recently modified one.
+    utimesSync(older.path, new Date("2026-03-01T00:00:00Z"), new Date("2026-03-01T00:00:00Z"));
+    expect(store.latest()?.id).toBe(older.id);
+  });
+
+  it("rejects malformed and traversal ids before touching the file system", () => {
+    for (const id of [
+      "../../etc/passwd",
+      "..",
+      "20261122-021500-a3f09c/../x",
+      "20261122-021500-A3F09C",
+      "",
+      "x\u0000",
+    ]) {
+      expect(() => store.open(id)).toThrow(/invalid session id/);
+    }
+    expect(() => store.open("20261122-021500-a3f09c")).toThrow(/no session "20261122-021500-a3f09c"/);
+  });
+
+  it("generates ids of the documented shape", () => {
+    const id = newSessionId(new Date("2026-01-02T03:04:05Z"));
+    expect(id).toMatch(SESSION_ID_PATTERN);
+    expect(id.startsWith("20260102-030405-")).toBe(true);
+    expect(new Set(Array.from({ length: 20 }, () => newSessionId())).size).toBeGreaterThan(1);
+  });
+
+  it("rejects a bad turn number", () => {
+    const session = store.create(meta);
+    expect(() => session.appendUsage({ inputTokens: 1, outputTokens: 1 }, 1.5)).toThrow(/turn must be/);
+  });
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { z } from "zod";
+import type { Tool, ToolOutput } from "../types.ts";
+import { errorResult, fsErrorMessage, resolvePath } from "./common.ts";
+import { compileRegex, type GrepResult, grepWithJs, grepWithRipgrep, hasRipgrep } from "./grep-engines.ts";
+
+/** Default cap on matching lines (gnoma's fs.grep). */
+export const FS_GREP_DEFAULT_MAX_RESULTS = 250;
+
+const parameters = z.object({
+  pattern: z.string().describe("regular expression"),
+  path: z.string().optional().describe("file or directory (default: root)"),
+  glob: z.string().optional().describe("file filter, e.g. *.ts"),
+  max_results: z.number().int().min(1).optional().describe("default 250"),
+});
+
+/** Options for {@link createFsGrepTool}. */
+export interface FsGrepOptions {
+  /** `auto` (default): ripgrep when `rg` is on PATH, else JS; `js`: always the JS walker; `rg`: always ripgrep. */
+  engine?: "auto" | "js" | "rg";
+}
+
+/**
+ * Builds `fs_grep`: regex search printing `file:line:text` (workspace-relative paths), at most
+ * `max_results` (default 250) lines plus a truncation note; honours .gitignore; skips hidden files,
+ * node_modules, symlinks and binary files. Uses ripgrep when available (falls back to JS if rg rejects
+ * the pattern), else a JS walker; both give the same format. An invalid regex is an error result.
+ * Metadata: `{ matches, truncated, engine }`.
+ */
+export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<typeof parameters>> {
+  const mode = options.engine ?? "auto";
+  return {
+    name: "fs_grep",
+    description: readFileSync(new URL("./fs_grep.md", import.meta.url), "utf8").trim(),
+    parameters,
+    category: "search",
+    readOnly: true,
+    destructive: false,
+    async run(args, ctx): Promise<ToolOutput> {
+      try {
+        compileRegex(args.pattern);
+      } catch (error) {
+        return errorResult(
+          `Invalid regular expression: ${(error as Error).message}. Escape special characters (e.g. \\( \\[ \\.) to match them literally.`,
+        );
+      }
+      const resolved = await resolvePath(ctx, args.path ?? ".", "read");
+      if (!resolved.ok) return resolved.result;
+      const { abs, guard } = resolved;
+      const shown = guard.relative(abs);
+      let isFile: boolean;
+      try {
+        isFile = !(await stat(abs)).isDirectory();
+      } catch (error) {
+        const message = fsErrorMessage(error, shown);
+        if (message) return errorResult(message);
+        throw error;
+      }
+      const maxResults = args.max_results ?? FS_GREP_DEFAULT_MAX_RESULTS;
+      const query = {
+        root: guard.root,
+        target: abs,
+        pattern: args.pattern,
+        glob: args.glob,
+        maxResults,
+        signal: ctx.signal,
+      };
+      const useRg = mode === "rg" || (mode === "auto" && (await hasRipgrep()));
+      let engine = useRg ? "rg" : "js";
+      let result: GrepResult = useRg ? await grepWithRipgrep(query) : await grepWithJs(query, isFile);
+      if (!result.ok && useRg) {
+        engine = "js";
+        result = await grepWithJs(query, isFile);
+      }
+      if (!result.ok) return errorResult(`Search failed: ${result.error}`);
+      const metadata = { matches: result.lines.length, truncated: result.truncated, engine };
+      if (result.lines.length === 0) {
+        return {
+          output: `No matches for /${args.pattern}/ in ${shown}${args.glob ? ` (files ${args.glob})` : ""}.`,
+          metadata,
+        };
+      }
+      const note = result.truncated
+        ? `\n… results capped at ${maxResults} lines; narrow the pattern, path or glob (or raise max_results)`
+        : "";
+      return { output: result.lines.join("\n") + note, metadata };
+    },
+  };
+}
+
+/** The default `fs_grep` tool (engine `auto`). */
+export const fsGrep = createFsGrepTool();

@@ -1,0 +1,85 @@
+/**
+ * Interactive-command detection for the bash tool, after gnoma's list (§4.3): commands that need a
+ * terminal, a password or a human would hang (stdin is /dev/null) or do something only the user should.
+ */
+const PREFIXES: Record<string, string> = {
+  sudo: "it asks for a password, and root access needs the user's consent; ask the user to run it",
+  su: "it asks for a password; ask the user to run it",
+  passwd: "it asks for a password interactively; ask the user to run it",
+  ssh: "it opens an interactive remote session (and may ask for a password); ask the user to run it",
+  sftp: "it is an interactive file-transfer session",
+  ftp: "it is an interactive file-transfer session",
+  vim: "it is a full-screen editor; use fs_read and fs_edit instead",
+  vi: "it is a full-screen editor; use fs_read and fs_edit instead",
+  nvim: "it is a full-screen editor; use fs_read and fs_edit instead",
+  nano: "it is a full-screen editor; use fs_read and fs_edit instead",
+  emacs: "it is a full-screen editor; use fs_read and fs_edit instead",
+  less: "it is a pager that waits for keys; use cat, head or fs_read",
+  more: "it is a pager that waits for keys; use cat, head or fs_read",
+  top: "it is a full-screen monitor; use `ps aux`",
+  htop: "it is a full-screen monitor; use `ps aux`",
+  mysql: "it opens an interactive database shell; pass a query with -e, or ask the user",
+  psql: "it opens an interactive database shell; pass a query with -c, or ask the user",
+};
+
+/** Interpreters that start a REPL when run without arguments. */
+const REPLS = new Set(["python", "python2", "python3", "node", "irb", "iex", "ghci", "julia"]);
+
+/**
+ * Returns why `command` is refused as interactive, or undefined when it may run. Checks the first
+ * word of every pipeline/list segment (quotes respected, leading `VAR=value` assignments skipped):
+ * refuses the prefixes above, `git push`, and bare REPLs (`python`, `node`, … with no arguments).
+ */
+export function interactiveReason(command: string): string | undefined {
+  for (const segment of segments(command)) {
+    const words = segment
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "");
+    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
+    const first = words[0];
+    if (first === undefined) continue;
+    const name = first.split("/").pop()!;
+    const why = Object.hasOwn(PREFIXES, name) ? PREFIXES[name] : undefined;
+    if (why) return `Refused: \`${name}\` is interactive: ${why}.`;
+    if (name === "git" && words.slice(1).includes("push")) {
+      return "Refused: `git push` publishes to a remote and may ask for credentials; tell the user the commits are ready to push.";
+    }
+    if (REPLS.has(name) && words.length === 1) {
+      return `Refused: bare \`${name}\` starts an interactive REPL and would hang (stdin is empty). Pass a script file or code with -c/-e instead.`;
+    }
+  }
+  return undefined;
+}
+
+/** Splits on unquoted `|`, `&`, `;`, newlines and parentheses. */
+function segments(command: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === "\\" && quote === '"') {
+        current += c + (command[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      current += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      current += c;
+    } else if (c === "\\") {
+      current += c + (command[i + 1] ?? "");
+      i++;
+    } else if ("|&;\n()".includes(c)) {
+      out.push(current);
+      current = "";
+    } else {
+      current += c;
+    }
+  }
+  out.push(current);
+  return out;
+}

@@ -1,0 +1,99 @@
+import { realpathSync } from "node:fs";
+import { lstat, readlink, realpath } from "node:fs/promises";
+import path from "node:path";
+
+/** Thrown by {@link WorkspaceGuard} when a path resolves outside the workspace root. */
+export class PathOutsideWorkspaceError extends Error {
+  /** The path as given by the caller. */
+  readonly requested: string;
+  /** Where it resolved to (symlinks followed). */
+  readonly resolved: string;
+  /** The workspace root. */
+  readonly root: string;
+
+  constructor(requested: string, resolved: string, root: string) {
+    const via = resolved === path.resolve(root, requested) ? "" : ` (it resolves to "${resolved}")`;
+    super(
+      `Path "${requested}" is outside the workspace "${root}"${via}. ` +
+        "Use a path inside the workspace; relative paths are taken from the workspace root.",
+    );
+    this.name = "PathOutsideWorkspaceError";
+    this.requested = requested;
+    this.resolved = resolved;
+    this.root = root;
+  }
+}
+
+/** Most symlinks followed while canonicalising one path (as the kernel's MAXSYMLINKS). */
+const MAX_LINKS = 40;
+
+/**
+ * Keeps file-tool paths inside the workspace root (as in gnoma's fs.Guard, §4.6).
+ * Relative paths anchor to the root; symlinks are resolved; for a path whose leaf (or tail) does
+ * not exist yet, the deepest existing ancestor is canonicalised and the missing tail re-joined, so a
+ * parent directory that is a symlink to outside is caught. The containment check uses a separator
+ * boundary (`/ws-evil` is not inside `/ws`). Dangling symlinks are followed to where they point.
+ */
+export class WorkspaceGuard {
+  /** The symlink-resolved absolute workspace root. */
+  readonly root: string;
+
+  /** `root` must be an existing directory; it is realpath'd. Throws the fs error (e.g. ENOENT) otherwise. */
+  constructor(root: string) {
+    this.root = realpathSync(path.resolve(root));
+  }
+
+  /** Absolute real path for reading `p`; throws {@link PathOutsideWorkspaceError}. The path may not exist. */
+  resolveRead(p: string): Promise<string> {
+    return this.#resolve(p);
+  }
+
+  /**
+   * Absolute real path for writing `p` (missing parents are canonicalised through their deepest
+   * existing ancestor); throws {@link PathOutsideWorkspaceError}.
+   */
+  resolveWrite(p: string): Promise<string> {
+    return this.#resolve(p);
+  }
+
+  /** True when the absolute `p` is the root or below it. */
+  contains(p: string): boolean {
+    if (p === this.root) return true;
+    const prefix = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+    return p.startsWith(prefix);
+  }
+
+  /** `abs` relative to the root for display (`.` for the root itself). */
+  relative(abs: string): string {
+    const rel = path.relative(this.root, abs);
+    return rel === "" ? "." : rel;
+  }
+
+  async #resolve(p: string): Promise<string> {
+    const absolute = path.resolve(this.root, p);
+    const real = await canonicalise(absolute, 0);
+    if (!this.contains(real)) throw new PathOutsideWorkspaceError(p, real, this.root);
+    return real;
+  }
+}
+
+/** realpath of `p`, tolerating a missing tail: canonical deepest existing ancestor + the missing rest. */
+async function canonicalise(p: string, links: number): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+  }
+  // Either `p` itself is a dangling symlink, or some component is missing.
+  const stat = await lstat(p).catch(() => undefined);
+  if (stat?.isSymbolicLink()) {
+    if (links >= MAX_LINKS) throw new Error(`Too many levels of symbolic links resolving "${p}".`);
+    const target = await readlink(p);
+    return canonicalise(path.resolve(path.dirname(p), target), links + 1);
+  }
+  const parent = path.dirname(p);
+  if (parent === p) return p;
+  const realParent = await canonicalise(parent, links);
+  return path.join(realParent, path.basename(p));
+}

@@ -1,0 +1,48 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ResultsStore } from "./results-store.ts";
+import { tempDir } from "./test-helpers.ts";
+
+let base: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir: base, cleanup } = await tempDir()));
+afterEach(() => cleanup());
+
+describe("ResultsStore", () => {
+  it("passes outputs under 1024 bytes through without creating the directory", async () => {
+    const dir = path.join(base, "results");
+    const store = new ResultsStore(dir);
+    expect(store.maybeStore("fs_read", "c1", "x".repeat(1023))).toEqual({ content: "x".repeat(1023) });
+    expect(store.pathFor("c1")).toBeUndefined();
+    await expect(stat(dir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("saves outputs of 1024 bytes or more (0600 file in a 0700 dir) and returns a preview", async () => {
+    const dir = path.join(base, "results");
+    const store = new ResultsStore(dir);
+    const output = `${"a".repeat(2000)}TAIL${"b".repeat(500)}`;
+    const r = store.maybeStore("fs_grep", "call_1", output);
+    const file = path.join(dir, "fs_grep-call_1.txt");
+    expect(r.path).toBe(file);
+    expect(r.content).toBe(
+      `[Tool result saved: ${file}]\n\nPreview (first 2000 chars):\n${"a".repeat(2000)}`,
+    );
+    expect(await readFile(file, "utf8")).toBe(output);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect(store.pathFor("call_1")).toBe(file);
+  });
+
+  it("counts bytes, not characters, for the threshold", () => {
+    const store = new ResultsStore(path.join(base, "r"));
+    expect(store.maybeStore("t", "x", "é".repeat(512)).path).toBeDefined(); // 1024 bytes, 512 chars
+  });
+
+  it("sanitises call ids and tool names for file names", () => {
+    const store = new ResultsStore(path.join(base, "r"));
+    const r = store.maybeStore("mcp.server/tool", "../../etc/passwd", "z".repeat(2000));
+    expect(path.dirname(r.path!)).toBe(path.join(base, "r"));
+    expect(path.basename(r.path!)).toBe("mcp_server_tool-______etc_passwd.txt");
+  });
+});

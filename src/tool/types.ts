@@ -1,0 +1,54 @@
+import type { z } from "zod";
+
+/**
+ * Tool categories for two-stage routing (gnoma's tool/category.go): the model first picks one,
+ * then sees only that category's schemas. Tools without a category fall in `meta`.
+ */
+export const TOOL_CATEGORIES = ["read", "write", "search", "exec", "meta"] as const;
+/** One of {@link TOOL_CATEGORIES}. */
+export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
+
+/** What a tool run returns. `isError` marks a failure the model (and the patch-spiral detector) must see. */
+export interface ToolOutput {
+  output: string;
+  isError?: boolean;
+  /** Small structured facts for the UI and tests (e.g. exit code, total lines); never sent to the model. */
+  metadata?: Record<string, unknown>;
+}
+
+/** Limits the built-in tools honour (bytes and seconds). */
+export interface ToolLimits {
+  /** Largest file fs_read reads or fs_write writes, in bytes. Default 1 MiB. */
+  maxFileBytes: number;
+  /** Default bash timeout in seconds (default 30); the model may ask for up to `maxBashTimeoutSec`. */
+  bashTimeoutSec: number;
+  maxBashTimeoutSec: number;
+  /** Cap on captured bash output in bytes (head and tail kept). Default 64 KiB. */
+  maxOutputBytes: number;
+}
+
+/** Everything a tool run may use. Tools must not read flags, config or the environment themselves. */
+export interface ToolContext {
+  /** Absolute, symlink-resolved workspace root; every path resolves inside it. */
+  workspaceRoot: string;
+  signal: AbortSignal;
+  limits: ToolLimits;
+}
+
+/**
+ * A tool the model can call. `parameters` is a zod object schema; its JSON Schema (zod's `toJSONSchema`)
+ * is what the model sees. `description` is kept short: small models pay for every schema token on every request.
+ */
+export interface Tool<P = any> {
+  /** API-safe wire name: `^[a-zA-Z0-9_-]{1,64}$`, e.g. `fs_read`. */
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: z.ZodType<P>;
+  readonly category: ToolCategory;
+  /** Read-only tools run concurrently and are allowed without asking in `auto` mode. */
+  readonly readOnly: boolean;
+  /** Destructive tools (e.g. bash) always need permission outside bypass. */
+  readonly destructive: boolean;
+  /** Runs the tool with validated arguments. Throwing is allowed: the engine turns it into an error result. */
+  run(args: P, ctx: ToolContext): Promise<ToolOutput>;
+}

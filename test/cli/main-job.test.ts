@@ -1,0 +1,168 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fixtureRepo } from "../support/fixture-repo.ts";
+import { runOwlet } from "../support/run-owlet.ts";
+import { startScriptedServer, type ScriptedReply, type ScriptedServer } from "../support/scripted-server.ts";
+
+let server: ScriptedServer | undefined;
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** The main job, scripted: grep → read → edit → run the tests → answer. */
+function mainJobScript(): ScriptedReply[] {
+  return [
+    { text: "Let me find it.", toolCalls: [{ name: "fs_grep", arguments: JSON.stringify({ pattern: "function add" }) }] },
+    { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "math.js" }) }] },
+    {
+      toolCalls: [
+        { name: "fs_edit", arguments: JSON.stringify({ path: "math.js", old_string: "return a - b;", new_string: "return a + b;" }), chunks: 3 },
+      ],
+    },
+    { toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "node test.js" }) }] },
+    { text: ["Fixed `add`: it subtracted ", "instead of adding. The tests pass."] },
+  ];
+}
+
+const flags = (s: ScriptedServer) => ["--provider", "openai-compatible", "--base-url", s.baseURL, "--model", "scripted-model", "--permission-mode", "bypass"];
+
+describe("owlet -p: the main job on a fixture repository", () => {
+  it("greps, reads, edits, runs the tests and answers (json output)", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer(mainJobScript());
+    const run = await runOwlet(["-p", "fix the add function", ...flags(server), "--output-format", "json"], { cwd: repo });
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout.trim());
+    expect(result).toMatchObject({ type: "result", is_error: false, rounds: 5 });
+    expect(result.result).toContain("tests pass");
+    expect(result.usage.input_tokens).toBeGreaterThan(0);
+    expect(result.session_id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
+    expect(await readFile(join(repo, "math.js"), "utf8")).toContain("return a + b;");
+
+    expect(server.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(5);
+    const last = server.requests.at(-1)!.body.messages;
+    const bashResult = last.filter((m: any) => m.role === "tool").at(-1);
+    expect(bashResult.content).toContain("all tests passed");
+    // the session is on disk, one JSON object per line, private
+    const sessionFile = join(repo, ".owlet", "sessions", `${result.session_id}.jsonl`);
+    const lines = (await readFile(sessionFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0].type).toBe("meta");
+    expect(lines.filter((l) => l.type === "message").length).toBeGreaterThanOrEqual(10);
+    const { statSync } = await import("node:fs");
+    expect(statSync(sessionFile).mode & 0o777).toBe(0o600);
+  });
+
+  it("stream-json prints one object per line: routing, text_delta, tool_call, tool_result, result", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer(mainJobScript());
+    const run = await runOwlet(["-p", "fix the add function", ...flags(server), "--output-format", "stream-json"], { cwd: repo });
+    expect(run.code, run.stderr).toBe(0);
+    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe("routing");
+    expect(types.at(-1)).toBe("result");
+    expect(types).toContain("text_delta");
+    const calls = events.filter((e) => e.type === "tool_call");
+    expect(calls.map((c) => c.name)).toEqual(["fs_grep", "fs_read", "fs_edit", "bash"]);
+    for (const c of calls) expect(typeof c.id).toBe("string");
+    const results = events.filter((e) => e.type === "tool_result");
+    expect(results.map((r) => r.name)).toEqual(["fs_grep", "fs_read", "fs_edit", "bash"]);
+    expect(results.every((r) => r.is_error === false)).toBe(true);
+    expect(results.map((r) => r.id)).toEqual(calls.map((c) => c.id));
+  });
+
+  it("text output prints the final answer on stdout when piped", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer(mainJobScript());
+    const run = await runOwlet(["-p", "fix the add function", ...flags(server)], { cwd: repo });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe("Fixed `add`: it subtracted instead of adding. The tests pass.");
+    expect(run.stderr).toContain("fs_edit");
+  });
+
+  it("takes the prompt from stdin and --continue resumes the latest session", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer([{ text: "first answer" }, { text: "second answer" }]);
+    const first = await runOwlet([...flags(server), "--output-format", "json"], { cwd: repo, input: "remember the word owl\n" });
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runOwlet(["-p", "what word?", "--continue", ...flags(server), "--output-format", "json"], { cwd: repo });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).session_id).toBe(JSON.parse(first.stdout).session_id);
+    const msgs = server.requests.at(-1)!.body.messages.map((m: any) => JSON.stringify(m.content));
+    expect(msgs.join("\n")).toContain("remember the word owl");
+    expect(msgs.join("\n")).toContain("first answer");
+  });
+});
+
+describe("owlet -p: errors a user can act on", () => {
+  it("asks become denials without a TTY, telling the model and user to use --permission-mode", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer([
+      { toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "node test.js" }) }] },
+      { text: "I could not run the tests." },
+    ]);
+    const run = await runOwlet(
+      ["-p", "run the tests", "--provider", "openai-compatible", "--base-url", server.baseURL, "--model", "m", "--output-format", "stream-json"],
+      { cwd: repo },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = run.stdout.trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "tool_result");
+    expect(result.is_error).toBe(true);
+    expect(result.output).toContain("--permission-mode");
+  });
+
+  it("missing credentials: says what to set, exit 2, no stack trace", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const run = await runOwlet(["-p", "hi", "--provider", "openai"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("OPENAI_API_KEY");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("unreachable endpoint: names it, exit 2, no stack trace", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const port = await closedPort();
+    const started = Date.now();
+    const run = await runOwlet(["-p", "hi", "--provider", "llamacpp", "--base-url", `http://127.0.0.1:${port}/v1`, "--model", "m"], { cwd: repo });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`127.0.0.1:${port}`);
+    expect(Date.now() - started).toBeLessThan(10_000); // not retried like a transient error
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a config error names the file, line and key, exit 2", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const { mkdir, writeFile } = await import("node:fs/promises");
+    await mkdir(join(repo, ".owlet"));
+    await writeFile(join(repo, ".owlet", "config.toml"), '[provider]\ndefault = "openai-compatible"\nmodle = "x"\n');
+    const run = await runOwlet(["-p", "hi"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(".owlet/config.toml:3");
+    expect(run.stderr).toContain("provider.modle");
+  });
+
+  it("no prompt and no stdin is a usage error", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const run = await runOwlet(["--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/prompt/);
+  });
+
+  it("--version prints the version", async () => {
+    const run = await runOwlet(["--version"], { cwd: process.cwd() });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OWLET_BIN } from "./fixture-repo.ts";
+
+/** The outcome of one owlet process. */
+export interface OwletRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const KEY_VARS = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "MISTRAL_API_KEY", "OWLET_PROVIDER", "OWLET_MODEL"];
+
+/**
+ * Runs bin/owlet as a user would, with an isolated config and cache home (no user config, no cached models,
+ * no API keys unless given) and stdin from `input` (or /dev/null).
+ */
+export function runOwlet(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<OwletRun> {
+  const home = mkdtempSync(join(tmpdir(), "owlet-home-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), HOME: home };
+  for (const k of KEY_VARS) delete env[k];
+  Object.assign(env, opts.env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(OWLET_BIN, args, { cwd: opts.cwd, env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
