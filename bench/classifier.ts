@@ -15,14 +15,17 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createProvider } from "../src/provider/factory.ts";
+import type { Provider, ProviderRequest } from "../src/provider/types.ts";
 import { classifyHeuristic } from "../src/router/classify/heuristic.ts";
 import { SlmClassifier } from "../src/router/classify/slm.ts";
-import type { Provider, ProviderRequest } from "../src/provider/types.ts";
 import { TASK_TYPES, type TaskType } from "../src/router/task.ts";
 import type { StreamEvent } from "../src/stream/events.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const rows: { prompt: string; task_type: TaskType }[] = readFileSync(join(here, "..", "test", "data", "router", "prompts.jsonl"), "utf8")
+const rows: { prompt: string; task_type: TaskType }[] = readFileSync(
+  join(here, "..", "test", "data", "router", "prompts.jsonl"),
+  "utf8",
+)
   .split("\n")
   .filter((l) => l.trim() !== "")
   .map((l) => JSON.parse(l));
@@ -32,13 +35,26 @@ function gnomaCascade(prompt: string): TaskType {
   const p = prompt.toLowerCase();
   const any = (words: string[]) => words.some((w) => p.includes(w));
   if (any(["security", "vulnerability", "cve", "owasp", "xss", "injection"])) return "security_review";
-  if (any(["debug", "fix", "troubleshoot", "not working", "error", "crash", "failing", "bug"])) return "debug";
+  if (any(["debug", "fix", "troubleshoot", "not working", "error", "crash", "failing", "bug"]))
+    return "debug";
   if (any(["review", "check", "analyze", "audit", "inspect"])) return "review";
   if (any(["refactor", "restructure", "clean up", "rename", "extract", "simplify"])) return "refactor";
   if (any(["test", "spec", "coverage", "assert"])) return "unit_test";
   if (any(["explain", "what is", "how does", "describe", "tell me about"])) return "explain";
   if (any(["plan", "design", "architect", "roadmap", "strategy"])) return "planning";
-  if (any(["orchestrat", "coordinate", "dispatch", "pipeline", "fan out", "subtask", "delegate to", "spawn elf"])) return "orchestration";
+  if (
+    any([
+      "orchestrat",
+      "coordinate",
+      "dispatch",
+      "pipeline",
+      "fan out",
+      "subtask",
+      "delegate to",
+      "spawn elf",
+    ])
+  )
+    return "orchestration";
   if (any(["create", "implement", "build", "add", "write", "generate", "make"])) return "generation";
   if (any(["boilerplate", "scaffold", "template", "stub"])) return "boilerplate";
   return "generation";
@@ -76,7 +92,16 @@ function score(name: string, predictions: TaskType[], ms: number, sources?: Reco
     const idx = rows.map((_, i) => i).filter((i) => i % 2 === parity);
     return idx.filter((i) => predictions[i] === rows[i]!.task_type).length / idx.length;
   };
-  return { name, accuracy: correct / rows.length, devAccuracy: half(0), heldOutAccuracy: half(1), recall, confusions, msPerPrompt: ms / rows.length, ...(sources ? { sources } : {}) };
+  return {
+    name,
+    accuracy: correct / rows.length,
+    devAccuracy: half(0),
+    heldOutAccuracy: half(1),
+    recall,
+    confusions,
+    msPerPrompt: ms / rows.length,
+    ...(sources ? { sources } : {}),
+  };
 }
 
 function timed<T>(f: () => T): [T, number] {
@@ -101,20 +126,35 @@ async function ggufProvider(path: string): Promise<Provider> {
   const model = await llama.loadModel({ modelPath: path });
   const context = await model.createContext({ contextSize: 2048 });
   const sequence = context.getSequence();
+  // One request at a time on the one sequence: a timed-out classification finishes before the next starts.
+  let previous: Promise<unknown> = Promise.resolve();
   return {
     name: "embedded",
     async *stream(req: ProviderRequest): AsyncIterable<StreamEvent> {
       const tool = req.tools[0]!;
+      const wait = previous;
+      let done!: () => void;
+      previous = new Promise<void>((r) => {
+        done = r;
+      });
+      await wait;
       const grammar = await llama.createGrammarForJsonSchema(tool.inputSchema as any);
-      const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: req.system, autoDisposeSequence: false });
-      const text = req.messages.map((m) => m.content.map((b) => (b.type === "text" ? b.text : "")).join("")).join("\n");
+      const session = new LlamaChatSession({
+        contextSequence: sequence,
+        systemPrompt: req.system,
+        autoDisposeSequence: false,
+      });
+      const text = req.messages
+        .map((m) => m.content.map((b) => (b.type === "text" ? b.text : "")).join(""))
+        .join("\n");
       try {
-        const out = await session.prompt(text, { grammar, maxTokens: req.maxOutputTokens ?? 80, ...(req.signal ? { signal: req.signal } : {}) });
+        const out = await session.prompt(text, { grammar, maxTokens: req.maxOutputTokens ?? 80 });
         yield { type: "tool_call_done", id: "c1", name: tool.name, arguments: out };
         yield { type: "finish", stopReason: "tool_use" };
       } finally {
         session.dispose({ disposeSequence: false });
         await sequence.clearHistory();
+        done();
       }
     },
   };
@@ -139,19 +179,29 @@ if ((baseURL || gguf) && model) {
   }
   results.push(score(`slm ${model}`, preds, performance.now() - t0, sources));
 } else {
-  console.log("(small-model classifier skipped: set OWLET_TEST_MODEL=<file.gguf>, or OWLET_CLASSIFIER_BASE_URL and OWLET_CLASSIFIER_MODEL, to include it)\n");
+  console.log(
+    "(small-model classifier skipped: set OWLET_TEST_MODEL=<file.gguf>, or OWLET_CLASSIFIER_BASE_URL and OWLET_CLASSIFIER_MODEL, to include it)\n",
+  );
 }
 
 console.log(`classifier accuracy on ${rows.length} labelled prompts (test/data/router/prompts.jsonl)\n`);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log(`${"classifier".padEnd(26)}${"all".padStart(7)}${"dev".padStart(7)}${"held-out".padStart(9)}${"ms/prompt".padStart(11)}  ${TASK_TYPES.map((t) => t.slice(0, 5).padStart(6)).join("")}`);
+console.log(
+  `${"classifier".padEnd(26)}${"all".padStart(7)}${"dev".padStart(7)}${"held-out".padStart(9)}${"ms/prompt".padStart(11)}  ${TASK_TYPES.map((t) => t.slice(0, 5).padStart(6)).join("")}`,
+);
 for (const r of results) {
   console.log(
     `${r.name.padEnd(26)}${pct(r.accuracy).padStart(7)}${pct(r.devAccuracy).padStart(7)}${pct(r.heldOutAccuracy).padStart(9)}${r.msPerPrompt.toFixed(3).padStart(11)}  ${TASK_TYPES.map((t) => (r.recall[t]! * 100).toFixed(0).padStart(6)).join("")}`,
   );
 }
-console.log("\n(dev = even lines, inspected while tuning the heuristic; held-out = odd lines, never inspected; per-type columns: recall % over all)\n");
-for (const r of results) console.log(`${r.name} top confusions: ${r.confusions.map(([k, n]) => `${k} ×${n}`).join(", ")}`);
+console.log(
+  "\n(dev = even lines, inspected while tuning the heuristic; held-out = odd lines, never inspected; per-type columns: recall % over all)\n",
+);
+for (const r of results)
+  console.log(`${r.name} top confusions: ${r.confusions.map(([k, n]) => `${k} ×${n}`).join(", ")}`);
 mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", "classifier.json"), `${JSON.stringify({ prompts: rows.length, results }, null, 1)}\n`);
+writeFileSync(
+  join(here, "results", "classifier.json"),
+  `${JSON.stringify({ prompts: rows.length, results }, null, 1)}\n`,
+);
 console.log("\nwrote bench/results/classifier.json");

@@ -20,13 +20,22 @@ import { type Arm, type ArmSpec, handleFor, requestCostUSD } from "../src/router
 import { effectiveCost } from "../src/router/cost.ts";
 import { mulberry32, type Random } from "../src/router/prng.ts";
 import { Router } from "../src/router/router.ts";
-import { type Classifier, type Priority, TASK_TYPES, type Task, type TaskType, taskValue } from "../src/router/task.ts";
+import {
+  type Classifier,
+  type Priority,
+  TASK_TYPES,
+  type Task,
+  type TaskType,
+  taskValue,
+} from "../src/router/task.ts";
 
 const TASKS = Number(process.env.ROUTER_SIM_TASKS ?? 5000);
 const SEEDS = [1, 2, 3, 4, 5];
 const DRIFT_AT = Math.floor(TASKS / 2);
 const CHECKPOINT = 50;
-const REFERENCE_USD = process.env.ROUTER_SIM_REFERENCE_USD ? Number(process.env.ROUTER_SIM_REFERENCE_USD) : undefined;
+const REFERENCE_USD = process.env.ROUTER_SIM_REFERENCE_USD
+  ? Number(process.env.ROUTER_SIM_REFERENCE_USD)
+  : undefined;
 const here = dirname(fileURLToPath(import.meta.url));
 
 // ---------------------------------------------------------------- the simulated world
@@ -42,44 +51,126 @@ interface SimArm {
   verbosity: number;
 }
 
-const P = (v: number[]): Record<TaskType, number> => Object.fromEntries(TASK_TYPES.map((t, i) => [t, v[i]!])) as Record<TaskType, number>;
+const P = (v: number[]): Record<TaskType, number> =>
+  Object.fromEntries(TASK_TYPES.map((t, i) => [t, v[i]!])) as Record<TaskType, number>;
 // Order of probabilities: boilerplate generation refactor review unit_test planning orchestration security_review debug explain
 const WORLD: SimArm[] = [
   {
-    spec: { id: "embedded/coder-1.5b", provider: "embedded", model: "coder-1.5b", local: true, toolUse: true, contextWindow: 16_384, maxComplexity: 0.3, strengths: ["boilerplate", "explain"], costWeight: 1 },
+    spec: {
+      id: "embedded/coder-1.5b",
+      provider: "embedded",
+      model: "coder-1.5b",
+      local: true,
+      toolUse: true,
+      contextWindow: 16_384,
+      maxComplexity: 0.3,
+      strengths: ["boilerplate", "explain"],
+      costWeight: 1,
+    },
     p: P([0.75, 0.45, 0.3, 0.3, 0.35, 0.2, 0.1, 0.1, 0.2, 0.7]),
-    ttftMs: 300, tokPerSec: 45, verbosity: 0.8,
+    ttftMs: 300,
+    tokPerSec: 45,
+    verbosity: 0.8,
   },
   {
-    spec: { id: "llamacpp/coder-14b", provider: "llamacpp", model: "coder-14b", local: true, toolUse: true, contextWindow: 32_768, strengths: [], costWeight: 1 },
+    spec: {
+      id: "llamacpp/coder-14b",
+      provider: "llamacpp",
+      model: "coder-14b",
+      local: true,
+      toolUse: true,
+      contextWindow: 32_768,
+      strengths: [],
+      costWeight: 1,
+    },
     p: P([0.85, 0.65, 0.55, 0.5, 0.6, 0.35, 0.25, 0.3, 0.45, 0.8]),
     // the user swaps in a stronger local model behind the same id
     drift: { generation: 0.85, unit_test: 0.82, debug: 0.75, refactor: 0.78 },
-    ttftMs: 900, tokPerSec: 22, verbosity: 1,
+    ttftMs: 900,
+    tokPerSec: 22,
+    verbosity: 1,
   },
   {
-    spec: { id: "openai/mini", provider: "openai", model: "mini", local: false, toolUse: true, contextWindow: 1_000_000, priceInputPerMTok: 0.4, priceOutputPerMTok: 1.6, strengths: [], costWeight: 1 },
+    spec: {
+      id: "openai/mini",
+      provider: "openai",
+      model: "mini",
+      local: false,
+      toolUse: true,
+      contextWindow: 1_000_000,
+      priceInputPerMTok: 0.4,
+      priceOutputPerMTok: 1.6,
+      strengths: [],
+      costWeight: 1,
+    },
     p: P([0.9, 0.8, 0.75, 0.75, 0.8, 0.6, 0.55, 0.55, 0.7, 0.9]),
     // the provider quietly serves a weaker model
     drift: { refactor: 0.45, debug: 0.4, review: 0.45, generation: 0.6 },
-    ttftMs: 450, tokPerSec: 90, verbosity: 1,
+    ttftMs: 450,
+    tokPerSec: 90,
+    verbosity: 1,
   },
   {
-    spec: { id: "anthropic/sonnet", provider: "anthropic", model: "sonnet", local: false, toolUse: true, reasoning: true, contextWindow: 200_000, priceInputPerMTok: 3, priceOutputPerMTok: 15, strengths: ["refactor", "review"], costWeight: 1 },
+    spec: {
+      id: "anthropic/sonnet",
+      provider: "anthropic",
+      model: "sonnet",
+      local: false,
+      toolUse: true,
+      reasoning: true,
+      contextWindow: 200_000,
+      priceInputPerMTok: 3,
+      priceOutputPerMTok: 15,
+      strengths: ["refactor", "review"],
+      costWeight: 1,
+    },
     p: P([0.95, 0.9, 0.9, 0.88, 0.9, 0.85, 0.85, 0.85, 0.88, 0.95]),
-    ttftMs: 800, tokPerSec: 70, verbosity: 1.1,
+    ttftMs: 800,
+    tokPerSec: 70,
+    verbosity: 1.1,
   },
   {
-    spec: { id: "anthropic/opus", provider: "anthropic", model: "opus", local: false, toolUse: true, reasoning: true, contextWindow: 200_000, priceInputPerMTok: 15, priceOutputPerMTok: 75, strengths: ["security_review", "planning"], costWeight: 1 },
+    spec: {
+      id: "anthropic/opus",
+      provider: "anthropic",
+      model: "opus",
+      local: false,
+      toolUse: true,
+      reasoning: true,
+      contextWindow: 200_000,
+      priceInputPerMTok: 15,
+      priceOutputPerMTok: 75,
+      strengths: ["security_review", "planning"],
+      costWeight: 1,
+    },
     p: P([0.96, 0.93, 0.92, 0.92, 0.92, 0.9, 0.9, 0.92, 0.92, 0.96]),
-    ttftMs: 1500, tokPerSec: 40, verbosity: 1.2,
+    ttftMs: 1500,
+    tokPerSec: 40,
+    verbosity: 1.2,
   },
 ];
 
 const TYPE_WEIGHTS: Record<TaskType, number> = {
-  boilerplate: 8, generation: 15, refactor: 10, review: 8, unit_test: 10, planning: 7, orchestration: 6, security_review: 6, debug: 17, explain: 13,
+  boilerplate: 8,
+  generation: 15,
+  refactor: 10,
+  review: 8,
+  unit_test: 10,
+  planning: 7,
+  orchestration: 6,
+  security_review: 6,
+  debug: 17,
+  explain: 13,
 };
-const FLOOR: Partial<Record<TaskType, number>> = { security_review: 0.6, orchestration: 0.6, refactor: 0.4, planning: 0.4, debug: 0.4, unit_test: 0.35, review: 0.35 };
+const FLOOR: Partial<Record<TaskType, number>> = {
+  security_review: 0.6,
+  orchestration: 0.6,
+  refactor: 0.4,
+  planning: 0.4,
+  debug: 0.4,
+  unit_test: 0.35,
+  review: 0.35,
+};
 
 /** One simulated task: what the classifier reports plus the size of the work. */
 interface SimTask extends Task {
@@ -102,16 +193,23 @@ function drawTask(rand: Random): SimTask {
   }
   const complexity = Math.min(1, (FLOOR[type] ?? 0.05) + rand() * 0.55);
   const requiresTools = !(type === "explain" && rand() < 0.5) && complexity > 0.15;
-  const priority: Priority = type === "security_review" || type === "orchestration" || rand() < 0.05 ? "high" : "normal";
+  const priority: Priority =
+    type === "security_review" || type === "orchestration" || rand() < 0.05 ? "high" : "normal";
   return {
-    type, complexity, requiresTools, priority, source: "heuristic", reason: "simulated",
+    type,
+    complexity,
+    requiresTools,
+    priority,
+    source: "heuristic",
+    reason: "simulated",
     promptTokens: Math.round(3_000 + complexity * 40_000 * (0.6 + 0.8 * rand())),
     outTokens: Math.round(300 + 1_200 * complexity),
     rounds: 1 + Math.round(complexity * 6),
   };
 }
 
-const pTrue = (a: SimArm, type: TaskType, step: number) => (step >= DRIFT_AT ? (a.drift?.[type] ?? a.p[type]) : a.p[type]);
+const pTrue = (a: SimArm, type: TaskType, step: number) =>
+  step >= DRIFT_AT ? (a.drift?.[type] ?? a.p[type]) : a.p[type];
 
 /** Expected turn tokens on an arm (failed turns run 50 % longer). */
 function turnTokens(a: SimArm, task: SimTask, failed: boolean) {
@@ -125,7 +223,9 @@ function turnTokens(a: SimArm, task: SimTask, failed: boolean) {
 function expectedTurnCost(a: SimArm, task: SimTask, p: number): number {
   const ok = turnTokens(a, task, false);
   const bad = turnTokens(a, task, true);
-  return p * requestCostUSD(a.spec, ok.input, ok.output) + (1 - p) * requestCostUSD(a.spec, bad.input, bad.output);
+  return (
+    p * requestCostUSD(a.spec, ok.input, ok.output) + (1 - p) * requestCostUSD(a.spec, bad.input, bad.output)
+  );
 }
 
 /** Hard feasibility shared by every policy (a prompt that does not fit cannot be sent at all). */
@@ -139,7 +239,16 @@ function feasible(a: SimArm, task: SimTask): boolean {
 function utility(a: SimArm, task: SimTask, step: number): number {
   const p = pTrue(a, task.type, step);
   const value = taskValue(task.type, task.priority);
-  return (value * p) / effectiveCost({ costUSD: expectedTurnCost(a, task, p), value, costWeight: a.spec.costWeight, scarcity: 1, ...(REFERENCE_USD !== undefined ? { referenceUSD: REFERENCE_USD } : {}) });
+  return (
+    (value * p) /
+    effectiveCost({
+      costUSD: expectedTurnCost(a, task, p),
+      value,
+      costWeight: a.spec.costWeight,
+      scarcity: 1,
+      ...(REFERENCE_USD !== undefined ? { referenceUSD: REFERENCE_USD } : {}),
+    })
+  );
 }
 
 // ---------------------------------------------------------------- policies
@@ -147,7 +256,12 @@ function utility(a: SimArm, task: SimTask, step: number): number {
 interface Policy {
   name: string;
   choose(task: SimTask, step: number, candidates: SimArm[]): Promise<SimArm>;
-  learn(arm: SimArm, task: SimTask, success: boolean, usage: { input: number; output: number; rounds: number; durationMs: number }): void;
+  learn(
+    arm: SimArm,
+    task: SimTask,
+    success: boolean,
+    usage: { input: number; output: number; rounds: number; durationMs: number },
+  ): void;
 }
 
 /** owlet's router, driven through its RoutingPolicy interface exactly as the engine drives it. */
@@ -157,7 +271,13 @@ function banditPolicy(seed: number, timings: number[]): Policy {
   const arms: Arm[] = WORLD.map((a) => ({ ...a.spec, handle: handleFor(a.spec, provider) }));
   let current: SimTask | undefined;
   const classifier: Classifier = { classify: async () => current! };
-  const router = new Router({ arms, seed, classifier, ...(process.env.ROUTER_SIM_GAMMA ? { gamma: Number(process.env.ROUTER_SIM_GAMMA) } : {}), ...(REFERENCE_USD !== undefined ? { referenceUSD: REFERENCE_USD } : {}) });
+  const router = new Router({
+    arms,
+    seed,
+    classifier,
+    ...(process.env.ROUTER_SIM_GAMMA ? { gamma: Number(process.env.ROUTER_SIM_GAMMA) } : {}),
+    ...(REFERENCE_USD !== undefined ? { referenceUSD: REFERENCE_USD } : {}),
+  });
   let handle: ArmHandle | undefined;
   let taskType = "";
   return {
@@ -165,38 +285,77 @@ function banditPolicy(seed: number, timings: number[]): Policy {
     async choose(task) {
       current = task;
       const t0 = process.hrtime.bigint();
-      const route = await router.selectForTurn({ prompt: task.type, estimatedPromptTokens: task.promptTokens, requiresTools: true });
+      const route = await router.selectForTurn({
+        prompt: task.type,
+        estimatedPromptTokens: task.promptTokens,
+        requiresTools: true,
+      });
       timings.push(Number(process.hrtime.bigint() - t0) / 1000);
       handle = route.arm;
       taskType = route.taskType;
       return bySpec.get(route.arm.id)!;
     },
     learn(arm, _task, success, usage) {
-      const perRound = { inputTokens: Math.round(usage.input / usage.rounds), outputTokens: Math.round(usage.output / usage.rounds) };
+      const perRound = {
+        inputTokens: Math.round(usage.input / usage.rounds),
+        outputTokens: Math.round(usage.output / usage.rounds),
+      };
       for (let r = 0; r < usage.rounds; r++) {
         router.beginRound(handle!, perRound.inputTokens);
-        router.reportRound({ arm: handle!, usage: perRound, ttftMs: arm.ttftMs, durationMs: usage.durationMs / usage.rounds });
+        router.reportRound({
+          arm: handle!,
+          usage: perRound,
+          ttftMs: arm.ttftMs,
+          durationMs: usage.durationMs / usage.rounds,
+        });
       }
-      router.reportTurn({ arm: handle!, taskType, success, usage: { inputTokens: usage.input, outputTokens: usage.output }, durationMs: usage.durationMs });
+      router.reportTurn({
+        arm: handle!,
+        taskType,
+        success,
+        usage: { inputTokens: usage.input, outputTokens: usage.output },
+        durationMs: usage.durationMs,
+      });
     },
   };
 }
 
-/** gnoma's deterministic tiered selection (reference §2.3), costs unpopulated as in gnoma's main. */
-function gnomaPolicy(): Policy {
+/**
+ * gnoma's deterministic tiered selection (reference §2.3). `costsFilled` false reproduces gnoma's main (per-1k
+ * prices never populated, so the cost term is a constant); true fills them in from the arm prices, as a
+ * what-if (EstimateCost: 60 % input / 40 % output tokens at the per-1k prices; `1 + w·(rawCost − 1)`).
+ */
+function gnomaPolicy(costsFilled = false): Policy {
   const MIN: Record<TaskType, number> = {
-    boilerplate: 0.4, generation: 0.45, refactor: 0.5, review: 0.55, unit_test: 0.45, planning: 0.6, orchestration: 0.65, security_review: 0.7, debug: 0.5, explain: 0.4,
+    boilerplate: 0.4,
+    generation: 0.45,
+    refactor: 0.5,
+    review: 0.55,
+    unit_test: 0.45,
+    planning: 0.6,
+    orchestration: 0.65,
+    security_review: 0.7,
+    debug: 0.5,
+    explain: 0.4,
   };
   const ema = new Map<string, { v: number; n: number }>();
   const effort = (t: SimTask): "auto" | "low" | "medium" | "high" => {
     const c = t.complexity;
     switch (t.type) {
-      case "security_review": return "high";
-      case "orchestration": return c >= 0.5 ? "high" : "medium";
-      case "planning": return c >= 0.7 ? "high" : "medium";
-      case "debug": case "refactor": case "review": return c >= 0.7 ? "medium" : c >= 0.4 ? "low" : "auto";
-      case "generation": return c >= 0.8 ? "medium" : "auto";
-      default: return "auto";
+      case "security_review":
+        return "high";
+      case "orchestration":
+        return c >= 0.5 ? "high" : "medium";
+      case "planning":
+        return c >= 0.7 ? "high" : "medium";
+      case "debug":
+      case "refactor":
+      case "review":
+        return c >= 0.7 ? "medium" : c >= 0.4 ? "low" : "auto";
+      case "generation":
+        return c >= 0.8 ? "medium" : "auto";
+      default:
+        return "auto";
     }
   };
   const heuristicQuality = (a: SimArm, t: SimTask): number => {
@@ -218,13 +377,18 @@ function gnomaPolicy(): Policy {
     const e = ema.get(`${a.spec.id}|${t.type}`);
     if (e && e.n >= 3) q = 0.7 * e.v + 0.3 * q;
     if (a.spec.strengths.includes(t.type)) q += 0.15;
-    const rawCost = 0.001; // CostPer1k* never populated (reference §2.1, §12 gap 4)
+    const estimate =
+      (taskTokens(t) * (0.6 * (a.spec.priceInputPerMTok ?? 0) + 0.4 * (a.spec.priceOutputPerMTok ?? 0))) /
+      1_000_000;
+    // CostPer1k* never populated in gnoma's main (reference §2.1, §12 gap 4): the floor applies to every arm.
+    const rawCost = costsFilled ? Math.max(0.001, estimate) : 0.001;
     const weighted = Math.max(0.001, 1 + (a.spec.costWeight || 1) * (rawCost - 1));
     return (q * taskValue(t.type, t.priority)) / weighted;
   };
   const best = (arms: SimArm[], t: SimTask) => arms.reduce((b, a) => (score(a, t) > score(b, t) ? a : b));
+  const taskTokens = (t: SimTask) => t.promptTokens;
   return {
-    name: "gnoma fixed tiers",
+    name: costsFilled ? "gnoma tiers, costs set" : "gnoma fixed tiers",
     async choose(task, _step, candidates) {
       const eff = effort(task);
       let feas = candidates.filter((a) => eff === "auto" || a.spec.reasoning);
@@ -234,7 +398,12 @@ function gnomaPolicy(): Policy {
       const strong = feas.filter((a) => a.spec.strengths.includes(task.type));
       if (strong.length > 0) return best(strong, task);
       const tiers = [
-        feas.filter((a) => a.spec.maxComplexity !== undefined && a.spec.maxComplexity > 0 && a.spec.maxComplexity >= task.complexity),
+        feas.filter(
+          (a) =>
+            a.spec.maxComplexity !== undefined &&
+            a.spec.maxComplexity > 0 &&
+            a.spec.maxComplexity >= task.complexity,
+        ),
         feas.filter((a) => a.spec.local),
         feas.filter((a) => !a.spec.local),
       ];
@@ -340,6 +509,7 @@ async function main() {
   const makers: ((seed: number) => Policy)[] = [
     (seed) => banditPolicy(seed, timings),
     () => gnomaPolicy(),
+    () => gnomaPolicy(true),
     () => fixedPolicy("always strongest", meanP),
     () => fixedPolicy("always cheapest", (a) => -price(a)),
     () => oraclePolicy(),
@@ -353,7 +523,8 @@ async function main() {
     const med = (f: (r: RunResult) => number) => median(rs.map(f));
     const curve = rs[0]!.regretCurve.map((_, i) => median(rs.map((r) => r.regretCurve[i]!)));
     const shares: Record<string, number> = {};
-    for (const a of WORLD) shares[a.spec.id] = Math.round(med((r) => r.armShare[a.spec.id] ?? 0) * 1000) / 1000;
+    for (const a of WORLD)
+      shares[a.spec.id] = Math.round(med((r) => r.armShare[a.spec.id] ?? 0) * 1000) / 1000;
     return {
       policy: name,
       regret: med((r) => r.regret),
@@ -379,7 +550,12 @@ async function main() {
     ),
     "",
     "arm share (median):",
-    ...summary.map((s) => `  ${pad(s.policy, 20)}${Object.entries(s.armShare).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(", ")}`),
+    ...summary.map(
+      (s) =>
+        `  ${pad(s.policy, 20)}${Object.entries(s.armShare)
+          .map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`)
+          .join(", ")}`,
+    ),
     "",
     `Router.selectForTurn: median ${selectMedianUs.toFixed(1)} µs per call over ${timings.length} calls (${WORLD.length} arms)`,
   ];
@@ -391,7 +567,10 @@ async function main() {
     join(outDir, "router-sim.json"),
     `${JSON.stringify({ tasks: TASKS, seeds: SEEDS, driftAt: DRIFT_AT, checkpoint: CHECKPOINT, node: process.version, selectMedianUs, arms: WORLD.map((a) => ({ id: a.spec.id, p: a.p, drift: a.drift ?? {}, priceIn: a.spec.priceInputPerMTok ?? 0, priceOut: a.spec.priceOutputPerMTok ?? 0 })), summary, runs: results.map(({ regretCurve, ...r }) => r) }, null, 1)}\n`,
   );
-  writeFileSync(join(outDir, "router-regret.svg"), regretSvg(summary.map((s) => ({ name: s.policy, curve: s.regretCurve }))));
+  writeFileSync(
+    join(outDir, "router-regret.svg"),
+    regretSvg(summary.map((s) => ({ name: s.policy, curve: s.regretCurve }))),
+  );
   console.log(`\nwrote bench/results/router-sim.json and bench/results/router-regret.svg`);
 }
 

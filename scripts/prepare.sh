@@ -6,5 +6,5 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 command -v node > "$root/.node-path"
 rm -rf "$root/dist"
-tsc -p "$root/tsconfig.build.json"
+"$root/node_modules/.bin/tsc" -p "$root/tsconfig.build.json"
 (cd "$root/src" && find . -name '*.md' -exec sh -c 'mkdir -p "../dist/$(dirname "$1")" && cp "$1" "../dist/$1"' _ {} \;)

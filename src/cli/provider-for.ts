@@ -29,7 +29,8 @@ export async function providerFor(spec: ProviderSpec): Promise<Provider> {
     case "embedded": {
       const { EmbeddedProvider } = await import("../provider/local/embedded.ts");
       if (!spec.modelPath) throw new Error("the embedded provider needs a GGUF model: pass --model /path/to/model.gguf");
-      provider = new EmbeddedProvider({ modelPath: spec.modelPath, ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}) });
+      // Loaded now (≈1 s for a small model): its context size and tokenizer feed the prompt budget.
+      provider = await EmbeddedProvider.load({ modelPath: spec.modelPath, ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}) });
       break;
     }
     case "ollama":

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
 import type { OwletConfig } from "../config/schema.ts";
 import type { ArmHandle } from "../engine/routing.ts";
@@ -85,12 +85,14 @@ export async function resolvePrimaryArm(config: OwletConfig, cwd: string, env: N
     ...(contextWindow ? { contextWindow } : {}),
     ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
   });
+  // The embedded runtime knows its real context size once loaded (min of the request and the model's training context).
+  const window = (providerObj as { contextWindow?: number }).contextWindow ?? contextWindow;
   const handle: ArmHandle = {
-    id: `${provider}/${selection.model}`,
+    id: `${provider}/${provider === "embedded" ? basename(selection.model).replace(/\.gguf$/i, "") : selection.model}`,
     provider: providerObj,
     model: selection.model,
     local,
-    ...(contextWindow ? { contextWindow } : {}),
+    ...(window ? { contextWindow: window } : {}),
     ...(p.max_output_tokens ? { maxOutputTokens: p.max_output_tokens } : {}),
     ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
   };

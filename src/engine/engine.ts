@@ -96,6 +96,10 @@ class TurnRun {
   private route!: TurnRoute;
   private twoStage = false;
   private selected: ToolCategory | undefined;
+  /** True between a category selection and the next real tool call (that round's tool choice is required). */
+  private justSelected = false;
+  /** True when the last selection repeated the category already selected (select_category is withheld). */
+  private reselected = false;
   private readonly started = Date.now();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
@@ -281,7 +285,7 @@ class TurnRun {
     const arm = this.route.arm;
     const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category, schema: toolSchema(t) }));
     const { tools, toolChoice } = this.twoStage
-      ? twoStageRoundTools(this.selected, catalogue)
+      ? twoStageRoundTools(this.selected, catalogue, { justSelected: this.justSelected, reselected: this.reselected })
       : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
     const messages = arm.local ? compactPreviousToolResults(this.engine.history, pathFor ? { pathFor } : {}) : this.engine.history;
@@ -343,11 +347,15 @@ class TurnRun {
         continue;
       }
       const answer = answerSelectCategory(call, catalogue);
+      this.reselected = answer.category !== undefined && answer.category === this.selected;
       this.selected = answer.category;
+      this.justSelected = answer.category !== undefined;
       results[i] = answer.result;
       this.emit({ type: "tool_result", id: call.id, name: call.name, output: answer.result.content, isError: answer.result.isError });
     }
     if (real.length > 0) {
+      this.justSelected = false;
+      this.reselected = false;
       const out = await executeToolCalls(
         real.map((i) => calls[i]!),
         {

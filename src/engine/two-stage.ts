@@ -44,19 +44,35 @@ export interface RoundTools {
   toolChoice: "auto" | "required";
 }
 
+/** Per-round two-stage state beyond the selection itself. */
+export interface TwoStageRoundState {
+  /** A category was just selected and no real tool has run since: the model must call a tool now. */
+  justSelected: boolean;
+  /** The model re-selected the category it already had: select_category is withheld this round. */
+  reselected: boolean;
+}
+
 /**
  * Tools for a round under two-stage routing (the seed's buildRequest): with no category selected yet, only
  * select_category with tool choice `required`; afterwards that category's schemas plus select_category, so
  * the model can switch without aborting the turn.
+ *
+ * Beyond the seed, for small models that stall: in the round right after a selection the tool choice is
+ * `required` (the model has just said it wants a tool of that category; given an optional tool, small models
+ * ramble instead), and when the model re-selects the category it already has, select_category is left out of
+ * that round so the forced call must be a real tool. Once a real tool has answered, the choice is `auto`
+ * again so the model can end its turn with text.
  */
 export function twoStageRoundTools(
   selected: ToolCategory | undefined,
   catalogue: readonly { schema: ToolSchema; category: ToolCategory }[],
+  state: TwoStageRoundState = { justSelected: false, reselected: false },
 ): RoundTools {
   if (!selected) return { tools: [selectCategorySchema()], toolChoice: "required" };
   const tools = catalogue.filter((t) => t.category === selected).map((t) => t.schema);
-  tools.push(selectCategorySchema());
-  return { tools, toolChoice: "auto" };
+  if (tools.length === 0) return { tools: [selectCategorySchema()], toolChoice: "required" };
+  if (!state.reselected) tools.push(selectCategorySchema());
+  return { tools, toolChoice: state.justSelected ? "required" : "auto" };
 }
 
 /** The outcome of answering one select_category call. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ArmConfigError, armSpecFromConfig, armSpecsFromConfig, buildArms, isLocalArm, mergeArmSpecs, requestCostUSD } from "./arm.ts";
+import {
+  ArmConfigError,
+  armSpecFromConfig,
+  armSpecsFromConfig,
+  buildArms,
+  isLocalArm,
+  mergeArmSpecs,
+  requestCostUSD,
+} from "./arm.ts";
 import { scriptedProvider } from "./test-helpers.ts";
 
 describe("armSpecFromConfig", () => {
@@ -62,7 +70,12 @@ describe("armSpecFromConfig", () => {
   });
 
   it("rejects duplicate ids", () => {
-    expect(() => armSpecsFromConfig([{ provider: "openai", model: "a" }, { provider: "openai", model: "a" }])).toThrow(/appears twice/);
+    expect(() =>
+      armSpecsFromConfig([
+        { provider: "openai", model: "a" },
+        { provider: "openai", model: "a" },
+      ]),
+    ).toThrow(/appears twice/);
   });
 });
 
@@ -80,17 +93,36 @@ describe("isLocalArm", () => {
 describe("mergeArmSpecs and buildArms", () => {
   it("lets a config row add prices to a discovered arm and keeps order", () => {
     const merged = mergeArmSpecs(
-      [{ id: "ollama/qwen", provider: "ollama", model: "qwen", contextWindow: 8192 }, { id: "x", provider: "openai", model: "x" }],
+      [
+        { id: "ollama/qwen", provider: "ollama", model: "qwen", contextWindow: 8192 },
+        { id: "x", provider: "openai", model: "x" },
+      ],
       [{ id: "ollama/qwen", strengths: ["debug"], costWeight: 0 }],
     );
     expect(merged.map((a) => a.id)).toEqual(["ollama/qwen", "x"]);
-    expect(merged[0]).toMatchObject({ local: true, contextWindow: 8192, strengths: ["debug"], costWeight: 0, toolUse: true });
+    expect(merged[0]).toMatchObject({
+      local: true,
+      contextWindow: 8192,
+      strengths: ["debug"],
+      costWeight: 0,
+      toolUse: true,
+    });
   });
 
   it("attaches handles with the provider from makeProvider", () => {
     const p = scriptedProvider("ollama");
-    const [arm] = buildArms(mergeArmSpecs([{ id: "a", provider: "ollama", model: "m", contextWindow: 100 }]), () => p);
-    expect(arm!.handle).toEqual({ id: "a", provider: p, model: "m", local: true, contextWindow: 100, toolUse: true });
+    const [arm] = buildArms(
+      mergeArmSpecs([{ id: "a", provider: "ollama", model: "m", contextWindow: 100 }]),
+      () => p,
+    );
+    expect(arm!.handle).toEqual({
+      id: "a",
+      provider: p,
+      model: "m",
+      local: true,
+      contextWindow: 100,
+      toolUse: true,
+    });
   });
 
   it("prices a request per 1M tokens", () => {

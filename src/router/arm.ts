@@ -109,7 +109,8 @@ export function armSpecFromConfig(row: ArmConfigRow, index = 0): ArmSpec {
   const str = (k: string): string | undefined => {
     const v = row[k];
     if (v === undefined) return undefined;
-    if (typeof v !== "string" || v === "") throw new ArmConfigError(`${where}: ${k} must be a non-empty string`);
+    if (typeof v !== "string" || v === "")
+      throw new ArmConfigError(`${where}: ${k} must be a non-empty string`);
     return v;
   };
   const num = (v: unknown, k: string): number | undefined => {
@@ -133,7 +134,8 @@ export function armSpecFromConfig(row: ArmConfigRow, index = 0): ArmSpec {
   const baseURL = str("base_url");
   const apiKey = str("api_key");
   const strengthsRaw = row.strengths ?? [];
-  if (!Array.isArray(strengthsRaw)) throw new ArmConfigError(`${where}: strengths must be a list of task types`);
+  if (!Array.isArray(strengthsRaw))
+    throw new ArmConfigError(`${where}: strengths must be a list of task types`);
   const strengths = strengthsRaw.map((s) => {
     const t = typeof s === "string" ? parseTaskType(s) : undefined;
     if (!t)
@@ -146,7 +148,10 @@ export function armSpecFromConfig(row: ArmConfigRow, index = 0): ArmSpec {
   if (maxComplexity !== undefined && maxComplexity > 1)
     throw new ArmConfigError(`${where}: max_complexity must be between 0 and 1, got ${maxComplexity}`);
   const limitsRow = row.limits;
-  if (limitsRow !== undefined && (typeof limitsRow !== "object" || limitsRow === null || Array.isArray(limitsRow)))
+  if (
+    limitsRow !== undefined &&
+    (typeof limitsRow !== "object" || limitsRow === null || Array.isArray(limitsRow))
+  )
     throw new ArmConfigError(`${where}: limits must be a table, e.g. limits = { rpm = 50 }`);
   const l = (limitsRow ?? {}) as Record<string, unknown>;
   const limits: ArmLimits = dropUndefined({
@@ -187,7 +192,8 @@ export function armSpecsFromConfig(rows: readonly ArmConfigRow[]): ArmSpec[] {
   const specs = rows.map((r, i) => armSpecFromConfig(r, i));
   const seen = new Set<string>();
   for (const s of specs) {
-    if (seen.has(s.id)) throw new ArmConfigError(`[[arms]]: id "${s.id}" appears twice; give each arm its own id`);
+    if (seen.has(s.id))
+      throw new ArmConfigError(`[[arms]]: id "${s.id}" appears twice; give each arm its own id`);
     seen.add(s.id);
   }
   return specs;
@@ -207,7 +213,13 @@ export function mergeArmSpecs(...lists: readonly (readonly Partial<ArmSpec>[])[]
     }
   return [...byId.values()].map((s) => {
     if (!s.provider || !s.model) throw new ArmConfigError(`arm "${s.id}": provider and model are required`);
-    return { strengths: [], costWeight: 1, toolUse: true, local: isLocalArm(s.provider, s.baseURL), ...s } as ArmSpec;
+    return {
+      strengths: [],
+      costWeight: 1,
+      toolUse: true,
+      local: isLocalArm(s.provider, s.baseURL),
+      ...s,
+    } as ArmSpec;
   });
 }
 
@@ -232,7 +244,8 @@ export function handleFor(spec: ArmSpec, provider: Provider): ArmHandle {
 /** Expected USD cost of one request of `promptTokens` in and `completionTokens` out (0 when unpriced). */
 export function requestCostUSD(spec: ArmSpec, promptTokens: number, completionTokens: number): number {
   return (
-    (promptTokens * (spec.priceInputPerMTok ?? 0) + completionTokens * (spec.priceOutputPerMTok ?? 0)) / 1_000_000
+    (promptTokens * (spec.priceInputPerMTok ?? 0) + completionTokens * (spec.priceOutputPerMTok ?? 0)) /
+    1_000_000
   );
 }
 

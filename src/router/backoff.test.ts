@@ -6,9 +6,18 @@ describe("Backoff", () => {
   it("backs off 5 minutes on a 429 without Retry-After, and expires", () => {
     let t = 1_000;
     const b = new Backoff(() => t);
-    expect(b.onError("a", new ProviderError({ kind: "transient", provider: "openai", message: "x", statusCode: 429, retryable: true }))).toBe(
-      DEFAULT_BACKOFF_MS,
-    );
+    expect(
+      b.onError(
+        "a",
+        new ProviderError({
+          kind: "transient",
+          provider: "openai",
+          message: "x",
+          statusCode: 429,
+          retryable: true,
+        }),
+      ),
+    ).toBe(DEFAULT_BACKOFF_MS);
     expect(b.remainingMs("a")).toBe(DEFAULT_BACKOFF_MS);
     t += DEFAULT_BACKOFF_MS - 1;
     expect(b.remainingMs("a")).toBe(1);

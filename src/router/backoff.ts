@@ -19,7 +19,10 @@ export function errorStatus(err: unknown): { status?: number; retryAfterMs?: num
   const status =
     typeof e.statusCode === "number" ? e.statusCode : typeof e.status === "number" ? e.status : undefined;
   const retryAfterMs = typeof e.retryAfterMs === "number" && e.retryAfterMs >= 0 ? e.retryAfterMs : undefined;
-  return { ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  return {
+    ...(status !== undefined ? { status } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }
 
 /** Backoff deadlines per arm id. */

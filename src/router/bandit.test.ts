@@ -3,7 +3,13 @@ import { Bandit } from "./bandit.ts";
 import { mulberry32 } from "./prng.ts";
 
 /** Plays `steps` rounds of pure Thompson sampling over arms with success probabilities `p(step)`. */
-function play(bandit: Bandit, rand: () => number, p: (step: number) => number[], steps: number, from = 0): number[] {
+function play(
+  bandit: Bandit,
+  rand: () => number,
+  p: (step: number) => number[],
+  steps: number,
+  from = 0,
+): number[] {
   const picks: number[] = [];
   for (let t = from; t < from + steps; t++) {
     const probs = p(t);
@@ -51,7 +57,8 @@ describe("Bandit (discounted Thompson sampling)", () => {
   });
 
   it("is reproducible under a seed", () => {
-    const run = (seed: number) => play(new Bandit({ rand: mulberry32(seed) }), mulberry32(9), () => [0.4, 0.6, 0.5], 200);
+    const run = (seed: number) =>
+      play(new Bandit({ rand: mulberry32(seed) }), mulberry32(9), () => [0.4, 0.6, 0.5], 200);
     expect(run(11)).toEqual(run(11));
     expect(run(11)).not.toEqual(run(12));
   });

@@ -60,7 +60,8 @@ export class Bandit {
   constructor(opts: { rand: Random; gamma?: number; state?: BanditState }) {
     this.rand = opts.rand;
     this.gamma = opts.gamma ?? DEFAULT_GAMMA;
-    if (!(this.gamma > 0 && this.gamma <= 1)) throw new RangeError(`bandit discount must be in (0, 1], got ${this.gamma}`);
+    if (!(this.gamma > 0 && this.gamma <= 1))
+      throw new RangeError(`bandit discount must be in (0, 1], got ${this.gamma}`);
     this.cells = structuredClone(opts.state ?? {});
   }
 
@@ -95,7 +96,13 @@ export class Bandit {
     armId: string,
     type: TaskType,
     success: boolean,
-    usage?: { inputTokens: number; outputTokens: number; costUSD: number; durationMs: number; estimatedPromptTokens?: number },
+    usage?: {
+      inputTokens: number;
+      outputTokens: number;
+      costUSD: number;
+      durationMs: number;
+      estimatedPromptTokens?: number;
+    },
   ): void {
     for (const byType of Object.values(this.cells)) {
       const c = byType[type];
@@ -104,8 +111,10 @@ export class Bandit {
         c.f *= this.gamma;
       }
     }
-    const byType = (this.cells[armId] ??= {});
-    const c = (byType[type] ??= { s: 0, f: 0, n: 0, wins: 0 });
+    const byType = this.cells[armId] ?? {};
+    this.cells[armId] = byType;
+    const c = byType[type] ?? { s: 0, f: 0, n: 0, wins: 0 };
+    byType[type] = c;
     if (success) {
       c.s += 1;
       c.wins += 1;

@@ -12,10 +12,14 @@ describe("effectiveCost", () => {
     expect(effectiveCost({ costUSD: 1, value: 1, costWeight: 0, scarcity: 1 })).toBe(1);
     expect(effectiveCost({ costUSD: 1, value: 1, costWeight: 2, scarcity: 1 })).toBe(4);
     expect(effectiveCost({ costUSD: 0, value: 1, costWeight: 0, scarcity: 3 })).toBe(3);
-    expect(effectiveCost({ costUSD: 0, value: 1, costWeight: 1, scarcity: Number.POSITIVE_INFINITY })).toBe(Number.POSITIVE_INFINITY);
+    expect(effectiveCost({ costUSD: 0, value: 1, costWeight: 1, scarcity: Number.POSITIVE_INFINITY })).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 
   it("scores value × θ / cost", () => {
-    expect(armScore(0.8, { costUSD: 0.05, value: 1.5, costWeight: 1, scarcity: 1, referenceUSD: 0.05 })).toBeCloseTo((1.5 * 0.8) / (1 + 1 / 1.5));
+    expect(
+      armScore(0.8, { costUSD: 0.05, value: 1.5, costWeight: 1, scarcity: 1, referenceUSD: 0.05 }),
+    ).toBeCloseTo((1.5 * 0.8) / (1 + 1 / 1.5));
   });
 });

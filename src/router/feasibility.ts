@@ -31,12 +31,14 @@ export function infeasibilityReasons(arm: ArmSpec, ctx: FeasibilityContext): str
   const reasons: string[] = [];
   if (arm.disabled && !ctx.allowDisabled) reasons.push("disabled in config");
   if (ctx.localOnly && !arm.local) reasons.push("cloud arm excluded in local-only mode");
-  if (ctx.backoffMs > 0) reasons.push(`in backoff for ${Math.ceil(ctx.backoffMs / 1000)} s after a rate-limit error`);
+  if (ctx.backoffMs > 0)
+    reasons.push(`in backoff for ${Math.ceil(ctx.backoffMs / 1000)} s after a rate-limit error`);
   if (ctx.poolRefusal)
     reasons.push(
       `${ctx.poolRefusal.kind} limit of ${ctx.poolRefusal.limit} reached (frees in ${Math.ceil(ctx.poolRefusal.retryAfterMs / 1000)} s)`,
     );
-  if (ctx.requiresTools && !arm.toolUse) reasons.push("the task needs tools and the arm has no native tool use");
+  if (ctx.requiresTools && !arm.toolUse)
+    reasons.push("the task needs tools and the arm has no native tool use");
   if (arm.contextWindow !== undefined) {
     const headroom = Math.min(OUTPUT_HEADROOM_TOKENS, arm.maxOutputTokens ?? OUTPUT_HEADROOM_TOKENS);
     if (ctx.estimatedPromptTokens + headroom > arm.contextWindow)

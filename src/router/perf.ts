@@ -20,7 +20,10 @@ export interface ArmPerf {
  * Folds one round into `perf` and returns the new value. `ttftMs` undefined (nothing streamed) leaves TTFT
  * unchanged; tokens/s is completion tokens ÷ (durationMs / 1000) and skipped for rounds with no output.
  */
-export function updatePerf(perf: ArmPerf, round: { ttftMs?: number; durationMs: number; outputTokens: number }): ArmPerf {
+export function updatePerf(
+  perf: ArmPerf,
+  round: { ttftMs?: number; durationMs: number; outputTokens: number },
+): ArmPerf {
   const next: ArmPerf = { ...perf, samples: perf.samples + 1 };
   if (round.ttftMs !== undefined && round.ttftMs >= 0) next.ttftMs = ema(perf.ttftMs, round.ttftMs);
   if (round.outputTokens > 0 && round.durationMs > 0) {

@@ -138,7 +138,8 @@ export class ArmPools {
     const now = this.now();
     for (const p of this.pools) {
       p.checkReset(now);
-      if (!p.canAfford(p.units(demand))) return { kind: p.kind, limit: p.limit, retryAfterMs: p.msUntilReset(now) };
+      if (!p.canAfford(p.units(demand)))
+        return { kind: p.kind, limit: p.limit, retryAfterMs: p.msUntilReset(now) };
     }
     return undefined;
   }

@@ -13,13 +13,24 @@ function typedClassifier(): Classifier & { calls: number } {
     async classify(prompt: string): Promise<Task> {
       c.calls++;
       const type = prompt.split(":")[0] as TaskType;
-      return { type, complexity: 0.5, requiresTools: true, priority: "normal", source: "heuristic", reason: "test" };
+      return {
+        type,
+        complexity: 0.5,
+        requiresTools: true,
+        priority: "normal",
+        source: "heuristic",
+        reason: "test",
+      };
     },
   };
   return c;
 }
 
-const req = (prompt: string, estimatedPromptTokens = 2_000): TurnRouteRequest => ({ prompt, estimatedPromptTokens, requiresTools: true });
+const req = (prompt: string, estimatedPromptTokens = 2_000): TurnRouteRequest => ({
+  prompt,
+  estimatedPromptTokens,
+  requiresTools: true,
+});
 const usage = { inputTokens: 1_000, outputTokens: 200 };
 
 function router(opts: Partial<RouterOptions> & Pick<RouterOptions, "arms">): Router {
@@ -40,7 +51,13 @@ async function simulate(
   const picks: string[] = [];
   for (let t = from; t < from + n; t++) {
     const route = await r.selectForTurn(req(`${type}: task ${t}`));
-    r.reportTurn({ arm: route.arm, taskType: route.taskType, success: rand() < p(route.arm.id, t), usage: turnUsage, durationMs: 1000 });
+    r.reportTurn({
+      arm: route.arm,
+      taskType: route.taskType,
+      success: rand() < p(route.arm.id, t),
+      usage: turnUsage,
+      durationMs: 1000,
+    });
     picks.push(route.arm.id);
   }
   return picks;
@@ -50,27 +67,39 @@ const share = (picks: string[], id: string) => picks.filter((x) => x === id).len
 
 describe("Router selection", () => {
   it("a forced arm wins over better arms", async () => {
-    const r = router({ arms: [testArm({ id: "a" }), testArm({ id: "pinned", forced: true, toolUse: false, disabled: true })] });
+    const r = router({
+      arms: [testArm({ id: "a" }), testArm({ id: "pinned", forced: true, toolUse: false, disabled: true })],
+    });
     const route = await r.selectForTurn(req("debug: x"));
     expect(route.arm.id).toBe("pinned");
     expect(route.reason).toMatch(/forced/);
   });
 
   it("a forced cloud arm under local-only is an error; a forced local arm is fine", async () => {
-    const cloud = router({ localOnly: true, arms: [testArm({ id: "local", local: true }), testArm({ id: "cloud", forced: true })] });
-    await expect(cloud.selectForTurn(req("debug: x"))).rejects.toThrow(/forced arm cloud is a cloud model and local-only/);
+    const cloud = router({
+      localOnly: true,
+      arms: [testArm({ id: "local", local: true }), testArm({ id: "cloud", forced: true })],
+    });
+    await expect(cloud.selectForTurn(req("debug: x"))).rejects.toThrow(
+      /forced arm cloud is a cloud model and local-only/,
+    );
     const local = router({ localOnly: true, arms: [testArm({ id: "l", local: true, forced: true })] });
     expect((await local.selectForTurn(req("debug: x"))).arm.id).toBe("l");
   });
 
   it("local-only never picks a cloud arm", async () => {
-    const r = router({ localOnly: true, arms: [testArm({ id: "cloud", strengths: ["debug"] }), testArm({ id: "local", local: true })] });
+    const r = router({
+      localOnly: true,
+      arms: [testArm({ id: "cloud", strengths: ["debug"] }), testArm({ id: "local", local: true })],
+    });
     const picks = await simulate(r, "debug", 30, () => 0.5);
     expect(new Set(picks)).toEqual(new Set(["local"]));
   });
 
   it("explains every exclusion when no arm is feasible", async () => {
-    const r = router({ arms: [testArm({ id: "small", contextWindow: 4_096 }), testArm({ id: "off", disabled: true })] });
+    const r = router({
+      arms: [testArm({ id: "small", contextWindow: 4_096 }), testArm({ id: "off", disabled: true })],
+    });
     const err = await r.selectForTurn(req("debug: x", 50_000)).catch((e: Error) => e);
     expect(String(err)).toMatch(/no model arm can take this turn/);
     expect(String(err)).toMatch(/small: prompt of ~50000 tokens/);
@@ -87,7 +116,8 @@ describe("Router selection", () => {
 
   it("reacts to drift", async () => {
     const r = router({ arms: ["a", "b"].map((id) => testArm({ id })) });
-    const p = (id: string, t: number) => (t < 300 ? { a: 0.85, b: 0.4 } : { a: 0.3, b: 0.85 })[id as "a" | "b"];
+    const p = (id: string, t: number) =>
+      (t < 300 ? { a: 0.85, b: 0.4 } : { a: 0.3, b: 0.85 })[id as "a" | "b"];
     const before = await simulate(r, "debug", 300, p);
     expect(share(before.slice(-100), "a")).toBeGreaterThan(0.8);
     const after = await simulate(r, "debug", 300, p, 300);
@@ -96,7 +126,11 @@ describe("Router selection", () => {
 
   it("is reproducible under a seed", async () => {
     const run = async (seed: number) => {
-      const r = new Router({ seed, classifier: typedClassifier(), arms: ["a", "b", "c"].map((id) => testArm({ id })) });
+      const r = new Router({
+        seed,
+        classifier: typedClassifier(),
+        arms: ["a", "b", "c"].map((id) => testArm({ id })),
+      });
       return simulate(r, "debug", 60, () => 0.5);
     };
     expect(await run(7)).toEqual(await run(7));
@@ -114,7 +148,15 @@ describe("Router selection", () => {
     expect(share(same.slice(-100), "cheap")).toBeGreaterThan(0.9);
     // free cost weight: price ignored, quality decides
     const noCost = arms.map((a) => ({ ...a, costWeight: 0 }));
-    const better = await simulate(router({ arms: noCost }), "explain", 300, (id) => (id === "pricey" ? 0.95 : 0.4), 0, 5, big);
+    const better = await simulate(
+      router({ arms: noCost }),
+      "explain",
+      300,
+      (id) => (id === "pricey" ? 0.95 : 0.4),
+      0,
+      5,
+      big,
+    );
     expect(share(better.slice(-100), "pricey")).toBeGreaterThan(0.8);
   });
 
@@ -128,7 +170,9 @@ describe("Router selection", () => {
     }
     r.reportTurn({ arm: route.arm, taskType: route.taskType, success: true, usage, durationMs: 6_000 });
     expect(classifier.calls).toBe(1);
-    expect(r.stats().rows).toEqual([expect.objectContaining({ arm: route.arm.id, taskType: "debug", observations: 1, successes: 1 })]);
+    expect(r.stats().rows).toEqual([
+      expect.objectContaining({ arm: route.arm.id, taskType: "debug", observations: 1, successes: 1 }),
+    ]);
   });
 });
 
@@ -140,7 +184,13 @@ describe("Router failover, backoff and pools", () => {
     await simulate(r, "debug", 300, (id) => probs[id]!);
     const route = await r.selectForTurn(req("debug: now"));
     const first = arms.find((a) => a.id === "a")!.handle;
-    const boom = new ProviderError({ kind: "transient", provider: "openai", message: "HTTP 500", statusCode: 500, retryable: true });
+    const boom = new ProviderError({
+      kind: "transient",
+      provider: "openai",
+      message: "HTTP 500",
+      statusCode: 500,
+      retryable: true,
+    });
     const next = await r.failover(first, boom, ["a"]);
     expect(next?.arm.id).toBe("b");
     expect(next?.reason).toMatch(/failover from a/);
@@ -154,7 +204,11 @@ describe("Router failover, backoff and pools", () => {
     const arms = ["a", "b"].map((id) => testArm({ id }));
     const r = router({ arms });
     await r.selectForTurn(req("debug: x"));
-    await r.failover(arms[0]!.handle, new ProviderError({ kind: "unreachable", provider: "openai", message: "refused", retryable: false }), []);
+    await r.failover(
+      arms[0]!.handle,
+      new ProviderError({ kind: "unreachable", provider: "openai", message: "refused", retryable: false }),
+      [],
+    );
     await r.selectForTurn(req("debug: y"));
     await r.failover(arms[1]!.handle, { statusCode: 429 }, []);
     const rows = r.stats().rows;
@@ -172,7 +226,17 @@ describe("Router failover, backoff and pools", () => {
     let t = 1_000_000;
     const arms = [testArm({ id: "a", strengths: ["debug"] }), testArm({ id: "b", contextWindow: 100_000 })];
     const r = router({ arms, now: () => t });
-    r.reportRoundFailure(arms[0]!.handle, new ProviderError({ kind: "transient", provider: "openai", message: "slow down", statusCode: 429, retryable: true, retryAfterMs: 20_000 }));
+    r.reportRoundFailure(
+      arms[0]!.handle,
+      new ProviderError({
+        kind: "transient",
+        provider: "openai",
+        message: "slow down",
+        statusCode: 429,
+        retryable: true,
+        retryAfterMs: 20_000,
+      }),
+    );
     expect(r.backoffMs("a")).toBe(20_000);
     const during = await Promise.all(Array.from({ length: 10 }, () => r.selectForTurn(req("debug: x"))));
     expect(new Set(during.map((x) => x.arm.id))).toEqual(new Set(["b"]));
@@ -220,7 +284,9 @@ describe("Router failover, backoff and pools", () => {
 
   it("rejects an empty or duplicate arm list with a clear message", () => {
     expect(() => new Router({ arms: [] })).toThrow(/no model arms configured/);
-    expect(() => new Router({ arms: [testArm({ id: "a" }), testArm({ id: "a" })] })).toThrow(/share the id "a"/);
+    expect(() => new Router({ arms: [testArm({ id: "a" }), testArm({ id: "a" })] })).toThrow(
+      /share the id "a"/,
+    );
   });
 });
 

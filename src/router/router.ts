@@ -1,9 +1,16 @@
-import type { ArmHandle, RoundReport, RoutingPolicy, TurnOutcome, TurnRoute, TurnRouteRequest } from "../engine/routing.ts";
+import type {
+  ArmHandle,
+  RoundReport,
+  RoutingPolicy,
+  TurnOutcome,
+  TurnRoute,
+  TurnRouteRequest,
+} from "../engine/routing.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { type Arm, requestCostUSD } from "./arm.ts";
-import { Backoff, BACKOFF_STATUSES, errorStatus } from "./backoff.ts";
+import { BACKOFF_STATUSES, Backoff, errorStatus } from "./backoff.ts";
 import { Bandit } from "./bandit.ts";
-import { HeuristicClassifier, classifyHeuristic } from "./classify/heuristic.ts";
+import { classifyHeuristic, HeuristicClassifier } from "./classify/heuristic.ts";
 import { armScore, DEFAULT_REFERENCE_USD, effectiveCost } from "./cost.ts";
 import { infeasibilityReasons } from "./feasibility.ts";
 import { type ArmPerf, updatePerf } from "./perf.ts";
@@ -88,11 +95,14 @@ export class Router implements RoutingPolicy {
   /** Throws an Error when `arms` is empty or two arms share an id. */
   constructor(opts: RouterOptions) {
     if (opts.arms.length === 0)
-      throw new Error("no model arms configured: set --provider/--model, add [[arms]] to config, or start a local server");
+      throw new Error(
+        "no model arms configured: set --provider/--model, add [[arms]] to config, or start a local server",
+      );
     this.arms = opts.arms;
     this.byId = new Map();
     for (const a of opts.arms) {
-      if (this.byId.has(a.id)) throw new Error(`two arms share the id "${a.id}": give each [[arms]] row its own id`);
+      if (this.byId.has(a.id))
+        throw new Error(`two arms share the id "${a.id}": give each [[arms]] row its own id`);
       this.byId.set(a.id, a);
     }
     this.localOnly = opts.localOnly ?? false;
@@ -100,7 +110,11 @@ export class Router implements RoutingPolicy {
     this.now = opts.now ?? Date.now;
     const state = opts.state ?? emptyRouterState(this.now());
     const seed = opts.seed ?? (Date.now() ^ (process.pid << 16)) >>> 0;
-    this.bandit = new Bandit({ rand: mulberry32(seed), state: state.bandit, ...(opts.gamma !== undefined ? { gamma: opts.gamma } : {}) });
+    this.bandit = new Bandit({
+      rand: mulberry32(seed),
+      state: state.bandit,
+      ...(opts.gamma !== undefined ? { gamma: opts.gamma } : {}),
+    });
     this.backoff = new Backoff(this.now);
     for (const a of opts.arms) {
       const p = new ArmPools(a.limits, this.now);
@@ -124,8 +138,15 @@ export class Router implements RoutingPolicy {
     const task = await this.classify(request.prompt);
     this.classifierCounts[task.source] = (this.classifierCounts[task.source] ?? 0) + 1;
     const value = taskValue(task.type, task.priority);
+    // Native tool use is required only when the engine sends tools AND the prompt needs them: the trivial-
+    // prompt override (heuristic.ts) lets a no-tool arm answer "what is a closure".
     const requiresTools = request.requiresTools && task.requiresTools;
-    const ctx: Omit<TurnContext, "armId"> = { task, value, requiresTools, estimatedPromptTokens: request.estimatedPromptTokens };
+    const ctx: Omit<TurnContext, "armId"> = {
+      task,
+      value,
+      requiresTools,
+      estimatedPromptTokens: request.estimatedPromptTokens,
+    };
     const label = `${task.type} (complexity ${task.complexity.toFixed(2)}, ${task.source})`;
 
     const forced = this.arms.find((a) => a.forced);
@@ -157,7 +178,11 @@ export class Router implements RoutingPolicy {
    * excluding `excluded` and `failed`. A non-rate-limit failure also counts as a failed outcome for the
    * failed arm on this task type. Undefined when no arm is left or the failed arm was forced (pinned).
    */
-  async failover(failed: ArmHandle, error: unknown, excluded: readonly string[]): Promise<TurnRoute | undefined> {
+  async failover(
+    failed: ArmHandle,
+    error: unknown,
+    excluded: readonly string[],
+  ): Promise<TurnRoute | undefined> {
     const turn = this.turn;
     const failedArm = this.byId.get(failed.id);
     if (!turn || failedArm?.forced) return undefined;
@@ -213,12 +238,18 @@ export class Router implements RoutingPolicy {
     const a = this.byId.get(report.arm.id);
     if (!a) return;
     const { inputTokens, outputTokens } = report.usage;
-    const actual: PoolDemand = { tokens: inputTokens + outputTokens, costUSD: requestCostUSD(a, inputTokens, outputTokens) };
+    const actual: PoolDemand = {
+      tokens: inputTokens + outputTokens,
+      costUSD: requestCostUSD(a, inputTokens, outputTokens),
+    };
     const pools = this.pools.get(a.id)!;
     const r = this.pending.get(a.id)?.shift();
     if (r) pools.commit(r, actual);
     else pools.record(actual);
-    const perfInput: { ttftMs?: number; durationMs: number; outputTokens: number } = { durationMs: report.durationMs, outputTokens };
+    const perfInput: { ttftMs?: number; durationMs: number; outputTokens: number } = {
+      durationMs: report.durationMs,
+      outputTokens,
+    };
     if (report.ttftMs !== undefined) perfInput.ttftMs = report.ttftMs;
     this.perf[a.id] = updatePerf(this.perf[a.id] ?? { samples: 0 }, perfInput);
     this.backoff.clear(a.id);
@@ -326,7 +357,14 @@ export class Router implements RoutingPolicy {
       scarcity: this.pools.get(arm.id)!.scarcity(),
       referenceUSD: this.referenceUSD,
     };
-    return { arm, theta, mean, costUSD, effCost: effectiveCost(costInput), score: armScore(theta, costInput) };
+    return {
+      arm,
+      theta,
+      mean,
+      costUSD,
+      effCost: effectiveCost(costInput),
+      score: armScore(theta, costInput),
+    };
   }
 
   private route(arm: Arm, task: Task, reason: string): TurnRoute {

@@ -18,8 +18,18 @@ afterEach(async () => {
 describe("router state store", () => {
   it("round-trips a state with 0600 file and 0700 folder, leaving no temp file", async () => {
     const b = new Bandit({ rand: mulberry32(1) });
-    b.update("openai/gpt", "debug", true, { inputTokens: 100, outputTokens: 10, costUSD: 0.001, durationMs: 50 });
-    const state = { ...emptyRouterState(123), bandit: b.toState(), perf: { "openai/gpt": { samples: 2, ttftMs: 300, tokensPerSec: 40 } }, classifierCounts: { heuristic: 3 } };
+    b.update("openai/gpt", "debug", true, {
+      inputTokens: 100,
+      outputTokens: 10,
+      costUSD: 0.001,
+      durationMs: 50,
+    });
+    const state = {
+      ...emptyRouterState(123),
+      bandit: b.toState(),
+      perf: { "openai/gpt": { samples: 2, ttftMs: 300, tokensPerSec: 40 } },
+      classifierCounts: { heuristic: 3 },
+    };
     const path = join(dir, "nested", "owlet", "router-state.json");
     await saveRouterState(path, state);
     expect(await loadRouterState(path)).toEqual(state);
@@ -35,21 +45,26 @@ describe("router state store", () => {
     expect(warnings).toEqual([]);
   });
 
-  it.each([["{ not json"], ['{"version": 99}'], ["[]"]])("warns and starts fresh on a corrupt file: %s", async (text) => {
-    const path = join(dir, "router-state.json");
-    await writeFile(path, text);
-    const warnings: string[] = [];
-    expect(await loadRouterState(path, (m) => warnings.push(m))).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/corrupt.*starting fresh/);
-    await saveRouterState(path, emptyRouterState(1));
-    expect(JSON.parse(await readFile(path, "utf8")).version).toBe(1);
-  });
+  it.each([["{ not json"], ['{"version": 99}'], ["[]"]])(
+    "warns and starts fresh on a corrupt file: %s",
+    async (text) => {
+      const path = join(dir, "router-state.json");
+      await writeFile(path, text);
+      const warnings: string[] = [];
+      expect(await loadRouterState(path, (m) => warnings.push(m))).toBeUndefined();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/corrupt.*starting fresh/);
+      await saveRouterState(path, emptyRouterState(1));
+      expect(JSON.parse(await readFile(path, "utf8")).version).toBe(1);
+    },
+  );
 
   it("drops malformed entries but keeps good ones", () => {
     const s = parseRouterState({
       version: 1,
-      bandit: { a: { debug: { s: 1, f: 2, n: 3, wins: 1 }, nonsense: { s: 1, f: 1, n: 1 }, explain: { s: "x" } } },
+      bandit: {
+        a: { debug: { s: 1, f: 2, n: 3, wins: 1 }, nonsense: { s: 1, f: 1, n: 1 }, explain: { s: "x" } },
+      },
       perf: { a: { samples: 1, ttftMs: -5 } },
       classifierCounts: { slm: 2, other: 4 },
     });

@@ -8,7 +8,8 @@ import { parseRouterState, type RouterState } from "./state.ts";
  * (gnoma keeps its equivalent `quality.json` in `~/.config/gnoma/`, reference §2.3).
  */
 export function defaultRouterStatePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
+  const base =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== "" ? env.XDG_CONFIG_HOME : join(homedir(), ".config");
   return join(base, "owlet", "router-state.json");
 }
 
@@ -16,12 +17,16 @@ export function defaultRouterStatePath(env: NodeJS.ProcessEnv = process.env): st
  * Loads the state at `path`. A missing file gives undefined silently; an unreadable, non-JSON or malformed
  * file gives undefined and one `warn` line (the router then starts fresh and the next save replaces it).
  */
-export async function loadRouterState(path: string, warn: (msg: string) => void = () => {}): Promise<RouterState | undefined> {
+export async function loadRouterState(
+  path: string,
+  warn: (msg: string) => void = () => {},
+): Promise<RouterState | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") warn(`router state ${path} unreadable (${(err as Error).message}); starting fresh`);
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+      warn(`router state ${path} unreadable (${(err as Error).message}); starting fresh`);
     return undefined;
   }
   try {

@@ -22,7 +22,14 @@ export interface RouterState {
 
 /** A state with nothing learned. */
 export function emptyRouterState(now = Date.now()): RouterState {
-  return { version: ROUTER_STATE_VERSION, updatedAt: now, bandit: {}, perf: {}, pools: {}, classifierCounts: {} };
+  return {
+    version: ROUTER_STATE_VERSION,
+    updatedAt: now,
+    bandit: {},
+    perf: {},
+    pools: {},
+    classifierCounts: {},
+  };
 }
 
 /**
@@ -47,7 +54,9 @@ export function parseRouterState(raw: unknown): RouterState {
         const v = num(c[k]);
         if (v !== undefined) cell[k] = v;
       }
-      (state.bandit[armId] ??= {})[type] = cell;
+      const byType = state.bandit[armId] ?? {};
+      byType[type] = cell;
+      state.bandit[armId] = byType;
     }
   }
   for (const [armId, p] of entries(r.perf)) {
@@ -73,7 +82,8 @@ export function parseRouterState(raw: unknown): RouterState {
   }
   for (const [src, count] of entries(r.classifierCounts)) {
     const n = num(count);
-    if ((src === "heuristic" || src === "slm" || src === "slm_fallback") && n !== undefined) state.classifierCounts[src] = n;
+    if ((src === "heuristic" || src === "slm" || src === "slm_fallback") && n !== undefined)
+      state.classifierCounts[src] = n;
   }
   return state;
 }

@@ -19,13 +19,31 @@ function sink() {
 }
 
 async function learnedRouter() {
-  const arms = [testArm({ id: "cloud/big", priceInputPerMTok: 3, priceOutputPerMTok: 15 }), testArm({ id: "local/small", local: true })];
+  const arms = [
+    testArm({ id: "cloud/big", priceInputPerMTok: 3, priceOutputPerMTok: 15 }),
+    testArm({ id: "local/small", local: true }),
+  ];
   const r = new Router({ arms, seed: 2 });
   for (let i = 0; i < 6; i++) {
-    const route = await r.selectForTurn({ prompt: "Fix the crash in parser.ts", estimatedPromptTokens: 1000, requiresTools: true });
+    const route = await r.selectForTurn({
+      prompt: "Fix the crash in parser.ts",
+      estimatedPromptTokens: 1000,
+      requiresTools: true,
+    });
     r.beginRound(route.arm, 1000);
-    r.reportRound({ arm: route.arm, usage: { inputTokens: 10_000, outputTokens: 500 }, ttftMs: 400, durationMs: 5_000 });
-    r.reportTurn({ arm: route.arm, taskType: route.taskType, success: i % 2 === 0, usage: { inputTokens: 10_000, outputTokens: 500 }, durationMs: 5_000 });
+    r.reportRound({
+      arm: route.arm,
+      usage: { inputTokens: 10_000, outputTokens: 500 },
+      ttftMs: 400,
+      durationMs: 5_000,
+    });
+    r.reportTurn({
+      arm: route.arm,
+      taskType: route.taskType,
+      success: i % 2 === 0,
+      usage: { inputTokens: 10_000, outputTokens: 500 },
+      durationMs: 5_000,
+    });
   }
   return r;
 }
@@ -50,7 +68,11 @@ describe("router stats", () => {
   });
 
   it("says so when nothing was learned", () => {
-    expect(formatStatsTable(statsFromState({ version: 1, updatedAt: 0, bandit: {}, perf: {}, pools: {}, classifierCounts: {} }))).toMatch(/No routing outcomes/);
+    expect(
+      formatStatsTable(
+        statsFromState({ version: 1, updatedAt: 0, bandit: {}, perf: {}, pools: {}, classifierCounts: {} }),
+      ),
+    ).toMatch(/No routing outcomes/);
   });
 
   it("runRouterStats prints the table and --json from the state file", async () => {

@@ -34,7 +34,10 @@ export interface RouterStats {
  * Builds the stats report from a state; `arms` (optional) supplies strengths for the prior. Rows only for
  * cells with observations, sorted by arm then task type order.
  */
-export function statsFromState(state: RouterState, arms: readonly Pick<ArmSpec, "id" | "strengths">[] = []): RouterStats {
+export function statsFromState(
+  state: RouterState,
+  arms: readonly Pick<ArmSpec, "id" | "strengths">[] = [],
+): RouterStats {
   const rows: RouterStatsRow[] = [];
   for (const armId of Object.keys(state.bandit).sort()) {
     const byType = state.bandit[armId]!;
@@ -64,7 +67,8 @@ export function statsFromState(state: RouterState, arms: readonly Pick<ArmSpec, 
 
 /** Renders stats as an aligned plain-text table (one line per row) plus a classifier line. */
 export function formatStatsTable(stats: RouterStats): string {
-  if (stats.rows.length === 0) return "No routing outcomes recorded yet: run a few prompts with several arms configured.\n";
+  if (stats.rows.length === 0)
+    return "No routing outcomes recorded yet: run a few prompts with several arms configured.\n";
   const header = ["arm", "task type", "turns", "wins", "p(success)", "$/turn", "turn s", "TTFT ms", "tok/s"];
   const lines = stats.rows.map((r) => [
     r.arm,
@@ -78,7 +82,8 @@ export function formatStatsTable(stats: RouterStats): string {
     r.tokensPerSec === undefined ? "-" : r.tokensPerSec.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cols: string[]) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const fmt = (cols: string[]) =>
+    cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const counts = Object.entries(stats.classifierCounts)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");

@@ -38,6 +38,9 @@ describe("two-stage tool routing (the seed's integration test)", () => {
       expect(names).not.toContain("fs_grep");
     }
     expect(await readFile(join(h.workspace, "out.txt"), "utf8")).toBe("hello\n");
+    // right after a selection the model must call a tool of that category; after a real result it may answer
+    expect(r2.tool_choice).toBe("required");
+    expect(r3.tool_choice).toBe("auto");
   });
 
   it("an unknown category gets an error result and the next round is round-1 mode again", async () => {
@@ -89,5 +92,28 @@ describe("two-stage tool routing (the seed's integration test)", () => {
     await h.engine.runTurn("first");
     await h.engine.runTurn("second");
     expect(toolNames(h.server.requests[2]!.body)).toEqual(["select_category"]);
+  });
+});
+
+describe("two-stage routing for models that stall", () => {
+  it("re-selecting the same category withholds select_category so the forced call must be a real tool", async () => {
+    h = await startHarness({
+      script: [
+        { toolCalls: [{ name: "select_category", arguments: '{"category":"read"}' }] },
+        { toolCalls: [{ name: "select_category", arguments: '{"category":"read"}' }] },
+        { toolCalls: [{ name: "fs_ls", arguments: "{}" }] },
+        { text: "empty" },
+      ],
+      engine: { twoStage: "on" },
+    });
+    const turn = await h.engine.runTurn("list");
+    expect(turn.status).toBe("success");
+    const [, r2, r3, r4] = h.server.requests.map((r) => r.body);
+    expect(r2.tool_choice).toBe("required");
+    expect(toolNames(r2)).toContain("select_category");
+    expect(r3.tool_choice).toBe("required");
+    expect(toolNames(r3).sort()).toEqual(["fs_ls", "fs_read"]);
+    expect(r4.tool_choice).toBe("auto");
+    expect(toolNames(r4)).toContain("select_category");
   });
 });

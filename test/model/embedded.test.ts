@@ -22,24 +22,43 @@ const selectCategory: ToolSchema = {
   },
 };
 
-/** Two real tool shapes (optional properties included), as zod schemas so arguments are validated strictly. */
-const fsReadParams = z
-  .object({
-    path: z.string().describe("File path relative to the workspace"),
-    offset: z.number().int().optional().describe("First line (1-based)"),
-    limit: z.number().int().optional().describe("Number of lines"),
-  })
-  .strict();
-const fsGrepParams = z
-  .object({
-    pattern: z.string().describe("Regular expression"),
-    path: z.string().optional().describe("Directory or file to search"),
-  })
-  .strict();
-const zodTools = { fs_read: fsReadParams, fs_grep: fsGrepParams } as const;
+/**
+ * Two real tool shapes (optional properties included) as the tool layer sends them, and strict validators for
+ * them. `integer` is checked as "a whole number": that is all a JSON grammar can enforce (no digit limits).
+ */
+const wholeNumber = z.number().refine(Number.isInteger, "not an integer");
+const zodTools = {
+  fs_read: z
+    .object({ path: z.string(), offset: wholeNumber.optional(), limit: wholeNumber.optional() })
+    .strict(),
+  fs_grep: z.object({ pattern: z.string(), path: z.string().optional() }).strict(),
+} as const;
 const fileTools: ToolSchema[] = [
-  { name: "fs_read", description: "Read a text file.", inputSchema: z.toJSONSchema(fsReadParams, { io: "input" }) as Record<string, unknown> },
-  { name: "fs_grep", description: "Search file contents with a regex.", inputSchema: z.toJSONSchema(fsGrepParams, { io: "input" }) as Record<string, unknown> },
+  {
+    name: "fs_read",
+    description: "Read a text file.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        path: { type: "string", description: "File path relative to the workspace" },
+        offset: { type: "integer", description: "First line (1-based)" },
+        limit: { type: "integer", description: "Number of lines" },
+      },
+      required: ["path"],
+    },
+  },
+  {
+    name: "fs_grep",
+    description: "Search file contents with a regex.",
+    inputSchema: {
+      type: "object",
+      properties: {
+        pattern: { type: "string", description: "Regular expression" },
+        path: { type: "string", description: "Directory or file to search" },
+      },
+      required: ["pattern"],
+    },
+  },
 ];
 
 const PROMPTS = [
@@ -70,11 +89,19 @@ function userTurn(text: string): Message[] {
 }
 
 function request(over: Partial<ProviderRequest>): ProviderRequest {
-  return { model: "smollm2-135m", system: "You are owlet, a coding assistant.", messages: [], tools: [], ...over };
+  return {
+    model: "smollm2-135m",
+    system: "You are owlet, a coding assistant.",
+    messages: [],
+    tools: [],
+    ...over,
+  };
 }
 
 function doneCalls(events: StreamEvent[]) {
-  return events.filter((e): e is Extract<StreamEvent, { type: "tool_call_done" }> => e.type === "tool_call_done");
+  return events.filter(
+    (e): e is Extract<StreamEvent, { type: "tool_call_done" }> => e.type === "tool_call_done",
+  );
 }
 
 function usageOf(events: StreamEvent[]) {
@@ -108,7 +135,10 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
   });
 
   it("streams text deltas, usage and one finish", async () => {
-    const events = await collect(provider, request({ messages: userTurn("Say hello in one short sentence."), maxOutputTokens: 40 }));
+    const events = await collect(
+      provider,
+      request({ messages: userTurn("Say hello in one short sentence."), maxOutputTokens: 40 }),
+    );
     expect(orderViolation(events)).toBeUndefined();
     const text = events.flatMap((e) => (e.type === "text_delta" ? [e.text] : [])).join("");
     expect(text.trim().length).toBeGreaterThan(0);
@@ -123,7 +153,10 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
   it("stops at maxOutputTokens with stop reason max_tokens", async () => {
     const events = await collect(
       provider,
-      request({ messages: userTurn("Write a long story about a robot who learns to code."), maxOutputTokens: 5 }),
+      request({
+        messages: userTurn("Write a long story about a robot who learns to code."),
+        maxOutputTokens: 5,
+      }),
     );
     expect(finishOf(events).stopReason).toBe("max_tokens");
     expect(usageOf(events).outputTokens).toBeLessThanOrEqual(6);
@@ -133,7 +166,13 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
     for (const [i, prompt] of PROMPTS.entries()) {
       const events = await collect(
         provider,
-        request({ messages: userTurn(prompt), tools: [selectCategory], toolChoice: "required", temperature: 0.8, seed: i + 1 }),
+        request({
+          messages: userTurn(prompt),
+          tools: [selectCategory],
+          toolChoice: "required",
+          temperature: 0.8,
+          seed: i + 1,
+        }),
       );
       expect(orderViolation(events), `prompt ${i + 1}`).toBeUndefined();
       const calls = doneCalls(events);
@@ -143,19 +182,34 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
       expect(call.id).toMatch(/^call_\d+$/);
       const args = JSON.parse(call.arguments) as unknown;
       expect(args, `prompt ${i + 1}`).toBeTypeOf("object");
-      expect(CATEGORIES, `prompt ${i + 1}: ${call.arguments}`).toContain((args as { category?: unknown }).category);
+      expect(CATEGORIES, `prompt ${i + 1}: ${call.arguments}`).toContain(
+        (args as { category?: unknown }).category,
+      );
       expect(finishOf(events).stopReason).toBe("tool_use");
       expect(events.some((e) => e.type === "text_delta")).toBe(false);
     }
   });
 
   it("forces schema-valid arguments over the full schemas of two tools", async () => {
-    const prompts = ["Read lines 10 to 20 of src/app.ts.", "Search for 'useEffect' in the src folder.", "Open README.md.", "Find 'TODO' everywhere.", "Show package.json."];
+    const prompts = [
+      "Read lines 10 to 20 of src/app.ts.",
+      "Search for 'useEffect' in the src folder.",
+      "Open README.md.",
+      "Find 'TODO' everywhere.",
+      "Show package.json.",
+    ];
     const ids = new Set<string>();
     for (const [i, prompt] of prompts.entries()) {
       const events = await collect(
         provider,
-        request({ messages: userTurn(prompt), tools: fileTools, toolChoice: "required", temperature: 0.8, seed: i + 1, maxOutputTokens: 256 }),
+        request({
+          messages: userTurn(prompt),
+          tools: fileTools,
+          toolChoice: "required",
+          temperature: 0.8,
+          seed: i + 1,
+          maxOutputTokens: 256,
+        }),
       );
       expect(orderViolation(events)).toBeUndefined();
       const calls = doneCalls(events);
@@ -165,7 +219,10 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
       expect(Object.keys(zodTools)).toContain(call.name);
       const schema = zodTools[call.name as keyof typeof zodTools];
       const parsed = schema.safeParse(JSON.parse(call.arguments));
-      expect(parsed.success, `prompt ${i + 1}: ${call.name} ${call.arguments} ${parsed.error?.message ?? ""}`).toBe(true);
+      expect(
+        parsed.success,
+        `prompt ${i + 1}: ${call.name} ${call.arguments} ${parsed.error?.message ?? ""}`,
+      ).toBe(true);
     }
     expect(ids.size).toBe(prompts.length);
   });
@@ -173,7 +230,13 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
   it("offers tools natively with tool choice auto and keeps the stream contract", async () => {
     const events = await collect(
       provider,
-      request({ messages: userTurn("Read the file package.json."), tools: fileTools, toolChoice: "auto", maxOutputTokens: 64, seed: 1 }),
+      request({
+        messages: userTurn("Read the file package.json."),
+        tools: fileTools,
+        toolChoice: "auto",
+        maxOutputTokens: 64,
+        seed: 1,
+      }),
     );
     expect(orderViolation(events)).toBeUndefined();
     const finish = finishOf(events);
@@ -212,8 +275,22 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
   it("carries tool calls and results through the history (native function-call rendering)", async () => {
     const messages: Message[] = [
       ...userTurn("What is in notes.txt?"),
-      { role: "assistant", content: [{ type: "tool_call", id: "call_a", name: "fs_read", arguments: '{"path":"notes.txt"}' }] },
-      { role: "user", content: [{ type: "tool_result", toolCallId: "call_a", toolName: "fs_read", content: "buy milk", isError: false }] },
+      {
+        role: "assistant",
+        content: [{ type: "tool_call", id: "call_a", name: "fs_read", arguments: '{"path":"notes.txt"}' }],
+      },
+      {
+        role: "user",
+        content: [
+          {
+            type: "tool_result",
+            toolCallId: "call_a",
+            toolName: "fs_read",
+            content: "buy milk",
+            isError: false,
+          },
+        ],
+      },
     ];
     const events = await collect(provider, request({ messages, tools: fileTools, maxOutputTokens: 24 }));
     expect(orderViolation(events)).toBeUndefined();
@@ -225,20 +302,29 @@ describe("embedded provider on SmolLM2-135M-Instruct", () => {
     let deltas = 0;
     const run = async () => {
       for await (const event of provider.stream(
-        request({ messages: userTurn("Count from one to one hundred in words."), maxOutputTokens: 200, signal: controller.signal }),
+        request({
+          messages: userTurn("Count from one to one hundred in words."),
+          maxOutputTokens: 200,
+          signal: controller.signal,
+        }),
       )) {
         if (event.type === "text_delta" && ++deltas === 2) controller.abort();
       }
     };
     await expect(run()).rejects.toMatchObject({ name: "AbortError" });
     expect(deltas).toBeGreaterThanOrEqual(2);
+    await expect(
+      collect(provider, request({ messages: userTurn("Say hi."), signal: AbortSignal.abort() })),
+    ).rejects.toMatchObject({ name: "AbortError" });
     const after = await collect(provider, request({ messages: userTurn("Say hi."), maxOutputTokens: 8 }));
     expect(orderViolation(after)).toBeUndefined();
   });
 
   it("rejects a prompt larger than the context window before generating", async () => {
     const huge = "lorem ipsum dolor sit amet ".repeat(1200);
-    await expect(collect(provider, request({ messages: userTurn(huge) }))).rejects.toThrow(/context window is 4096 tokens/);
+    await expect(collect(provider, request({ messages: userTurn(huge) }))).rejects.toThrow(
+      /context window is 4096 tokens/,
+    );
   });
 });
 
@@ -247,7 +333,9 @@ describe("embedded provider model errors", () => {
     const path = join(tmpdir(), `owlet-not-a-model-${process.pid}.gguf`);
     await writeFile(path, "version https://git-lfs.github.com/spec/v1\n");
     const provider = new EmbeddedProvider({ modelPath: path });
-    await expect(provider.ready()).rejects.toThrow(/not a GGUF model file[\s\S]*owlet models pull[\s\S]*--model/);
+    await expect(provider.ready()).rejects.toThrow(
+      /not a GGUF model file[\s\S]*owlet models pull[\s\S]*--model/,
+    );
   });
 
   it("names the path and the fix for a missing file, from stream() too", async () => {

@@ -14,7 +14,9 @@ export function testModelPath(): string {
     );
   }
   if (!existsSync(path)) {
-    throw new Error(`OWLET_TEST_MODEL=${path} does not exist: run \`sh scripts/fetch-test-model.sh\` to fetch the model again.`);
+    throw new Error(
+      `OWLET_TEST_MODEL=${path} does not exist: run \`sh scripts/fetch-test-model.sh\` to fetch the model again.`,
+    );
   }
   return path;
 }

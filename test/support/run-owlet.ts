@@ -26,8 +26,8 @@ export function runOwlet(args: string[], opts: { cwd: string; env?: Record<strin
     const child = spawn(OWLET_BIN, args, { cwd: opts.cwd, env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
     child.on("error", reject);

@@ -1,6 +1,6 @@
-import { formatStatsTable, statsFromState } from "../../router/stats.ts";
-import { defaultRouterStatePath, loadRouterState } from "../../router/state-store.ts";
 import { emptyRouterState } from "../../router/state.ts";
+import { defaultRouterStatePath, loadRouterState } from "../../router/state-store.ts";
+import { formatStatsTable, statsFromState } from "../../router/stats.ts";
 
 /** Options of `owlet router stats`. */
 export interface RouterStatsOptions {

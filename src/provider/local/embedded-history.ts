@@ -1,4 +1,9 @@
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatModelResponse } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelFunctions,
+  ChatModelResponse,
+} from "node-llama-cpp";
 import type { Message, ToolResultBlock } from "../../message/types.ts";
 import type { ToolSchema } from "../types.ts";
 import { objectSchema, toGrammarSchema } from "./embedded-schema.ts";
@@ -101,7 +106,10 @@ function resultText(block: ToolResultBlock): string {
 export function toChatFunctions(tools: readonly ToolSchema[]): ChatModelFunctions {
   const functions: Record<string, { description: string; params: Record<string, unknown> }> = {};
   for (const tool of tools) {
-    functions[tool.name] = { description: tool.description, params: toGrammarSchema(objectSchema(tool.inputSchema)) };
+    functions[tool.name] = {
+      description: tool.description,
+      params: toGrammarSchema(objectSchema(tool.inputSchema)),
+    };
   }
   return functions as ChatModelFunctions;
 }
@@ -113,7 +121,8 @@ const PROMPT_NOISE_KEYS = new Set(["$schema", "$id", "additionalProperties"]);
 export function compactSchemaText(schema: unknown): string {
   return JSON.stringify(schema, (key, value: unknown) => {
     if (PROMPT_NOISE_KEYS.has(key)) return undefined;
-    if ((key === "maximum" || key === "minimum") && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER) return undefined;
+    if ((key === "maximum" || key === "minimum") && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER)
+      return undefined;
     return value;
   });
 }
@@ -125,7 +134,10 @@ export function compactSchemaText(schema: unknown): string {
  * text in the example: small models copy placeholders into their arguments.
  */
 export function forcedCallInstructions(tools: readonly ToolSchema[]): string {
-  const lines = tools.map((t) => `- ${t.name}: ${t.description.trim()} Parameters: ${compactSchemaText(objectSchema(t.inputSchema))}`);
+  const lines = tools.map(
+    (t) =>
+      `- ${t.name}: ${t.description.trim()} Parameters: ${compactSchemaText(objectSchema(t.inputSchema))}`,
+  );
   return [
     "Call exactly one of these tools now:",
     ...lines,

@@ -7,7 +7,8 @@ import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama
 const GGUF_MAGIC = "GGUF";
 
 /** What to tell a user whose model cannot be used. */
-const MODEL_HINT = "Run `owlet models pull` to download a recommended model, or pass --model /path/file.gguf.";
+const MODEL_HINT =
+  "Run `owlet models pull` to download a recommended model, or pass --model /path/file.gguf.";
 
 let llamaPromise: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LlamaModel>>();
@@ -18,7 +19,12 @@ const models = new Map<string, Promise<LlamaModel>>();
  * Throws an Error saying to reinstall when no usable prebuilt binary exists (node-llama-cpp's NoBinaryFoundError).
  */
 export function sharedLlama(): Promise<Llama> {
-  llamaPromise ??= getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error, progressLogs: false }).catch((err: unknown) => {
+  llamaPromise ??= getLlama({
+    build: "never",
+    gpu: false,
+    logLevel: LlamaLogLevel.error,
+    progressLogs: false,
+  }).catch((err: unknown) => {
     llamaPromise = undefined;
     throw new Error(
       `the embedded runtime cannot start: no usable prebuilt llama.cpp binary for ${process.platform}-${process.arch} ` +
@@ -53,8 +59,12 @@ export async function checkGgufFile(modelPath: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new Error(`embedded model not found: ${path}. ${MODEL_HINT}`);
-    if (code === "EACCES" || code === "EPERM") throw new Error(`embedded model ${path} is not readable (permission denied). Fix its permissions or ${MODEL_HINT}`);
-    if (code === "EISDIR") throw new Error(`embedded model ${path} is a directory, not a .gguf file. ${MODEL_HINT}`);
+    if (code === "EACCES" || code === "EPERM")
+      throw new Error(
+        `embedded model ${path} is not readable (permission denied). Fix its permissions or ${MODEL_HINT}`,
+      );
+    if (code === "EISDIR")
+      throw new Error(`embedded model ${path} is a directory, not a .gguf file. ${MODEL_HINT}`);
     throw err;
   } finally {
     await handle?.close();

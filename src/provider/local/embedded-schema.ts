@@ -43,7 +43,10 @@ function isPrimitive(v: unknown): v is string | number | boolean | null {
  * Never throws: an unrecognised node becomes "any JSON value".
  */
 export function toGrammarSchema(schema: JSONSchema, options: GrammarOptions = {}): GrammarSchema {
-  const defs = { ...(isObject(schema.definitions) ? schema.definitions : {}), ...(isObject(schema.$defs) ? schema.$defs : {}) };
+  const defs = {
+    ...(isObject(schema.definitions) ? schema.definitions : {}),
+    ...(isObject(schema.$defs) ? schema.$defs : {}),
+  };
   return convert(schema, { defs, maxStringChars: options.maxStringChars }, 0);
 }
 
@@ -75,7 +78,11 @@ function convert(node: unknown, scope: Scope, refDepth: number): GrammarSchema {
     const values = node.enum.filter(isPrimitive);
     if (values.length > 0) return { enum: values, ...description };
   }
-  const alternatives = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
+  const alternatives = Array.isArray(node.anyOf)
+    ? node.anyOf
+    : Array.isArray(node.oneOf)
+      ? node.oneOf
+      : undefined;
   if (alternatives && alternatives.length > 0) {
     const base = withNullable(
       { oneOf: alternatives.map((alt) => convert(alt, scope, refDepth)), ...description },
@@ -108,13 +115,15 @@ function convert(node: unknown, scope: Scope, refDepth: number): GrammarSchema {
   switch (type) {
     case "string": {
       out = { type: "string", ...description };
-      if (typeof node.format === "string" && GRAMMAR_STRING_FORMATS.has(node.format)) out.format = node.format;
+      if (typeof node.format === "string" && GRAMMAR_STRING_FORMATS.has(node.format))
+        out.format = node.format;
       else {
         const cap = scope.maxStringChars;
         const max = typeof node.maxLength === "number" ? node.maxLength : undefined;
         const min = typeof node.minLength === "number" ? node.minLength : undefined;
         if (min !== undefined) out.minLength = cap === undefined ? min : Math.min(min, cap);
-        if (max !== undefined || cap !== undefined) out.maxLength = Math.min(max ?? Number.POSITIVE_INFINITY, cap ?? Number.POSITIVE_INFINITY);
+        if (max !== undefined || cap !== undefined)
+          out.maxLength = Math.min(max ?? Number.POSITIVE_INFINITY, cap ?? Number.POSITIVE_INFINITY);
       }
       break;
     }
@@ -126,7 +135,8 @@ function convert(node: unknown, scope: Scope, refDepth: number): GrammarSchema {
       break;
     case "array": {
       out = { type: "array", ...description };
-      if (Array.isArray(node.prefixItems)) out.prefixItems = node.prefixItems.map((i) => convert(i, scope, refDepth));
+      if (Array.isArray(node.prefixItems))
+        out.prefixItems = node.prefixItems.map((i) => convert(i, scope, refDepth));
       if (Array.isArray(node.items)) out.prefixItems = node.items.map((i) => convert(i, scope, refDepth));
       else if (isObject(node.items)) out.items = convert(node.items, scope, refDepth);
       if (typeof node.minItems === "number") out.minItems = node.minItems;
@@ -154,10 +164,14 @@ function convertObject(
   if (names.length === 0) {
     // No declared properties: a free-form map (or `{}` when extra keys are explicitly forbidden).
     if (node.additionalProperties === false) return { type: "object", properties: {}, ...description };
-    const extra = isObject(node.additionalProperties) ? convert(node.additionalProperties, scope, refDepth) : true;
+    const extra = isObject(node.additionalProperties)
+      ? convert(node.additionalProperties, scope, refDepth)
+      : true;
     return { type: "object", additionalProperties: extra, ...description };
   }
-  const required = new Set(Array.isArray(node.required) ? node.required.filter((r) => typeof r === "string") : []);
+  const required = new Set(
+    Array.isArray(node.required) ? node.required.filter((r) => typeof r === "string") : [],
+  );
   const properties: Record<string, GrammarSchema> = {};
   for (const name of names) {
     const sub = convert(props[name], scope, refDepth);
@@ -173,14 +187,25 @@ function withNullable(schema: GrammarSchema, nullable: boolean): GrammarSchema {
 /** Whether a JSON Schema node itself admits `null` (type null, nullable, a null const/enum, or a null branch). */
 function admitsNull(node: unknown): boolean {
   if (!isObject(node)) return node === true || node === undefined;
-  if (node.type === "null" || (Array.isArray(node.type) && node.type.includes("null")) || node.nullable === true) return true;
+  if (
+    node.type === "null" ||
+    (Array.isArray(node.type) && node.type.includes("null")) ||
+    node.nullable === true
+  )
+    return true;
   if ("const" in node && node.const === null) return true;
   if (Array.isArray(node.enum) && node.enum.includes(null)) return true;
   for (const key of ["anyOf", "oneOf"] as const) {
     const alts = node[key];
     if (Array.isArray(alts) && alts.some(admitsNull)) return true;
   }
-  return node.type === undefined && node.$ref === undefined && node.enum === undefined && !("const" in node) && node.properties === undefined;
+  return (
+    node.type === undefined &&
+    node.$ref === undefined &&
+    node.enum === undefined &&
+    !("const" in node) &&
+    node.properties === undefined
+  );
 }
 
 /**
@@ -190,7 +215,10 @@ function admitsNull(node: unknown): boolean {
  * value; never throws.
  */
 export function stripOptionalNulls(value: unknown, schema: JSONSchema): unknown {
-  const defs = { ...(isObject(schema.definitions) ? schema.definitions : {}), ...(isObject(schema.$defs) ? schema.$defs : {}) };
+  const defs = {
+    ...(isObject(schema.definitions) ? schema.definitions : {}),
+    ...(isObject(schema.$defs) ? schema.$defs : {}),
+  };
   return strip(value, schema, defs, 0);
 }
 
@@ -233,15 +261,25 @@ const MIN_STRING_CHARS = 32;
  * Throws when `tools` is empty (nothing can be forced).
  */
 export function forcedCallSchema(tools: readonly ToolSchema[], budgetTokens?: number): GrammarSchema {
-  if (tools.length === 0) throw new Error("tool choice `required` needs at least one tool; none were offered");
+  if (tools.length === 0)
+    throw new Error("tool choice `required` needs at least one tool; none were offered");
   let maxStringChars: number | undefined;
   if (budgetTokens !== undefined) {
-    const slots = Math.max(1, ...tools.map((t) => countStrings(toGrammarSchema(objectSchema(t.inputSchema)))));
-    maxStringChars = Math.max(MIN_STRING_CHARS, Math.floor((budgetTokens - FORCED_CALL_OVERHEAD_TOKENS) / slots));
+    const slots = Math.max(
+      1,
+      ...tools.map((t) => countStrings(toGrammarSchema(objectSchema(t.inputSchema)))),
+    );
+    maxStringChars = Math.max(
+      MIN_STRING_CHARS,
+      Math.floor((budgetTokens - FORCED_CALL_OVERHEAD_TOKENS) / slots),
+    );
   }
   const branches = tools.map((tool) => ({
     type: "object",
-    properties: { name: { const: tool.name }, arguments: toGrammarSchema(objectSchema(tool.inputSchema), { maxStringChars }) },
+    properties: {
+      name: { const: tool.name },
+      arguments: toGrammarSchema(objectSchema(tool.inputSchema), { maxStringChars }),
+    },
   }));
   return branches.length === 1 ? (branches[0] as GrammarSchema) : { oneOf: branches };
 }
@@ -254,7 +292,8 @@ function countStrings(node: unknown): number {
   for (const [key, value] of Object.entries(node)) {
     if (key === "oneOf" && Array.isArray(value)) n += Math.max(0, ...value.map(countStrings));
     else if (key === "properties" && isObject(value)) n += countStrings(Object.values(value));
-    else if (key === "items" || key === "prefixItems" || key === "additionalProperties") n += countStrings(value);
+    else if (key === "items" || key === "prefixItems" || key === "additionalProperties")
+      n += countStrings(value);
   }
   return n;
 }

@@ -13,6 +13,7 @@ import type {
 import { LlamaChat } from "node-llama-cpp";
 import type { StopReason, Usage } from "../../message/types.ts";
 import type { StreamEvent } from "../../stream/events.ts";
+import { ProviderError } from "../errors.ts";
 import type { Provider, ProviderRequest, ToolSchema } from "../types.ts";
 import { EventChannel } from "./embedded-channel.ts";
 import { forcedCallInstructions, toChatFunctions, toChatHistory } from "./embedded-history.ts";
@@ -119,7 +120,8 @@ export class EmbeddedProvider implements Provider {
 
   /** Counts the tokens of `text` with the model's own tokenizer (special-token text counts as plain text). Throws when called before `ready()`. */
   countTokens(text: string): number {
-    if (!this.loaded) throw new Error("EmbeddedProvider.countTokens needs the model loaded: await provider.ready() first");
+    if (!this.loaded)
+      throw new Error("EmbeddedProvider.countTokens needs the model loaded: await provider.ready() first");
     return this.loaded.model.tokenize(text).length;
   }
 
@@ -181,7 +183,10 @@ export class EmbeddedProvider implements Provider {
       const llama = await sharedLlama();
       const contextSize = Math.max(
         256,
-        Math.min(this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT, model.trainContextSize || DEFAULT_EMBEDDED_CONTEXT),
+        Math.min(
+          this.options.contextSize ?? DEFAULT_EMBEDDED_CONTEXT,
+          model.trainContextSize || DEFAULT_EMBEDDED_CONTEXT,
+        ),
       );
       const threads = this.options.threads ?? defaultThreads(llama);
       let context: LlamaContext;
@@ -208,13 +213,19 @@ export class EmbeddedProvider implements Provider {
     return `call_${this.callCount}`;
   }
 
-  private grammarFor(llama: Llama, tools: readonly ToolSchema[], budgetTokens: number): Promise<LlamaJsonSchemaGrammar<GbnfJsonSchema>> {
+  private grammarFor(
+    llama: Llama,
+    tools: readonly ToolSchema[],
+    budgetTokens: number,
+  ): Promise<LlamaJsonSchemaGrammar<GbnfJsonSchema>> {
     const schema = forcedCallSchema(tools, budgetTokens);
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
       // The schema is built at run time, so node-llama-cpp's compile-time schema typing cannot follow it.
-      grammar = llama.createGrammarForJsonSchema(schema as never) as Promise<LlamaJsonSchemaGrammar<GbnfJsonSchema>>;
+      grammar = llama.createGrammarForJsonSchema(schema as never) as Promise<
+        LlamaJsonSchemaGrammar<GbnfJsonSchema>
+      >;
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
       if (this.grammars.size > GRAMMAR_CACHE_SIZE) {
@@ -227,7 +238,7 @@ export class EmbeddedProvider implements Provider {
 
   private async *generate(request: ProviderRequest): AsyncGenerator<StreamEvent> {
     const signal = request.signal;
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw abortError(signal);
     const st = await this.state();
     const tools = request.tools ?? [];
     const choice = tools.length === 0 ? "none" : (request.toolChoice ?? "auto");
@@ -238,10 +249,15 @@ export class EmbeddedProvider implements Provider {
     const prompt = this.measurePrompt(st, history, functions);
     const room = st.contextSize - prompt.tokens - 1;
     if (room < 1) {
-      throw new Error(
-        `the prompt is ${prompt.tokens} tokens but the embedded model's context window is ${st.contextSize} tokens; ` +
-          "shorten the history or system prompt (the prompt budget should have trimmed it), or raise the context size.",
-      );
+      // A ProviderError of kind too_large, so the engine compacts the history and retries as after a 413.
+      throw new ProviderError({
+        kind: "too_large",
+        provider: "embedded",
+        retryable: false,
+        message:
+          `embedded: the prompt is ${prompt.tokens} tokens but the model's context window is ${st.contextSize} tokens`,
+        hint: "shorten the history or system prompt, or raise --context-window (up to the model's training context)",
+      });
     }
     const wanted = request.maxOutputTokens ?? (forced ? FORCED_CALL_MAX_TOKENS : room);
     const maxTokens = Math.max(1, Math.min(wanted, room));
@@ -308,7 +324,8 @@ export class EmbeddedProvider implements Provider {
               nativeIds.set(chunk.callIndex, id);
               channel.push({ type: "tool_call_start", id, name: chunk.functionName });
             }
-            if (chunk.paramsChunk !== "") channel.push({ type: "tool_call_delta", id, delta: chunk.paramsChunk });
+            if (chunk.paramsChunk !== "")
+              channel.push({ type: "tool_call_delta", id, delta: chunk.paramsChunk });
           },
         });
     work.then(
@@ -329,7 +346,9 @@ export class EmbeddedProvider implements Provider {
       );
     } catch (err) {
       if (signal?.aborted || abort.signal.aborted) throw abortError(signal);
-      throw new Error(`the embedded model failed while generating: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `the embedded model failed while generating: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       signal?.removeEventListener("abort", onAbort);
       if (!finished) {
@@ -338,6 +357,7 @@ export class EmbeddedProvider implements Provider {
         await work.catch(() => {});
       }
     }
+    if (signal?.aborted) throw abortError(signal);
     if (!response) throw new Error("the embedded model returned no response");
 
     const meter = st.sequence.tokenMeter.diff(meterBefore);
@@ -358,11 +378,15 @@ export class EmbeddedProvider implements Provider {
         }
         const tool = tools.find((t) => t.name === call.functionName);
         const params = tool ? stripOptionalNulls(call.params, objectSchema(tool.inputSchema)) : call.params;
-        yield { type: "tool_call_done", id, name: call.functionName, arguments: JSON.stringify(params ?? {}) };
+        yield {
+          type: "tool_call_done",
+          id,
+          name: call.functionName,
+          arguments: JSON.stringify(params ?? {}),
+        };
       }
       if (calls.length > 0) stopReason = "tool_use";
     }
-    if (signal?.aborted) throw abortError(signal);
 
     const usage: Usage = {
       inputTokens: prompt.tokens,
@@ -385,8 +409,13 @@ export class EmbeddedProvider implements Provider {
    * response) and compares it with the KV cache: `tokens` in the prompt, `reused` already evaluated (at least one
    * token is always evaluated again to produce logits).
    */
-  private measurePrompt(st: Loaded, history: ChatHistoryItem[], functions: ChatModelFunctions | undefined): { tokens: number; reused: number } {
-    const chatHistory: ChatHistoryItem[] = history.at(-1)?.type === "model" ? history : [...history, { type: "model", response: [] }];
+  private measurePrompt(
+    st: Loaded,
+    history: ChatHistoryItem[],
+    functions: ChatModelFunctions | undefined,
+  ): { tokens: number; reused: number } {
+    const chatHistory: ChatHistoryItem[] =
+      history.at(-1)?.type === "model" ? history : [...history, { type: "model", response: [] }];
     const { contextText } = st.chat.chatWrapper.generateContextState({
       chatHistory,
       availableFunctions: functions,
@@ -410,7 +439,9 @@ export class EmbeddedProvider implements Provider {
     try {
       const value = grammar.parse(text) as unknown as { name: string; arguments: unknown };
       const tool = tools.find((t) => t.name === value.name);
-      const args = tool ? stripOptionalNulls(value.arguments, objectSchema(tool.inputSchema)) : value.arguments;
+      const args = tool
+        ? stripOptionalNulls(value.arguments, objectSchema(tool.inputSchema))
+        : value.arguments;
       return { name: value.name, arguments: JSON.stringify(args ?? {}), parsed: true };
     } catch {
       const name = nameSoFar ?? tools[0]?.name ?? "";

@@ -25,7 +25,9 @@ describe("classifyHeuristic", () => {
 
   it("lets the leading verb outweigh a later keyword", () => {
     // gnoma's cascade would say debug ("failing" is checked before "test").
-    expect(classifyHeuristic("Write tests covering the failing edge cases of parseDate").type).toBe("unit_test");
+    expect(classifyHeuristic("Write tests covering the failing edge cases of parseDate").type).toBe(
+      "unit_test",
+    );
     expect(classifyHeuristic("Fix the failing test in auth.test.ts").type).toBe("debug");
   });
 
@@ -36,7 +38,9 @@ describe("classifyHeuristic", () => {
 
   it("raises complexity with complex words and long prompts", () => {
     const simple = classifyHeuristic("add a function that adds two numbers");
-    const complex = classifyHeuristic("implement a distributed system integration and optimize it end-to-end");
+    const complex = classifyHeuristic(
+      "implement a distributed system integration and optimize it end-to-end",
+    );
     expect(complex.complexity).toBeGreaterThan(simple.complexity + 0.4);
   });
 

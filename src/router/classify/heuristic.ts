@@ -303,7 +303,8 @@ const LEAD_BONUS = 1.5;
 const GENERATION_LEAD_BONUS = 0.5;
 
 /** Complexity words, gnoma's lists (reference §2.2) plus a few of ours (marked). */
-const COMPLEX = /\b(implement\w*|design\w*|architect\w*|system|integration|migrat\w*|optimi[sz]\w*|concurren\w*|distributed|end-to-end|across the codebase|multiple files|entire)\b/gi;
+const COMPLEX =
+  /\b(implement\w*|design\w*|architect\w*|system|integration|migrat\w*|optimi[sz]\w*|concurren\w*|distributed|end-to-end|across the codebase|multiple files|entire)\b/gi;
 const SIMPLE = /\b(rename|format|add field|change name|typo|simple|quick|small|one-line|trivial)\b/gi;
 
 /** Per-type complexity floor (reference §2.2). */
@@ -342,7 +343,10 @@ export function keywordScores(prompt: string): Record<TaskType, number> {
 
 /** Character offset where the prompt's first four words end (politeness words skipped). */
 function leadingSpan(text: string): number {
-  const lead = /^\s*((please|can you|could you|would you|hey|ok|okay|so|now|then|also|i need you to|i want you to|let's|lets)[\s,]+)*/.exec(text);
+  const lead =
+    /^\s*((please|can you|could you|would you|hey|ok|okay|so|now|then|also|i need you to|i want you to|let's|lets)[\s,]+)*/.exec(
+      text,
+    );
   const start = lead ? lead[0].length : 0;
   const words = /(\S+\s*){1,4}/.exec(text.slice(start));
   return start + (words ? words[0].length : 0);
@@ -382,7 +386,12 @@ export function classifyHeuristic(prompt: string): Task {
     requiresTools = false;
   }
   // Explaining code in the workspace needs reads; a bare concept question does not.
-  if (type === "explain" && /[\w-]+\.(ts|js|py|go|rs|java|c|h|cpp|md|json|toml|ya?ml)\b|\b(this|our|the) (code|repo|project|file|function|module)\b/i.test(prompt)) {
+  if (
+    type === "explain" &&
+    /[\w-]+\.(ts|js|py|go|rs|java|c|h|cpp|md|json|toml|ya?ml)\b|\b(this|our|the) (code|repo|project|file|function|module)\b/i.test(
+      prompt,
+    )
+  ) {
     requiresTools = true;
   }
 

@@ -1,6 +1,6 @@
 import { userText } from "../../message/build.ts";
 import type { Provider, ToolSchema } from "../../provider/types.ts";
-import { type Classifier, parseTaskType, type Task, TASK_TYPES } from "../task.ts";
+import { type Classifier, parseTaskType, TASK_TYPES, type Task } from "../task.ts";
 import { classifyHeuristic } from "./heuristic.ts";
 
 /**
@@ -52,7 +52,9 @@ export interface SlmClassifierOptions {
  * Parses the model's answer (tool-call arguments or a text reply) into the three fields.
  * Returns undefined when it is not JSON, the task type is unknown, or a field has the wrong type.
  */
-export function parseSlmAnswer(text: string): { type: Task["type"]; complexity: number; requiresTools: boolean } | undefined {
+export function parseSlmAnswer(
+  text: string,
+): { type: Task["type"]; complexity: number; requiresTools: boolean } | undefined {
   let obj: unknown;
   try {
     obj = JSON.parse(text);
@@ -103,7 +105,12 @@ export class SlmClassifier implements Classifier {
       if (answer === "timeout") return fallback(base, `slm timed out after ${this.timeoutMs} ms`);
       const parsed = answer === undefined ? undefined : parseSlmAnswer(answer);
       if (!parsed) return fallback(base, "slm answer unusable");
-      return { ...base, ...parsed, source: "slm", reason: `slm: ${parsed.type} ${parsed.complexity.toFixed(2)}` };
+      return {
+        ...base,
+        ...parsed,
+        source: "slm",
+        reason: `slm: ${parsed.type} ${parsed.complexity.toFixed(2)}`,
+      };
     } catch (err) {
       return fallback(base, `slm failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {

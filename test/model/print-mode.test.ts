@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixtureRepo } from "../support/fixture-repo.ts";
+import { runOwlet } from "../support/run-owlet.ts";
+import { testModelPath } from "./model-path.ts";
+
+/**
+ * The real small model end to end: `owlet -p` with the embedded provider and SmolLM2-135M on a fixture git
+ * repository. A 135M model rarely solves anything; what must hold is the structure: the turn completes within
+ * --max-turns with exit 0, or fails clearly (exit 1, an error in the result) without crashing; two-stage
+ * routing is on for this small local arm; every tool call is answered; the session is on disk.
+ */
+describe("owlet -p with the embedded SmolLM2-135M", () => {
+  it("completes a turn on a real repository or fails clearly, within --max-turns", async () => {
+    const model = testModelPath();
+    const repo = await fixtureRepo("repo-add");
+    const run = await runOwlet(
+      ["-p", "what does math.js do?", "--provider", "embedded", "--model", model, "--max-turns", "6", "--output-format", "stream-json", "--seed", "7"],
+      { cwd: repo, timeoutMs: 240_000 },
+    );
+    expect([0, 1], run.stderr).toContain(run.code);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const routing = events.find((e) => e.type === "routing");
+    expect(routing).toMatchObject({ provider: "embedded", two_stage: true });
+    const rounds = events.filter((e) => e.type === "round_start");
+    expect(rounds.length).toBeGreaterThanOrEqual(1);
+    expect(rounds[0].tools).toEqual(["select_category"]);
+    expect(rounds[0].tool_choice).toBe("required");
+    // round 1 is grammar-forced: its call is a valid select_category
+    const calls = events.filter((e) => e.type === "tool_call");
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    expect(calls[0].name).toBe("select_category");
+    expect(["read", "write", "search", "exec", "meta"]).toContain(JSON.parse(calls[0].arguments).category);
+    // every tool call got exactly one result
+    const results = events.filter((e) => e.type === "tool_result");
+    expect(results.map((r) => r.id).sort()).toEqual(calls.map((c) => c.id).sort());
+    const result = events.at(-1);
+    expect(result.type).toBe("result");
+    expect(result.rounds).toBeLessThanOrEqual(6);
+    expect(result.usage.input_tokens).toBeGreaterThan(0);
+    if (run.code === 0) expect(result.is_error).toBe(false);
+    else expect(typeof result.error).toBe("string");
+    const session = await readFile(join(repo, ".owlet", "sessions", `${result.session_id}.jsonl`), "utf8");
+    expect(session.trim().split("\n").length).toBeGreaterThan(2);
+    // the model could not have changed the repository's code through a read-only question in auto mode
+    expect(await readFile(join(repo, "math.js"), "utf8")).toContain("return a - b;");
+  });
+});
