@@ -8,7 +8,7 @@
  *   OWLET_CLASSIFIER_BASE_URL (an OpenAI-compatible /v1 URL, e.g. a local llama-server) and
  *   OWLET_CLASSIFIER_MODEL; or OWLET_TEST_MODEL (a .gguf path) run in-process with node-llama-cpp, the
  *   forced tool's schema turned into a JSON grammar (a bench-local stand-in for the embedded provider).
- *   OWLET_CLASSIFIER_TIMEOUT_MS (default 2000).
+ *   OWLET_CLASSIFIER_TIMEOUT_MS (default 2000); OWLET_CLASSIFIER_EVERY=k runs every k-th prompt only.
  * Prints accuracy, per-type recall and the most common confusions; writes bench/results/classifier.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,7 +28,9 @@ const rows: { prompt: string; task_type: TaskType }[] = readFileSync(
 )
   .split("\n")
   .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l));
+  .map((l) => JSON.parse(l))
+  // OWLET_CLASSIFIER_EVERY=k keeps every k-th prompt (a quicker, still balanced run for slow models)
+  .filter((_: unknown, i: number) => i % Number(process.env.OWLET_CLASSIFIER_EVERY ?? 1) === 0);
 
 /** gnoma's ClassifyTask cascade (reference §2.2): lower-cased substring match, first group wins. */
 function gnomaCascade(prompt: string): TaskType {
@@ -205,3 +207,4 @@ writeFileSync(
   `${JSON.stringify({ prompts: rows.length, results }, null, 1)}\n`,
 );
 console.log("\nwrote bench/results/classifier.json");
+process.exit(0); // an in-process model keeps the event loop alive

@@ -15,10 +15,13 @@ const KEY_VARS = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOG
 
 /**
  * Runs bin/owlet as a user would, with an isolated config and cache home (no user config, no cached models,
- * no API keys unless given) and stdin from `input` (or /dev/null).
+ * no API keys unless given; pass `home` to share one between runs) and stdin from `input` (or /dev/null).
  */
-export function runOwlet(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<OwletRun> {
-  const home = mkdtempSync(join(tmpdir(), "owlet-home-"));
+export function runOwlet(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number; home?: string },
+): Promise<OwletRun> {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), "owlet-home-"));
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), HOME: home };
   for (const k of KEY_VARS) delete env[k];
   Object.assign(env, opts.env);
