@@ -22,4 +22,7 @@ printTable([
   [med.toFixed(1), sorted[0]!.toFixed(1), sorted.at(-1)!.toFixed(1), "< 150 ms median"],
 ]);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/cold-start.json", import.meta.url), `${JSON.stringify({ runsMs: runs, medianMs: med }, null, 2)}\n`);
+writeFileSync(
+  new URL("./results/cold-start.json", import.meta.url),
+  `${JSON.stringify({ runsMs: runs, medianMs: med }, null, 2)}\n`,
+);

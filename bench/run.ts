@@ -6,7 +6,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["cold-start", "two-stage-schema", "textcalls", "embedded", "classifier", "router-sim"] as const;
+const BENCHES = [
+  "cold-start",
+  "two-stage-schema",
+  "textcalls",
+  "embedded",
+  "classifier",
+  "router-sim",
+] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);
 const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b)) : [...BENCHES];
@@ -14,7 +21,11 @@ const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b)) :
 let modelPath = process.env.OWLET_TEST_MODEL;
 if (!modelPath && selected.some((b) => b === "embedded" || b === "two-stage-schema")) {
   try {
-    modelPath = execFileSync("sh", ["scripts/fetch-test-model.sh"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+    modelPath = execFileSync("sh", ["scripts/fetch-test-model.sh"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    })
       .trim()
       .split("\n")
       .at(-1);

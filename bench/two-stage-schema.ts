@@ -13,7 +13,17 @@ import { toolSchema } from "../src/tool/schema.ts";
 import { printTable } from "./stats.ts";
 
 const tokens = (counter: TokenCounter, tools: ToolSchema[]) =>
-  tools.reduce((n, t) => n + counter.count(JSON.stringify({ type: "function", function: { name: t.name, description: t.description, parameters: t.inputSchema } })), 0);
+  tools.reduce(
+    (n, t) =>
+      n +
+      counter.count(
+        JSON.stringify({
+          type: "function",
+          function: { name: t.name, description: t.description, parameters: t.inputSchema },
+        }),
+      ),
+    0,
+  );
 
 const full = builtinTools().map(toolSchema);
 const round1 = [selectCategorySchema()];
@@ -25,9 +35,14 @@ const counters: [string, TokenCounter][] = [
 if (process.env.OWLET_TEST_MODEL) {
   const { sharedModel } = await import("../src/provider/local/embedded-runtime.ts");
   const model = await sharedModel(process.env.OWLET_TEST_MODEL);
-  counters.push(["SmolLM2-135M (own tokenizer)", { kind: "model", count: (t: string) => model.tokenize(t).length }]);
+  counters.push([
+    "SmolLM2-135M (own tokenizer)",
+    { kind: "model", count: (t: string) => model.tokenize(t).length },
+  ]);
 }
-const rows: (string | number)[][] = [["tokenizer", "round 1 (select_category)", `full catalogue (${full.length} tools)`, "saved", "ratio"]];
+const rows: (string | number)[][] = [
+  ["tokenizer", "round 1 (select_category)", `full catalogue (${full.length} tools)`, "saved", "ratio"],
+];
 const results: Record<string, unknown>[] = [];
 for (const [name, counter] of counters) {
   const r1 = tokens(counter, round1);
@@ -38,5 +53,8 @@ for (const [name, counter] of counters) {
 console.log("\nTwo-stage tool routing: schema tokens per request\n");
 printTable(rows);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/two-stage-schema.json", import.meta.url), `${JSON.stringify({ tools: full.map((t) => t.name), results }, null, 2)}\n`);
+writeFileSync(
+  new URL("./results/two-stage-schema.json", import.meta.url),
+  `${JSON.stringify({ tools: full.map((t) => t.name), results }, null, 2)}\n`,
+);
 process.exit(0);

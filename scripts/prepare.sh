@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs on `npm ci` / `npm install` (the "prepare" script, under scripts/with-node.sh so Node >= 22 is on PATH):
+# Runs on `npm install` (the "prepare" script, under scripts/with-node.sh so Node >= 22 is on PATH):
 # records which node binary bin/owlet should use, compiles src/ to dist/, and copies the tools'
 # description files (.md beside each tool) next to the compiled code.
 set -eu

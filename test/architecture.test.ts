@@ -36,7 +36,8 @@ const layerOf = (file: string) => relative(SRC, file).split("/")[0]!;
 describe("architecture", () => {
   it("every layer folder is ranked", () => {
     const layers = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory());
-    for (const l of layers) expect(RANK, `src/${l} needs a rank here and a row in ARCHITECTURE.md`).toHaveProperty(l);
+    for (const l of layers)
+      expect(RANK, `src/${l} needs a rank here and a row in ARCHITECTURE.md`).toHaveProperty(l);
   });
 
   it("no layer imports from a layer above it", () => {
@@ -48,7 +49,8 @@ describe("architecture", () => {
         const target = resolve(dirname(file), m[1]!);
         if (!target.startsWith(SRC)) continue;
         const to = layerOf(target);
-        if (RANK[to]! > RANK[from]!) violations.push(`${relative(SRC, file)} imports ${relative(SRC, target)} (${from} → ${to})`);
+        if (RANK[to]! > RANK[from]!)
+          violations.push(`${relative(SRC, file)} imports ${relative(SRC, target)} (${from} → ${to})`);
       }
     }
     expect(violations).toEqual([]);

@@ -14,8 +14,13 @@ function buildProgram(): Command {
     .version(owletVersion(), "-v, --version")
     .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
     .option("-p, --print [prompt]", "run one turn non-interactively and print the result")
-    .addOption(new Option("--output-format <format>", "output format").choices(OUTPUT_FORMATS).default("text"))
-    .option("--provider <name>", "provider: anthropic, openai, google, mistral, openai-compatible, llamacpp, ollama, lmstudio, embedded (pins the arm)")
+    .addOption(
+      new Option("--output-format <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
+    )
+    .option(
+      "--provider <name>",
+      "provider: anthropic, openai, google, mistral, openai-compatible, llamacpp, ollama, lmstudio, embedded (pins the arm)",
+    )
     .option("--model <model>", "model name, or a .gguf path for the embedded provider")
     .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
     .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
@@ -100,7 +105,9 @@ async function main(): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`owlet: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `owlet: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = EXIT.turnFailed;
   }
 }

@@ -1,5 +1,5 @@
 import type { GateDecision, PermissionGate } from "../engine/permission-gate.ts";
-import { type Asker, mainArgument, permissionDeniedMessage, type PermissionPolicy } from "../policy/index.ts";
+import { type Asker, mainArgument, type PermissionPolicy, permissionDeniedMessage } from "../policy/index.ts";
 import type { Tool } from "../tool/types.ts";
 
 /**
@@ -20,7 +20,8 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
       if (verdict.decision === "allow") return { allowed: true };
       if (verdict.decision === "ask" && interactive) {
         const request = { tool: tool.name, summary: mainArgument(tool.name, args), reason: verdict.reason };
-        if (await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request)) return { allowed: true };
+        if (await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request))
+          return { allowed: true };
         return { allowed: false, message: permissionDeniedMessage(tool.name, "the user declined", true) };
       }
       return { allowed: false, message: permissionDeniedMessage(tool.name, verdict.reason, interactive) };

@@ -6,13 +6,11 @@ import type { OwletConfig } from "../config/schema.ts";
 import { loadProjectDocs, systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
-import type { RoutingPolicy } from "../engine/routing.ts";
-import { FixedRouting } from "../engine/fixed-routing.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
 import { noTtyAsker, PermissionPolicy, ttyAsker } from "../policy/index.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
-import { SessionStore, type Session } from "../session/index.ts";
+import { type Session, SessionStore } from "../session/index.ts";
 import { builtinTools } from "../tool/builtin/index.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
@@ -54,13 +52,26 @@ function makeRenderer(format: PrintOptions["outputFormat"], target: RenderTarget
 
 async function run(words: string[], opts: PrintOptions, renderer: Renderer): Promise<number> {
   const cwd = resolve(opts.cwd ?? process.cwd());
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UserError(`--cwd: no such directory: ${cwd}`);
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+    throw new UserError(`--cwd: no such directory: ${cwd}`);
   const prompt = await readPrompt(opts.print, words, process.stdin);
-  const loaded = await loadConfig({ cwd, ...(opts.config ? { configFile: opts.config } : {}), env: process.env, flags: flagOverrides(opts) });
+  const loaded = await loadConfig({
+    cwd,
+    ...(opts.config ? { configFile: opts.config } : {}),
+    env: process.env,
+    flags: flagOverrides(opts),
+  });
   const config = loaded.config;
   const localOnly = opts.localOnly === true || config.router.local_only === true;
 
-  const routing = await buildRouting({ config, cwd, env: process.env, localOnly, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), pinned: opts.provider !== undefined || opts.model !== undefined });
+  const routing = await buildRouting({
+    config,
+    cwd,
+    env: process.env,
+    localOnly,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    pinned: opts.provider !== undefined || opts.model !== undefined,
+  });
 
   const sessions = new SessionStore(loaded.projectRoot);
   const session = openSession(sessions, opts, config, routing.primary.id, routing.primary.model, cwd);
@@ -69,7 +80,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   for (const tool of builtinTools()) registry.register(tool);
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const policy = new PermissionPolicy({ mode: config.permission.mode, rules: config.permission.rules ?? [] });
-  const gate = permissionGate(policy, interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker, interactive);
+  const gate = permissionGate(
+    policy,
+    interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker,
+    interactive,
+  );
   const docs = loadProjectDocs(loaded.projectRoot);
 
   const engine = new Engine({

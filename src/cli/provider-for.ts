@@ -28,13 +28,20 @@ export async function providerFor(spec: ProviderSpec): Promise<Provider> {
   switch (spec.provider) {
     case "embedded": {
       const { EmbeddedProvider } = await import("../provider/local/embedded.ts");
-      if (!spec.modelPath) throw new Error("the embedded provider needs a GGUF model: pass --model /path/to/model.gguf");
+      if (!spec.modelPath)
+        throw new Error("the embedded provider needs a GGUF model: pass --model /path/to/model.gguf");
       // Loaded now (≈1 s for a small model): its context size and tokenizer feed the prompt budget.
-      provider = await EmbeddedProvider.load({ modelPath: spec.modelPath, ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}) });
+      provider = await EmbeddedProvider.load({
+        modelPath: spec.modelPath,
+        ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}),
+      });
       break;
     }
     case "ollama":
-      provider = createOllamaProvider({ ...(spec.baseURL ? { baseURL: spec.baseURL } : {}), ...(spec.apiKey ? { apiKey: spec.apiKey } : {}) });
+      provider = createOllamaProvider({
+        ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+        ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
+      });
       break;
     default:
       provider = createProvider({

@@ -10,14 +10,20 @@ export async function readPrompt(
   stdin: NodeJS.ReadableStream & { isTTY?: boolean },
 ): Promise<string> {
   const fromFlag = typeof print === "string" ? print : "";
-  let prompt = [fromFlag, ...words].filter((s) => s.trim() !== "").join(" ").trim();
+  let prompt = [fromFlag, ...words]
+    .filter((s) => s.trim() !== "")
+    .join(" ")
+    .trim();
   if (!prompt && stdin.isTTY !== true) {
     const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+    for await (const chunk of stdin)
+      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
     prompt = Buffer.concat(chunks).toString("utf8").trim();
   }
   if (!prompt) {
-    throw new UserError('no prompt: use `owlet -p "your prompt"`, or pipe the prompt on stdin (interactive mode is not available yet)');
+    throw new UserError(
+      'no prompt: use `owlet -p "your prompt"`, or pipe the prompt on stdin (interactive mode is not available yet)',
+    );
   }
   return prompt;
 }

@@ -3,11 +3,11 @@ import { basename, resolve } from "node:path";
 import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
 import type { OwletConfig } from "../config/schema.ts";
 import type { ArmHandle } from "../engine/routing.ts";
-import { isLocalArm } from "../provider/local-arm.ts";
 import { autoSelectProvider, NoProviderError } from "../provider/local/auto-select.ts";
 import { resolveContextWindow } from "../provider/local/context-window.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { listCachedModels } from "../provider/local/models.ts";
+import { isLocalArm } from "../provider/local-arm.ts";
 import type { ProviderName } from "../provider/types.ts";
 import { UserError } from "./exit-codes.ts";
 import { providerFor } from "./provider-for.ts";
@@ -27,7 +27,11 @@ export interface ResolvedArm {
  * API key in the environment, or a cached GGUF (issue 3's auto-selection). A `--model` ending in `.gguf`
  * selects the embedded runtime. Throws UserError (exit 2) when credentials are missing or nothing is found.
  */
-export async function resolvePrimaryArm(config: OwletConfig, cwd: string, env: NodeJS.ProcessEnv): Promise<ResolvedArm> {
+export async function resolvePrimaryArm(
+  config: OwletConfig,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ResolvedArm> {
   const p = config.provider;
   let configuredProvider = p.default as ProviderName | undefined;
   let modelPath: string | undefined;
@@ -36,9 +40,10 @@ export async function resolvePrimaryArm(config: OwletConfig, cwd: string, env: N
     configuredProvider ??= "embedded";
     if (!existsSync(modelPath)) throw new UserError(`model file not found: ${modelPath}`);
   }
-  if (configuredProvider === "embedded" && !modelPath && p.embedded?.model_path) modelPath = resolve(cwd, p.embedded.model_path);
+  if (configuredProvider === "embedded" && !modelPath && p.embedded?.model_path)
+    modelPath = resolve(cwd, p.embedded.model_path);
   const entry = configuredProvider ? p[configuredProvider] : undefined;
-  let selection;
+  let selection: Awaited<ReturnType<typeof autoSelectProvider>>;
   try {
     selection = await autoSelectProvider({
       ...(configuredProvider
@@ -68,14 +73,20 @@ export async function resolvePrimaryArm(config: OwletConfig, cwd: string, env: N
   });
   if (CLOUD.has(provider) && !apiKey) {
     const vars = apiKeyEnvNames(provider).join(" or ");
-    throw new UserError(`no API key for ${provider}: set ${vars}, pass --api-key, or set provider.${provider}.api_key in config`);
+    throw new UserError(
+      `no API key for ${provider}: set ${vars}, pass --api-key, or set provider.${provider}.api_key in config`,
+    );
   }
   const local = isLocalArm(provider, selection.baseURL);
   const contextWindow =
     (sameAsConfigured ? p.context_window : undefined) ??
     p[provider]?.context_window ??
     selection.contextWindow ??
-    (await resolveContextWindow({ provider, model: selection.model, ...(selection.baseURL ? { baseURL: selection.baseURL } : {}) }));
+    (await resolveContextWindow({
+      provider,
+      model: selection.model,
+      ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
+    }));
   const providerObj = await providerFor({
     provider,
     local,

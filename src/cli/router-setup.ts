@@ -63,7 +63,10 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   }
   for (const spec of specs) {
     if (providers.has(spec.id)) continue;
-    const apiKey = resolveApiKey(spec.provider as ProviderName, { ...(spec.apiKey ? { flag: spec.apiKey } : {}), env });
+    const apiKey = resolveApiKey(spec.provider as ProviderName, {
+      ...(spec.apiKey ? { flag: spec.apiKey } : {}),
+      env,
+    });
     providers.set(
       spec.id,
       await providerFor({
@@ -80,13 +83,19 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   const arms = buildArms(specs, (spec) => providers.get(spec.id)!);
   const persist = !setup.localOnly;
   const statePath = config.router.state_path ?? defaultRouterStatePath(env);
-  const state = persist ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`)) : undefined;
+  const state = persist
+    ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`))
+    : undefined;
   let router: Router;
   try {
     router = new Router({
       arms,
       localOnly: setup.localOnly,
-      ...(setup.seed !== undefined ? { seed: setup.seed } : config.router.seed !== undefined ? { seed: config.router.seed } : {}),
+      ...(setup.seed !== undefined
+        ? { seed: setup.seed }
+        : config.router.seed !== undefined
+          ? { seed: config.router.seed }
+          : {}),
       ...(state ? { state } : {}),
     });
   } catch (err) {

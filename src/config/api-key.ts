@@ -1,22 +1,11 @@
+import { API_KEY_ENV, resolveApiKey as resolveFromEnv } from "../provider/ai-sdk/api-key-env.ts";
 import type { ProviderName } from "../provider/types.ts";
 
 /**
- * Environment variables holding each provider's API key, in lookup order. Local providers (llamacpp, ollama,
- * lmstudio, embedded) and `openai-compatible` have none: give those a key with `--api-key` or `api_key`.
+ * The environment variable names checked for `provider`'s API key, in order (empty for local providers and
+ * `openai-compatible`: give those a key with `--api-key` or `api_key`). The table lives in the provider layer
+ * (API_KEY_ENV).
  */
-const API_KEY_ENV: Record<ProviderName, readonly string[]> = {
-  openai: ["OPENAI_API_KEY"],
-  anthropic: ["ANTHROPIC_API_KEY"],
-  google: ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"],
-  mistral: ["MISTRAL_API_KEY"],
-  "openai-compatible": [],
-  llamacpp: [],
-  ollama: [],
-  lmstudio: [],
-  embedded: [],
-};
-
-/** The environment variable names checked for `provider`'s API key, in order (empty for local providers). */
 export function apiKeyEnvNames(provider: ProviderName): string[] {
   return [...API_KEY_ENV[provider]];
 }
@@ -30,11 +19,5 @@ export function resolveApiKey(
   provider: ProviderName,
   sources: { flag?: string; config?: string; env: NodeJS.ProcessEnv },
 ): string | undefined {
-  if (sources.flag) return sources.flag;
-  if (sources.config) return sources.config;
-  for (const name of API_KEY_ENV[provider]) {
-    const value = sources.env[name];
-    if (value) return value;
-  }
-  return undefined;
+  return resolveFromEnv(provider, sources.flag || sources.config || undefined, sources.env);
 }

@@ -1,13 +1,13 @@
+import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { compactPreviousToolResults } from "../context/compact-results.ts";
-import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
 import { addUsage, emptyUsage, textOf, toolCallsOf, toolResultsMessage, userText } from "../message/build.ts";
 import type { Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
 import { ProviderError } from "../provider/errors.ts";
 import type { ProviderRequest } from "../provider/types.ts";
-import { Accumulator, type AccumulatedResponse } from "../stream/accumulator.ts";
+import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
@@ -22,7 +22,13 @@ import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
 import type { TurnResult, TurnStatus } from "./turn-result.ts";
-import { answerSelectCategory, SELECT_CATEGORY, type TwoStageSetting, twoStageApplies, twoStageRoundTools } from "./two-stage.ts";
+import {
+  answerSelectCategory,
+  SELECT_CATEGORY,
+  type TwoStageSetting,
+  twoStageApplies,
+  twoStageRoundTools,
+} from "./two-stage.ts";
 
 /** Failovers allowed per round (as in gnoma's runLoop: 4). */
 export const MAX_FAILOVERS_PER_ROUND = 4;
@@ -133,7 +139,10 @@ class TurnRun {
     for (;;) {
       if (this.signal.aborted) return this.finish("aborted", "interrupted");
       if (this.rounds >= maxTurns) {
-        return this.finish("max_turns", `safety limit: ${maxTurns} rounds reached without the model ending its turn (raise --max-turns)`);
+        return this.finish(
+          "max_turns",
+          `safety limit: ${maxTurns} rounds reached without the model ending its turn (raise --max-turns)`,
+        );
       }
       this.rounds++;
       const round = await this.streamRound(repetition);
@@ -178,10 +187,14 @@ class TurnRun {
   }
 
   /** Streams one round with retries, 413 compaction and failover. */
-  private async streamRound(
-    repetition: RepetitionDetector,
-  ): Promise<
-    | { status: "ok"; response: AccumulatedResponse; trip?: DetectorTrip; ttftMs?: number; durationMs: number }
+  private async streamRound(repetition: RepetitionDetector): Promise<
+    | {
+        status: "ok";
+        response: AccumulatedResponse;
+        trip?: DetectorTrip;
+        ttftMs?: number;
+        durationMs: number;
+      }
     | { status: TurnStatus; error: string; errorKind?: string }
   > {
     let attempt = 0;
@@ -232,11 +245,15 @@ class TurnRun {
         this.opts.routing.reportRoundFailure?.(arm, err);
         if (this.signal.aborted) {
           const partial = acc.response().message;
-          if (textOf(partial).trim()) this.append({ role: "assistant", content: [{ type: "text", text: textOf(partial) }] });
+          if (textOf(partial).trim())
+            this.append({ role: "assistant", content: [{ type: "text", text: textOf(partial) }] });
           return { status: "aborted", error: "interrupted" };
         }
         if (acc.hasContent()) {
-          return { status: "provider_error", error: `the model stream failed after output began: ${errorMessage(err)}` };
+          return {
+            status: "provider_error",
+            error: `the model stream failed after output began: ${errorMessage(err)}`,
+          };
         }
         if (err instanceof ProviderError && err.kind === "too_large" && !compacted413) {
           compacted413 = true;
@@ -244,7 +261,12 @@ class TurnRun {
           if (shrunk) {
             const dropped = this.engine.history.length - shrunk.length;
             this.engine.history = shrunk;
-            this.emit({ type: "compaction", reason: "request too large (413)", droppedMessages: dropped, compactedResults: 0 });
+            this.emit({
+              type: "compaction",
+              reason: "request too large (413)",
+              droppedMessages: dropped,
+              compactedResults: 0,
+            });
             continue;
           }
         }
@@ -283,12 +305,19 @@ class TurnRun {
   /** Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. */
   private buildRequest(): ProviderRequest {
     const arm = this.route.arm;
-    const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category, schema: toolSchema(t) }));
+    const catalogue = this.opts.tools
+      .all()
+      .map((t) => ({ name: t.name, category: t.category, schema: toolSchema(t) }));
     const { tools, toolChoice } = this.twoStage
-      ? twoStageRoundTools(this.selected, catalogue, { justSelected: this.justSelected, reselected: this.reselected })
+      ? twoStageRoundTools(this.selected, catalogue, {
+          justSelected: this.justSelected,
+          reselected: this.reselected,
+        })
       : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
-    const messages = arm.local ? compactPreviousToolResults(this.engine.history, pathFor ? { pathFor } : {}) : this.engine.history;
+    const messages = arm.local
+      ? compactPreviousToolResults(this.engine.history, pathFor ? { pathFor } : {})
+      : this.engine.history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),
@@ -315,7 +344,8 @@ class TurnRun {
       request = fit.request;
       promptTokens = fit.parts;
       if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
-      if (arm.provider.name === "ollama") request.numCtx = numCtxFor(fit.parts.total, outputReserve, arm.contextWindow);
+      if (arm.provider.name === "ollama")
+        request.numCtx = numCtxFor(fit.parts.total, outputReserve, arm.contextWindow);
       if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
         this.emit({
           type: "compaction",
@@ -337,7 +367,8 @@ class TurnRun {
 
   /** Answers select_category calls itself and runs the rest through the tool layer; results in call order. */
   private async runTools(calls: ToolCallBlock[]): Promise<ToolResultBlock[]> {
-    for (const call of calls) this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
+    for (const call of calls)
+      this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
     const results = new Array<ToolResultBlock>(calls.length);
     const real: number[] = [];
     const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category }));
@@ -351,7 +382,13 @@ class TurnRun {
       this.selected = answer.category;
       this.justSelected = answer.category !== undefined;
       results[i] = answer.result;
-      this.emit({ type: "tool_result", id: call.id, name: call.name, output: answer.result.content, isError: answer.result.isError });
+      this.emit({
+        type: "tool_result",
+        id: call.id,
+        name: call.name,
+        output: answer.result.content,
+        isError: answer.result.isError,
+      });
     }
     if (real.length > 0) {
       this.justSelected = false;
@@ -410,7 +447,9 @@ class TurnRun {
 
   private estimateTokens(): number {
     let chars = 0;
-    for (const m of this.engine.history) for (const b of m.content) chars += "text" in b ? b.text.length : "content" in b ? b.content.length : b.arguments.length;
+    for (const m of this.engine.history)
+      for (const b of m.content)
+        chars += "text" in b ? b.text.length : "content" in b ? b.content.length : b.arguments.length;
     return Math.ceil(chars / 4);
   }
 
@@ -445,7 +484,8 @@ class TurnRun {
 /** The assistant message kept after a repetition cut: its text, shortened, and no tool calls. */
 function cutMessage(message: Message): Message {
   const text = textOf(message);
-  const kept = text.length > CUT_TEXT_KEEP ? `${text.slice(0, CUT_TEXT_KEEP)} […output cut: repetition]` : text;
+  const kept =
+    text.length > CUT_TEXT_KEEP ? `${text.slice(0, CUT_TEXT_KEEP)} […output cut: repetition]` : text;
   return { role: "assistant", content: [{ type: "text", text: kept || "[output cut: repetition]" }] };
 }
 

@@ -26,7 +26,10 @@ export interface ToolExecutionDeps {
  * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
  * Large outputs go to the results store and are replaced by a path plus a preview.
  */
-export async function executeToolCalls(calls: ToolCallBlock[], deps: ToolExecutionDeps): Promise<ToolResultBlock[]> {
+export async function executeToolCalls(
+  calls: ToolCallBlock[],
+  deps: ToolExecutionDeps,
+): Promise<ToolResultBlock[]> {
   const results = new Array<ToolResultBlock | undefined>(calls.length);
   const known = deps.registry.all().map((t) => t.name);
   const readOnly: number[] = [];
@@ -52,7 +55,14 @@ export async function executeToolCalls(calls: ToolCallBlock[], deps: ToolExecuti
   }
   for (let i = 0; i < calls.length; i++) {
     const r = results[i]!;
-    if (!tools[i]) deps.emit({ type: "tool_result", id: r.toolCallId, name: r.toolName, output: r.content, isError: true });
+    if (!tools[i])
+      deps.emit({
+        type: "tool_result",
+        id: r.toolCallId,
+        name: r.toolName,
+        output: r.content,
+        isError: true,
+      });
   }
   return results as ToolResultBlock[];
 }
@@ -61,7 +71,13 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
   const result = await produce(call, tool, deps);
   const stored = deps.store ? deps.store.maybeStore(tool.name, call.id, result.content) : undefined;
   const final = stored ? { ...result, content: stored.content } : result;
-  deps.emit({ type: "tool_result", id: call.id, name: tool.name, output: final.content, isError: final.isError });
+  deps.emit({
+    type: "tool_result",
+    id: call.id,
+    name: tool.name,
+    output: final.content,
+    isError: final.isError,
+  });
   return final;
 }
 

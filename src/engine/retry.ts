@@ -11,7 +11,11 @@ export const MAX_RETRY_AFTER_MS = 30_000;
  * retried: not a retryable ProviderError, retries exhausted, or a Retry-After of 30 s or more (waiting less
  * than the server asked would only fail again; the error is reported instead, with its Retry-After).
  */
-export function retryDelay(error: unknown, attempt: number, delays: readonly number[] = DEFAULT_RETRY_DELAYS_MS): number | undefined {
+export function retryDelay(
+  error: unknown,
+  attempt: number,
+  delays: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
+): number | undefined {
   if (!(error instanceof ProviderError) || !error.retryable) return undefined;
   if (attempt >= delays.length) return undefined;
   if (error.retryAfterMs !== undefined) {

@@ -5,7 +5,13 @@ import type { Message, Usage } from "../message/types.ts";
  * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
  * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
  */
-export type TurnStatus = "success" | "max_turns" | "provider_error" | "budget_error" | "routing_error" | "aborted";
+export type TurnStatus =
+  | "success"
+  | "max_turns"
+  | "provider_error"
+  | "budget_error"
+  | "routing_error"
+  | "aborted";
 
 /** The result of one turn. */
 export interface TurnResult {

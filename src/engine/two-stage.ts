@@ -16,7 +16,10 @@ export type TwoStageSetting = "auto" | "on" | "off";
  * Whether two-stage tool routing applies to a turn on `arm` (the seed's useTwoStageTools): forced on, or a local
  * arm whose context window is ≤ 16,384 tokens or unknown; never for cloud arms unless forced; `off` wins.
  */
-export function twoStageApplies(setting: TwoStageSetting, arm: Pick<ArmHandle, "local" | "contextWindow">): boolean {
+export function twoStageApplies(
+  setting: TwoStageSetting,
+  arm: Pick<ArmHandle, "local" | "contextWindow">,
+): boolean {
   if (setting === "off") return false;
   if (setting === "on") return true;
   if (!arm.local) return false;
@@ -97,7 +100,9 @@ export function answerSelectCategory(
   } catch {
     category = undefined;
   }
-  const valid = typeof category === "string" && (TOOL_CATEGORIES as readonly string[]).includes(category.trim().toLowerCase());
+  const valid =
+    typeof category === "string" &&
+    (TOOL_CATEGORIES as readonly string[]).includes(category.trim().toLowerCase());
   const base = { type: "tool_result" as const, toolCallId: call.id, toolName: call.name };
   if (!valid) {
     const shown = typeof category === "string" ? `"${category}"` : "no category";

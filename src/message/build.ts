@@ -36,7 +36,9 @@ export function toolResultsOf(message: Message): ToolResultBlock[] {
 /** True when the message is a tool-results message (every block a tool_result, at least one). */
 export function isToolResultsMessage(message: Message): boolean {
   return (
-    message.role === "user" && message.content.length > 0 && message.content.every((b) => b.type === "tool_result")
+    message.role === "user" &&
+    message.content.length > 0 &&
+    message.content.every((b) => b.type === "tool_result")
   );
 }
 
@@ -47,7 +49,10 @@ export function emptyUsage(): Usage {
 
 /** Sums `b` into a copy of `a` (optional cache counts are summed when either side has them). */
 export function addUsage(a: Usage, b: Usage): Usage {
-  const out: Usage = { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+  const out: Usage = {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+  };
   if (a.cacheReadTokens !== undefined || b.cacheReadTokens !== undefined) {
     out.cacheReadTokens = (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0);
   }

@@ -356,7 +356,8 @@ export function classifyError(
   const lowerMessages = messages.map((m) => m.toLowerCase());
   // undici refuses ports on the fetch spec's blocked list ("bad port") before connecting: nothing can answer.
   const unreachableCode =
-    [...codes].find((c) => UNREACHABLE_CODES.has(c)) ?? (lowerMessages.some((m) => m.includes("bad port")) ? "bad port" : undefined);
+    [...codes].find((c) => UNREACHABLE_CODES.has(c)) ??
+    (lowerMessages.some((m) => m.includes("bad port")) ? "bad port" : undefined);
   if (unreachableCode) {
     const why =
       unreachableCode === "ENOTFOUND" || unreachableCode === "EAI_AGAIN"

@@ -9,12 +9,12 @@ import { createMistral } from "@ai-sdk/mistral";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import { API_KEY_ENV } from "./ai-sdk/api-key-env.ts";
+import { API_KEY_ENV, resolveApiKey } from "./ai-sdk/api-key-env.ts";
 import { SdkProvider } from "./ai-sdk/sdk-provider.ts";
 import { ProviderError } from "./errors.ts";
 import type { Provider, ProviderName } from "./types.ts";
 
-export { API_KEY_ENV };
+export { API_KEY_ENV, resolveApiKey };
 
 /**
  * Default base URLs of the local OpenAI-compatible servers (each server's own default port:
@@ -40,20 +40,6 @@ export interface ProviderOptions {
   apiKey?: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
-}
-
-/** The API key for `name`: `explicit` if given, else the first non-empty variable of `API_KEY_ENV[name]`. */
-export function resolveApiKey(
-  name: ProviderName,
-  explicit?: string,
-  env: Record<string, string | undefined> = process.env,
-): string | undefined {
-  if (explicit) return explicit;
-  for (const v of API_KEY_ENV[name]) {
-    const value = env[v];
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /**

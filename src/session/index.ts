@@ -1,4 +1,4 @@
 /** Public surface of the session layer. */
-export { SESSION_ID_PATTERN, assertSessionId, newSessionId } from "./id.ts";
+export { assertSessionId, newSessionId, SESSION_ID_PATTERN } from "./id.ts";
 export { SESSION_FORMAT_VERSION, type SessionMeta, type SessionRecord } from "./records.ts";
 export { type NewSessionMeta, type Session, type SessionInfo, SessionStore } from "./store.ts";

@@ -61,7 +61,12 @@ export class Accumulator {
       }
       case "tool_call_done": {
         const pending = this.pendingCalls.get(event.id);
-        const block: ContentBlock = { type: "tool_call", id: event.id, name: event.name, arguments: event.arguments };
+        const block: ContentBlock = {
+          type: "tool_call",
+          id: event.id,
+          name: event.name,
+          arguments: event.arguments,
+        };
         if (pending) {
           this.blocks[pending.index] = block;
           this.pendingCalls.delete(event.id);
@@ -92,7 +97,11 @@ export class Accumulator {
     let stopReason: StopReason = this.stopReason ?? "end_turn";
     if (hasCalls) stopReason = "tool_use";
     else if (stopReason === "tool_use") stopReason = "end_turn";
-    const out: AccumulatedResponse = { message: { role: "assistant", content }, usage: { ...this.usage }, stopReason };
+    const out: AccumulatedResponse = {
+      message: { role: "assistant", content },
+      usage: { ...this.usage },
+      stopReason,
+    };
     if (this.model) out.model = this.model;
     return out;
   }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureRepo } from "../support/fixture-repo.ts";
 import { runOwlet } from "../support/run-owlet.ts";
-import { startScriptedServer, type ScriptedServer } from "../support/scripted-server.ts";
+import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.ts";
 
 const servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -43,17 +43,31 @@ async function twoArmRepo(failing: ScriptedServer, working: ScriptedServer): Pro
 
 describe("router failover end to end", () => {
   it("an arm failing before any content fails over to the next arm, emits a failover event and succeeds", async () => {
-    const failing = await startScriptedServer(() => ({ status: 500, errorBody: { error: { message: "boom" } } }));
+    const failing = await startScriptedServer(() => ({
+      status: 500,
+      errorBody: { error: { message: "boom" } },
+    }));
     const working = await startScriptedServer(() => ({ text: "answer from the dear arm" }));
     servers.push(failing, working);
     const repo = await twoArmRepo(failing, working);
     const home = mkdtempSync(join(tmpdir(), "owlet-home-"));
-    const run = await runOwlet(["-p", "explain math.js", "--output-format", "stream-json"], { cwd: repo, home });
+    const run = await runOwlet(["-p", "explain math.js", "--output-format", "stream-json"], {
+      cwd: repo,
+      home,
+    });
     expect(run.code, run.stderr).toBe(0);
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const failover = events.find((e) => e.type === "failover");
     expect(failover).toMatchObject({ from: "cheap", to: "dear" });
-    expect(events.at(-1)).toMatchObject({ type: "result", is_error: false, result: "answer from the dear arm", arm: "dear" });
+    expect(events.at(-1)).toMatchObject({
+      type: "result",
+      is_error: false,
+      result: "answer from the dear arm",
+      arm: "dear",
+    });
     expect(failing.requests.length).toBeGreaterThanOrEqual(1);
     expect(working.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(1);
 
@@ -66,13 +80,19 @@ describe("router failover end to end", () => {
   });
 
   it("after content was shown, the error is reported instead of failing over", async () => {
-    const cutting = await startScriptedServer(() => ({ text: ["partial ", "answer ", "that ", "breaks"], dropAfterChunks: 3 }));
+    const cutting = await startScriptedServer(() => ({
+      text: ["partial ", "answer ", "that ", "breaks"],
+      dropAfterChunks: 3,
+    }));
     const working = await startScriptedServer(() => ({ text: "never used" }));
     servers.push(cutting, working);
     const repo = await twoArmRepo(cutting, working);
     const run = await runOwlet(["-p", "explain math.js", "--output-format", "stream-json"], { cwd: repo });
     expect(run.code).toBe(1);
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.some((e) => e.type === "failover")).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: "result", is_error: true });
     expect(working.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(0);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureRepo } from "../support/fixture-repo.ts";
 import { runOwlet } from "../support/run-owlet.ts";
-import { startScriptedServer, type ScriptedReply, type ScriptedServer } from "../support/scripted-server.ts";
+import { type ScriptedReply, type ScriptedServer, startScriptedServer } from "../support/scripted-server.ts";
 
 let server: ScriptedServer | undefined;
 
@@ -24,11 +24,22 @@ afterEach(async () => {
 /** The main job, scripted: grep → read → edit → run the tests → answer. */
 function mainJobScript(): ScriptedReply[] {
   return [
-    { text: "Let me find it.", toolCalls: [{ name: "fs_grep", arguments: JSON.stringify({ pattern: "function add" }) }] },
+    {
+      text: "Let me find it.",
+      toolCalls: [{ name: "fs_grep", arguments: JSON.stringify({ pattern: "function add" }) }],
+    },
     { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "math.js" }) }] },
     {
       toolCalls: [
-        { name: "fs_edit", arguments: JSON.stringify({ path: "math.js", old_string: "return a - b;", new_string: "return a + b;" }), chunks: 3 },
+        {
+          name: "fs_edit",
+          arguments: JSON.stringify({
+            path: "math.js",
+            old_string: "return a - b;",
+            new_string: "return a + b;",
+          }),
+          chunks: 3,
+        },
       ],
     },
     { toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "node test.js" }) }] },
@@ -36,13 +47,24 @@ function mainJobScript(): ScriptedReply[] {
   ];
 }
 
-const flags = (s: ScriptedServer) => ["--provider", "openai-compatible", "--base-url", s.baseURL, "--model", "scripted-model", "--permission-mode", "bypass"];
+const flags = (s: ScriptedServer) => [
+  "--provider",
+  "openai-compatible",
+  "--base-url",
+  s.baseURL,
+  "--model",
+  "scripted-model",
+  "--permission-mode",
+  "bypass",
+];
 
 describe("owlet -p: the main job on a fixture repository", () => {
   it("greps, reads, edits, runs the tests and answers (json output)", async () => {
     const repo = await fixtureRepo("repo-add");
     server = await startScriptedServer(mainJobScript());
-    const run = await runOwlet(["-p", "fix the add function", ...flags(server), "--output-format", "json"], { cwd: repo });
+    const run = await runOwlet(["-p", "fix the add function", ...flags(server), "--output-format", "json"], {
+      cwd: repo,
+    });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim());
     expect(result).toMatchObject({ type: "result", is_error: false, rounds: 5 });
@@ -57,7 +79,10 @@ describe("owlet -p: the main job on a fixture repository", () => {
     expect(bashResult.content).toContain("all tests passed");
     // the session is on disk, one JSON object per line, private
     const sessionFile = join(repo, ".owlet", "sessions", `${result.session_id}.jsonl`);
-    const lines = (await readFile(sessionFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await readFile(sessionFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe("meta");
     expect(lines.filter((l) => l.type === "message").length).toBeGreaterThanOrEqual(10);
     const { statSync } = await import("node:fs");
@@ -67,9 +92,15 @@ describe("owlet -p: the main job on a fixture repository", () => {
   it("stream-json prints one object per line: routing, text_delta, tool_call, tool_result, result", async () => {
     const repo = await fixtureRepo("repo-add");
     server = await startScriptedServer(mainJobScript());
-    const run = await runOwlet(["-p", "fix the add function", ...flags(server), "--output-format", "stream-json"], { cwd: repo });
+    const run = await runOwlet(
+      ["-p", "fix the add function", ...flags(server), "--output-format", "stream-json"],
+      { cwd: repo },
+    );
     expect(run.code, run.stderr).toBe(0);
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const types = events.map((e) => e.type);
     expect(types[0]).toBe("routing");
     expect(types.at(-1)).toBe("result");
@@ -95,9 +126,15 @@ describe("owlet -p: the main job on a fixture repository", () => {
   it("takes the prompt from stdin and --continue resumes the latest session", async () => {
     const repo = await fixtureRepo("repo-add");
     server = await startScriptedServer([{ text: "first answer" }, { text: "second answer" }]);
-    const first = await runOwlet([...flags(server), "--output-format", "json"], { cwd: repo, input: "remember the word owl\n" });
+    const first = await runOwlet([...flags(server), "--output-format", "json"], {
+      cwd: repo,
+      input: "remember the word owl\n",
+    });
     expect(first.code, first.stderr).toBe(0);
-    const second = await runOwlet(["-p", "what word?", "--continue", ...flags(server), "--output-format", "json"], { cwd: repo });
+    const second = await runOwlet(
+      ["-p", "what word?", "--continue", ...flags(server), "--output-format", "json"],
+      { cwd: repo },
+    );
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout).session_id).toBe(JSON.parse(first.stdout).session_id);
     const msgs = server.requests.at(-1)!.body.messages.map((m: any) => JSON.stringify(m.content));
@@ -114,11 +151,26 @@ describe("owlet -p: errors a user can act on", () => {
       { text: "I could not run the tests." },
     ]);
     const run = await runOwlet(
-      ["-p", "run the tests", "--provider", "openai-compatible", "--base-url", server.baseURL, "--model", "m", "--output-format", "stream-json"],
+      [
+        "-p",
+        "run the tests",
+        "--provider",
+        "openai-compatible",
+        "--base-url",
+        server.baseURL,
+        "--model",
+        "m",
+        "--output-format",
+        "stream-json",
+      ],
       { cwd: repo },
     );
     expect(run.code, run.stderr).toBe(0);
-    const result = run.stdout.trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "tool_result");
+    const result = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((e) => e.type === "tool_result");
     expect(result.is_error).toBe(true);
     expect(result.output).toContain("--permission-mode");
   });
@@ -135,7 +187,10 @@ describe("owlet -p: errors a user can act on", () => {
     const repo = await fixtureRepo("repo-add");
     const port = await closedPort();
     const started = Date.now();
-    const run = await runOwlet(["-p", "hi", "--provider", "llamacpp", "--base-url", `http://127.0.0.1:${port}/v1`, "--model", "m"], { cwd: repo });
+    const run = await runOwlet(
+      ["-p", "hi", "--provider", "llamacpp", "--base-url", `http://127.0.0.1:${port}/v1`, "--model", "m"],
+      { cwd: repo },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(`127.0.0.1:${port}`);
     expect(Date.now() - started).toBeLessThan(10_000); // not retried like a transient error
@@ -146,7 +201,10 @@ describe("owlet -p: errors a user can act on", () => {
     const repo = await fixtureRepo("repo-add");
     const { mkdir, writeFile } = await import("node:fs/promises");
     await mkdir(join(repo, ".owlet"));
-    await writeFile(join(repo, ".owlet", "config.toml"), '[provider]\ndefault = "openai-compatible"\nmodle = "x"\n');
+    await writeFile(
+      join(repo, ".owlet", "config.toml"),
+      '[provider]\ndefault = "openai-compatible"\nmodle = "x"\n',
+    );
     const run = await runOwlet(["-p", "hi"], { cwd: repo });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(".owlet/config.toml:3");
@@ -155,7 +213,9 @@ describe("owlet -p: errors a user can act on", () => {
 
   it("no prompt and no stdin is a usage error", async () => {
     const repo = await fixtureRepo("repo-add");
-    const run = await runOwlet(["--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1"], { cwd: repo });
+    const run = await runOwlet(["--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1"], {
+      cwd: repo,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/prompt/);
   });

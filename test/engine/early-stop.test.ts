@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/engine-harness.ts";
+import { type Harness, startHarness } from "../support/engine-harness.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -8,13 +8,18 @@ afterEach(async () => {
 });
 
 const userTexts = (body: any): string[] =>
-  body.messages.filter((m: any) => m.role === "user").map((m: any) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
+  body.messages
+    .filter((m: any) => m.role === "user")
+    .map((m: any) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
 
 describe("early-stop detectors", () => {
   it("repetition in the streamed text cuts the stream, keeps the cut text short and injects a correction", async () => {
     const sentence = "I will now check the configuration file again to be sure. ";
     h = await startHarness({
-      script: [{ text: Array.from({ length: 40 }, () => sentence), chunkDelayMs: 2 }, { text: "Stopping: nothing left to do." }],
+      script: [
+        { text: Array.from({ length: 40 }, () => sentence), chunkDelayMs: 2 },
+        { text: "Stopping: nothing left to do." },
+      ],
     });
     const turn = await h.engine.runTurn("check the config");
     expect(turn.status).toBe("success");
@@ -54,10 +59,18 @@ describe("early-stop detectors", () => {
 
   it("four failed edits on one path trigger the patch-spiral correction naming the path and fs_write", async () => {
     const badEdit = (path: string) => ({
-      toolCalls: [{ name: "fs_edit", arguments: JSON.stringify({ path, old_string: "no such text", new_string: "x" }) }],
+      toolCalls: [
+        { name: "fs_edit", arguments: JSON.stringify({ path, old_string: "no such text", new_string: "x" }) },
+      ],
     });
     h = await startHarness({
-      script: [badEdit("a.js"), badEdit("a.js"), badEdit("a.js"), badEdit("a.js"), { text: "I will rewrite it." }],
+      script: [
+        badEdit("a.js"),
+        badEdit("a.js"),
+        badEdit("a.js"),
+        badEdit("a.js"),
+        { text: "I will rewrite it." },
+      ],
     });
     await import("node:fs/promises").then((fs) => fs.writeFile(`${h!.workspace}/a.js`, "const a = 1;\n"));
     const turn = await h.engine.runTurn("fix a.js");
@@ -70,10 +83,20 @@ describe("early-stop detectors", () => {
 
   it("failures spread over different paths never trip the patch-spiral detector", async () => {
     const badEdit = (path: string) => ({
-      toolCalls: [{ name: "fs_edit", arguments: JSON.stringify({ path, old_string: "zzz", new_string: "x" }) }],
+      toolCalls: [
+        { name: "fs_edit", arguments: JSON.stringify({ path, old_string: "zzz", new_string: "x" }) },
+      ],
     });
     h = await startHarness({
-      script: [badEdit("a.js"), badEdit("b.js"), badEdit("a.js"), badEdit("b.js"), badEdit("a.js"), badEdit("b.js"), { text: "done" }],
+      script: [
+        badEdit("a.js"),
+        badEdit("b.js"),
+        badEdit("a.js"),
+        badEdit("b.js"),
+        badEdit("a.js"),
+        badEdit("b.js"),
+        { text: "done" },
+      ],
     });
     const fs = await import("node:fs/promises");
     await fs.writeFile(`${h.workspace}/a.js`, "a\n");

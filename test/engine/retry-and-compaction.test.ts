@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { toolResultsMessage, userText } from "../../src/message/build.ts";
 import type { Message } from "../../src/message/types.ts";
-import { startHarness, type Harness } from "../support/engine-harness.ts";
+import { type Harness, startHarness } from "../support/engine-harness.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -31,12 +31,19 @@ describe("retries", () => {
     const turn = await h.engine.runTurn("hi");
     expect(turn.status).toBe("provider_error");
     expect(h.server.requests).toHaveLength(5);
-    expect(h.events.filter((e) => e.type === "retry").map((e) => (e as any).delayMs)).toEqual([10, 20, 40, 80]);
+    expect(h.events.filter((e) => e.type === "retry").map((e) => (e as any).delayMs)).toEqual([
+      10, 20, 40, 80,
+    ]);
   });
 
   it("does not retry a non-retryable error (llama.cpp tool-call parse failure) and says to use --jinja", async () => {
     h = await startHarness({
-      script: [{ status: 500, errorBody: { error: { message: "Failed to parse tool call arguments as JSON", code: 500 } } }],
+      script: [
+        {
+          status: 500,
+          errorBody: { error: { message: "Failed to parse tool call arguments as JSON", code: 500 } },
+        },
+      ],
     });
     const turn = await h.engine.runTurn("hi");
     expect(turn.status).toBe("provider_error");
@@ -51,8 +58,21 @@ describe("413 compaction", () => {
     const history: Message[] = [];
     for (let i = 0; i < 6; i++) {
       history.push(userText(`question ${i}`));
-      history.push({ role: "assistant", content: [{ type: "tool_call", id: `c${i}`, name: "fs_ls", arguments: "{}" }] });
-      history.push(toolResultsMessage([{ type: "tool_result", toolCallId: `c${i}`, toolName: "fs_ls", content: "x".repeat(200), isError: false }]));
+      history.push({
+        role: "assistant",
+        content: [{ type: "tool_call", id: `c${i}`, name: "fs_ls", arguments: "{}" }],
+      });
+      history.push(
+        toolResultsMessage([
+          {
+            type: "tool_result",
+            toolCallId: `c${i}`,
+            toolName: "fs_ls",
+            content: "x".repeat(200),
+            isError: false,
+          },
+        ]),
+      );
       history.push({ role: "assistant", content: [{ type: "text", text: `answer ${i}` }] });
     }
     h.engine.history = history;
@@ -64,7 +84,10 @@ describe("413 compaction", () => {
     // every tool message answers a tool call of the assistant message right before it
     for (const [i, m] of second!.entries()) {
       if (m.role !== "tool") continue;
-      const prev = second!.slice(0, i).reverse().find((x) => x.role === "assistant");
+      const prev = second!
+        .slice(0, i)
+        .reverse()
+        .find((x) => x.role === "assistant");
       expect(prev?.tool_calls?.map((c: any) => c.id)).toContain(m.tool_call_id);
     }
     expect(JSON.stringify(second!.at(-1))).toContain("final question");
@@ -83,7 +106,10 @@ describe("stop reasons and limits", () => {
   });
 
   it("stops at the max-turns safety limit", async () => {
-    h = await startHarness({ script: () => ({ toolCalls: [{ name: "fs_ls", arguments: "{}" }] }), engine: { maxTurns: 3 } });
+    h = await startHarness({
+      script: () => ({ toolCalls: [{ name: "fs_ls", arguments: "{}" }] }),
+      engine: { maxTurns: 3 },
+    });
     const turn = await h.engine.runTurn("loop forever");
     expect(turn.status).toBe("max_turns");
     expect(turn.rounds).toBe(3);

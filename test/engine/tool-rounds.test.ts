@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { GateDecision, PermissionGate } from "../../src/engine/permission-gate.ts";
 import type { Tool } from "../../src/tool/types.ts";
-import { startHarness, type Harness } from "../support/engine-harness.ts";
+import { type Harness, startHarness } from "../support/engine-harness.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,7 +14,11 @@ afterEach(async () => {
 });
 
 /** A real tool that takes `ms` to answer, recording when it ran. */
-function slowTool(name: string, readOnly: boolean, log: { name: string; start: number; end: number }[]): Tool<{ tag: string }> {
+function slowTool(
+  name: string,
+  readOnly: boolean,
+  log: { name: string; start: number; end: number }[],
+): Tool<{ tag: string }> {
   return {
     name,
     description: "waits",
@@ -95,7 +99,11 @@ describe("tool rounds", () => {
           toolCalls: [
             { id: "dots", name: "fs_read", arguments: JSON.stringify({ path: "../../../../etc/passwd" }) },
             { id: "link", name: "fs_read", arguments: JSON.stringify({ path: "escape/secret.txt" }) },
-            { id: "write", name: "fs_write", arguments: JSON.stringify({ path: "escape/new.txt", content: "x" }) },
+            {
+              id: "write",
+              name: "fs_write",
+              arguments: JSON.stringify({ path: "escape/new.txt", content: "x" }),
+            },
           ],
         },
         { text: "ok" },
@@ -115,17 +123,24 @@ describe("tool rounds", () => {
   it("a denying permission gate turns the call into an error result and the tool does not run", async () => {
     const gate: PermissionGate = {
       async check(tool): Promise<GateDecision> {
-        return tool.readOnly ? { allowed: true } : { allowed: false, message: "denied: use --permission-mode" };
+        return tool.readOnly
+          ? { allowed: true }
+          : { allowed: false, message: "denied: use --permission-mode" };
       },
     };
     h = await startHarness({
-      script: [{ toolCalls: [{ name: "fs_write", arguments: JSON.stringify({ path: "x.txt", content: "x" }) }] }, { text: "ok" }],
+      script: [
+        { toolCalls: [{ name: "fs_write", arguments: JSON.stringify({ path: "x.txt", content: "x" }) }] },
+        { text: "ok" },
+      ],
       engine: { gate },
     });
     await h.engine.runTurn("write x");
     const result = h.events.find((e) => e.type === "tool_result") as any;
     expect(result.isError).toBe(true);
     expect(result.output).toMatch(/--permission-mode/);
-    await expect(import("node:fs/promises").then((fs) => fs.access(join(h!.workspace, "x.txt")))).rejects.toThrow();
+    await expect(
+      import("node:fs/promises").then((fs) => fs.access(join(h!.workspace, "x.txt"))),
+    ).rejects.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, toolNames, type Harness } from "../support/engine-harness.ts";
+import { type Harness, startHarness, toolNames } from "../support/engine-harness.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,7 +14,11 @@ describe("two-stage tool routing (the seed's integration test)", () => {
     h = await startHarness({
       script: [
         { toolCalls: [{ name: "select_category", arguments: '{"category":"write"}' }] },
-        { toolCalls: [{ name: "fs_write", arguments: JSON.stringify({ path: "out.txt", content: "hello\n" }) }] },
+        {
+          toolCalls: [
+            { name: "fs_write", arguments: JSON.stringify({ path: "out.txt", content: "hello\n" }) },
+          ],
+        },
         { text: "Wrote out.txt." },
       ],
       engine: { twoStage: "on" },
@@ -75,7 +79,11 @@ describe("two-stage tool routing (the seed's integration test)", () => {
     expect(toolNames(h.server.requests[0]!.body).length).toBeGreaterThanOrEqual(7);
     await h.close();
 
-    h = await startHarness({ script: [{ text: "hi" }], arm: { local: true, contextWindow: 8192 }, engine: { twoStage: "off" } });
+    h = await startHarness({
+      script: [{ text: "hi" }],
+      arm: { local: true, contextWindow: 8192 },
+      engine: { twoStage: "off" },
+    });
     await h.engine.runTurn("hello");
     expect(toolNames(h.server.requests[0]!.body)).not.toContain("select_category");
   });

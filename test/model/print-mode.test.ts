@@ -16,12 +16,28 @@ describe("owlet -p with the embedded SmolLM2-135M", () => {
     const model = testModelPath();
     const repo = await fixtureRepo("repo-add");
     const run = await runOwlet(
-      ["-p", "what does math.js do?", "--provider", "embedded", "--model", model, "--max-turns", "6", "--output-format", "stream-json", "--seed", "7"],
+      [
+        "-p",
+        "what does math.js do?",
+        "--provider",
+        "embedded",
+        "--model",
+        model,
+        "--max-turns",
+        "6",
+        "--output-format",
+        "stream-json",
+        "--seed",
+        "7",
+      ],
       { cwd: repo, timeoutMs: 240_000 },
     );
     expect([0, 1], run.stderr).toContain(run.code);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const events = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const routing = events.find((e) => e.type === "routing");
     expect(routing).toMatchObject({ provider: "embedded", two_stage: true });
     const rounds = events.filter((e) => e.type === "round_start");

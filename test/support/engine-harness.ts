@@ -9,7 +9,12 @@ import { createProvider } from "../../src/provider/factory.ts";
 import { builtinTools, DEFAULT_TOOL_LIMITS } from "../../src/tool/builtin/index.ts";
 import { ToolRegistry } from "../../src/tool/registry.ts";
 import type { Tool } from "../../src/tool/types.ts";
-import { startScriptedServer, type Script, type ScriptedServer, type ScriptedServerOptions } from "./scripted-server.ts";
+import {
+  type Script,
+  type ScriptedServer,
+  type ScriptedServerOptions,
+  startScriptedServer,
+} from "./scripted-server.ts";
 
 /** A scripted model server, a temp workspace, and an engine wired to both with the real built-in tools. */
 export interface Harness {
@@ -35,7 +40,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const server = await startScriptedServer(opts.script, opts.server);
   const workspace = await realpath(await mkdtemp(join(tmpdir(), "owlet-engine-")));
   const provider = createProvider({ name: "openai-compatible", baseURL: server.baseURL });
-  const arm: ArmHandle = { id: "scripted/scripted-model", provider, model: "scripted-model", local: false, ...opts.arm };
+  const arm: ArmHandle = {
+    id: "scripted/scripted-model",
+    provider,
+    model: "scripted-model",
+    local: false,
+    ...opts.arm,
+  };
   const registry = new ToolRegistry();
   for (const t of [...builtinTools(), ...(opts.extraTools ?? [])]) registry.register(t);
   const events: EngineEvent[] = [];

@@ -13,7 +13,13 @@ export async function fixtureRepo(name: string): Promise<string> {
     execFileSync("git", args, {
       cwd: dir,
       stdio: "ignore",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@t",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@t",
+      },
     });
   git("init", "-q");
   git("add", ".");

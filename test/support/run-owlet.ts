@@ -11,7 +11,15 @@ export interface OwletRun {
   stderr: string;
 }
 
-const KEY_VARS = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "MISTRAL_API_KEY", "OWLET_PROVIDER", "OWLET_MODEL"];
+const KEY_VARS = [
+  "OPENAI_API_KEY",
+  "ANTHROPIC_API_KEY",
+  "GEMINI_API_KEY",
+  "GOOGLE_GENERATIVE_AI_API_KEY",
+  "MISTRAL_API_KEY",
+  "OWLET_PROVIDER",
+  "OWLET_MODEL",
+];
 
 /**
  * Runs bin/owlet as a user would, with an isolated config and cache home (no user config, no cached models,
@@ -22,11 +30,20 @@ export function runOwlet(
   opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number; home?: string },
 ): Promise<OwletRun> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), "owlet-home-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache"), HOME: home };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    HOME: home,
+  };
   for (const k of KEY_VARS) delete env[k];
   Object.assign(env, opts.env);
   return new Promise((resolve, reject) => {
-    const child = spawn(OWLET_BIN, args, { cwd: opts.cwd, env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(OWLET_BIN, args, {
+      cwd: opts.cwd,
+      env,
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));

@@ -14,7 +14,16 @@ export class JsonRenderer implements Renderer {
     this.target.out.write(`${JSON.stringify(resultRecord(turn, sessionId))}\n`);
   }
   error(message: string): void {
-    const rec = { type: "result", subtype: "error", result: "", is_error: true, error: message, usage: { input_tokens: 0, output_tokens: 0 }, rounds: 0, session_id: null };
+    const rec = {
+      type: "result",
+      subtype: "error",
+      result: "",
+      is_error: true,
+      error: message,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      rounds: 0,
+      session_id: null,
+    };
     this.target.out.write(`${JSON.stringify(rec)}\n`);
   }
 }

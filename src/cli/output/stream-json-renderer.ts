@@ -22,7 +22,16 @@ export class StreamJsonRenderer implements Renderer {
   }
   error(message: string): void {
     this.line({ type: "error", message });
-    this.line({ type: "result", subtype: "error", result: "", is_error: true, error: message, usage: { input_tokens: 0, output_tokens: 0 }, rounds: 0, session_id: null });
+    this.line({
+      type: "result",
+      subtype: "error",
+      result: "",
+      is_error: true,
+      error: message,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      rounds: 0,
+      session_id: null,
+    });
   }
   private line(obj: unknown): void {
     this.target.out.write(`${JSON.stringify(obj)}\n`);
@@ -32,17 +41,48 @@ export class StreamJsonRenderer implements Renderer {
 function toWire(event: EngineEvent): Record<string, unknown> {
   switch (event.type) {
     case "routing":
-      return { type: "routing", arm: event.arm, provider: event.provider, model: event.model, task_type: event.taskType, classifier: event.classifier, reason: event.reason, two_stage: event.twoStage };
+      return {
+        type: "routing",
+        arm: event.arm,
+        provider: event.provider,
+        model: event.model,
+        task_type: event.taskType,
+        classifier: event.classifier,
+        reason: event.reason,
+        two_stage: event.twoStage,
+      };
     case "round_start":
-      return { type: "round_start", round: event.round, tools: event.tools, tool_choice: event.toolChoice, ...(event.promptTokens ? { prompt_tokens: event.promptTokens } : {}) };
+      return {
+        type: "round_start",
+        round: event.round,
+        tools: event.tools,
+        tool_choice: event.toolChoice,
+        ...(event.promptTokens ? { prompt_tokens: event.promptTokens } : {}),
+      };
     case "tool_result":
-      return { type: "tool_result", id: event.id, name: event.name, output: event.output, is_error: event.isError };
+      return {
+        type: "tool_result",
+        id: event.id,
+        name: event.name,
+        output: event.output,
+        is_error: event.isError,
+      };
     case "retry":
       return { type: "retry", attempt: event.attempt, delay_ms: event.delayMs, reason: event.reason };
     case "compaction":
-      return { type: "compaction", reason: event.reason, dropped_messages: event.droppedMessages, compacted_results: event.compactedResults };
+      return {
+        type: "compaction",
+        reason: event.reason,
+        dropped_messages: event.droppedMessages,
+        compacted_results: event.compactedResults,
+      };
     case "usage":
-      return { type: "usage", round: event.round, input_tokens: event.usage.inputTokens, output_tokens: event.usage.outputTokens };
+      return {
+        type: "usage",
+        round: event.round,
+        input_tokens: event.usage.inputTokens,
+        output_tokens: event.usage.outputTokens,
+      };
     default:
       return { ...event };
   }

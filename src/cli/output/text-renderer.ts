@@ -31,14 +31,18 @@ export class TextRenderer implements Renderer {
         err.write(`⏺ ${event.name}(${clip(event.arguments, 160)})\n`);
         return;
       case "tool_result":
-        err.write(`  ⎿ ${event.isError ? "error: " : ""}${clip(firstLine(event.output), 160)}${lineCount(event.output)}\n`);
+        err.write(
+          `  ⎿ ${event.isError ? "error: " : ""}${clip(firstLine(event.output), 160)}${lineCount(event.output)}\n`,
+        );
         return;
       case "failover":
         this.breakLine();
         err.write(`owlet: ${event.from} failed (${event.reason}); failing over to ${event.to}\n`);
         return;
       case "retry":
-        err.write(`owlet: ${event.reason}; retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s\n`);
+        err.write(
+          `owlet: ${event.reason}; retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s\n`,
+        );
         return;
       case "early_stop":
         this.breakLine();
@@ -48,20 +52,33 @@ export class TextRenderer implements Renderer {
         err.write(`owlet: ${event.message}\n`);
         return;
       case "routing":
-        if (verbose) err.write(`[routing] ${event.arm} task=${event.taskType} (${event.classifier}) two_stage=${event.twoStage}: ${event.reason}\n`);
+        if (verbose)
+          err.write(
+            `[routing] ${event.arm} task=${event.taskType} (${event.classifier}) two_stage=${event.twoStage}: ${event.reason}\n`,
+          );
         return;
       case "round_start":
         if (verbose) {
           const p = event.promptTokens;
-          const parts = p ? ` prompt≈${p.total} tokens (system ${p.system}, tools ${p.tools}, history ${p.history})` : "";
-          err.write(`[round ${event.round}] tools=${event.tools.join(",")} choice=${event.toolChoice}${parts}\n`);
+          const parts = p
+            ? ` prompt≈${p.total} tokens (system ${p.system}, tools ${p.tools}, history ${p.history})`
+            : "";
+          err.write(
+            `[round ${event.round}] tools=${event.tools.join(",")} choice=${event.toolChoice}${parts}\n`,
+          );
         }
         return;
       case "compaction":
-        if (verbose) err.write(`[compaction] ${event.reason}: dropped ${event.droppedMessages} messages, compacted ${event.compactedResults} results\n`);
+        if (verbose)
+          err.write(
+            `[compaction] ${event.reason}: dropped ${event.droppedMessages} messages, compacted ${event.compactedResults} results\n`,
+          );
         return;
       case "usage":
-        if (verbose) err.write(`[usage] round ${event.round}: ${event.usage.inputTokens} prompt + ${event.usage.outputTokens} completion tokens\n`);
+        if (verbose)
+          err.write(
+            `[usage] round ${event.round}: ${event.usage.inputTokens} prompt + ${event.usage.outputTokens} completion tokens\n`,
+          );
         return;
       default:
         return;

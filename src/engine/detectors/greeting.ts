@@ -19,12 +19,20 @@ export const GREETING_INJECTION =
  * Greeting regression (gnoma's DetectGreeting): after a round that used tools, a response with no tool calls
  * whose text (≥ 10 chars) greets the user means a small model lost the thread. Returns a trip or undefined.
  */
-export function detectGreeting(text: string, priorRoundUsedTools: boolean, hasToolCalls: boolean): DetectorTrip | undefined {
+export function detectGreeting(
+  text: string,
+  priorRoundUsedTools: boolean,
+  hasToolCalls: boolean,
+): DetectorTrip | undefined {
   if (!priorRoundUsedTools || hasToolCalls) return undefined;
   const trimmed = text.trim();
   if (trimmed.length < 10) return undefined;
   const lower = trimmed.toLowerCase();
   const marker = GREETING_MARKERS.find((m) => lower.includes(m));
   if (!marker) return undefined;
-  return { detector: "greeting", reason: `greeting ("${marker}") right after a tool round`, injection: GREETING_INJECTION };
+  return {
+    detector: "greeting",
+    reason: `greeting ("${marker}") right after a tool round`,
+    injection: GREETING_INJECTION,
+  };
 }

@@ -16,3 +16,17 @@ export const API_KEY_ENV: Record<ProviderName, string[]> = {
   lmstudio: [],
   embedded: [],
 };
+
+/** The API key for `name`: `explicit` if given, else the first non-empty variable of `API_KEY_ENV[name]`. */
+export function resolveApiKey(
+  name: ProviderName,
+  explicit?: string,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
+  if (explicit) return explicit;
+  for (const v of API_KEY_ENV[name]) {
+    const value = env[v];
+    if (value) return value;
+  }
+  return undefined;
+}

@@ -254,8 +254,7 @@ export class EmbeddedProvider implements Provider {
         kind: "too_large",
         provider: "embedded",
         retryable: false,
-        message:
-          `embedded: the prompt is ${prompt.tokens} tokens but the model's context window is ${st.contextSize} tokens`,
+        message: `embedded: the prompt is ${prompt.tokens} tokens but the model's context window is ${st.contextSize} tokens`,
         hint: "shorten the history or system prompt, or raise --context-window (up to the model's training context)",
       });
     }
