@@ -6,8 +6,8 @@
  *   refactor, planning and boilerplate are not in the reference; the obvious stems are used),
  * - and, when a model endpoint is given, the small-model classifier (src/router/classify/slm.ts):
  *   OWLET_CLASSIFIER_BASE_URL (an OpenAI-compatible /v1 URL, e.g. a local llama-server) and
- *   OWLET_CLASSIFIER_MODEL; or OWLET_TEST_MODEL (a .gguf path) run in-process with node-llama-cpp, the
- *   forced tool's schema turned into a JSON grammar (a bench-local stand-in for the embedded provider).
+ *   OWLET_CLASSIFIER_MODEL; or OWLET_TEST_MODEL (a .gguf path) run in-process by the embedded provider,
+ *   which turns the forced tool's schema into a JSON grammar.
  *   OWLET_CLASSIFIER_TIMEOUT_MS (default 2000); OWLET_CLASSIFIER_EVERY=k runs every k-th prompt only.
  * Prints accuracy, per-type recall and the most common confusions; writes bench/results/classifier.json.
  */
@@ -15,11 +15,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createProvider } from "../src/provider/factory.ts";
-import type { Provider, ProviderRequest } from "../src/provider/types.ts";
+import { EmbeddedProvider } from "../src/provider/local/embedded.ts";
 import { classifyHeuristic } from "../src/router/classify/heuristic.ts";
 import { SlmClassifier } from "../src/router/classify/slm.ts";
 import { TASK_TYPES, type TaskType } from "../src/router/task.ts";
-import type { StreamEvent } from "../src/stream/events.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rows: { prompt: string; task_type: TaskType }[] = readFileSync(
@@ -121,53 +120,14 @@ const results: Score[] = [];
   const [preds, ms] = timed(() => rows.map((r) => gnomaCascade(r.prompt)));
   results.push(score("gnoma cascade (reimpl.)", preds, ms));
 }
-/** A minimal in-process provider over node-llama-cpp: the single forced tool's schema becomes a grammar. */
-async function ggufProvider(path: string): Promise<Provider> {
-  const { getLlama, LlamaChatSession } = await import("node-llama-cpp");
-  const llama = await getLlama();
-  const model = await llama.loadModel({ modelPath: path });
-  const context = await model.createContext({ contextSize: 2048 });
-  const sequence = context.getSequence();
-  // One request at a time on the one sequence: a timed-out classification finishes before the next starts.
-  let previous: Promise<unknown> = Promise.resolve();
-  return {
-    name: "embedded",
-    async *stream(req: ProviderRequest): AsyncIterable<StreamEvent> {
-      const tool = req.tools[0]!;
-      const wait = previous;
-      let done!: () => void;
-      previous = new Promise<void>((r) => {
-        done = r;
-      });
-      await wait;
-      const grammar = await llama.createGrammarForJsonSchema(tool.inputSchema as any);
-      const session = new LlamaChatSession({
-        contextSequence: sequence,
-        systemPrompt: req.system,
-        autoDisposeSequence: false,
-      });
-      const text = req.messages
-        .map((m) => m.content.map((b) => (b.type === "text" ? b.text : "")).join(""))
-        .join("\n");
-      try {
-        const out = await session.prompt(text, { grammar, maxTokens: req.maxOutputTokens ?? 80 });
-        yield { type: "tool_call_done", id: "c1", name: tool.name, arguments: out };
-        yield { type: "finish", stopReason: "tool_use" };
-      } finally {
-        session.dispose({ disposeSequence: false });
-        await sequence.clearHistory();
-        done();
-      }
-    },
-  };
-}
-
 const baseURL = process.env.OWLET_CLASSIFIER_BASE_URL;
 const gguf = process.env.OWLET_TEST_MODEL;
 const model = process.env.OWLET_CLASSIFIER_MODEL ?? (gguf ? (gguf.split("/").pop() ?? "gguf") : undefined);
 if ((baseURL || gguf) && model) {
   const slm = new SlmClassifier({
-    provider: baseURL ? createProvider({ name: "openai-compatible", baseURL }) : await ggufProvider(gguf!),
+    provider: baseURL
+      ? createProvider({ name: "openai-compatible", baseURL })
+      : await EmbeddedProvider.load({ modelPath: gguf!, contextSize: 2048 }),
     model,
     timeoutMs: Number(process.env.OWLET_CLASSIFIER_TIMEOUT_MS ?? 2000),
   });

@@ -2,6 +2,7 @@ import { resolveApiKey } from "../config/api-key.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { type ArmSpec, armSpecsFromConfig, buildArms } from "../router/arm.ts";
+import { SlmClassifier } from "../router/classify/slm.ts";
 import { Router } from "../router/router.ts";
 import { defaultRouterStatePath, loadRouterState, saveRouterState } from "../router/state-store.ts";
 import { UserError } from "./exit-codes.ts";
@@ -86,10 +87,16 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   const state = persist
     ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`))
     : undefined;
+  // `[router] classifier = "slm"`: the first local arm classifies prompts (2 s limit, heuristic fallback).
+  const classifierArm = config.router.classifier === "slm" ? arms.find((a) => a.local && !a.disabled) : undefined;
+  if (config.router.classifier === "slm" && !classifierArm) {
+    process.stderr.write("owlet: [router] classifier = \"slm\" needs a local arm; using the heuristic classifier\n");
+  }
   let router: Router;
   try {
     router = new Router({
       arms,
+      ...(classifierArm ? { classifier: new SlmClassifier({ provider: classifierArm.handle.provider, model: classifierArm.model }) } : {}),
       localOnly: setup.localOnly,
       ...(setup.seed !== undefined
         ? { seed: setup.seed }

@@ -1,4 +1,5 @@
 import type { ArmHandle } from "../engine/routing.ts";
+import { isLocalArm } from "../provider/local-arm.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { parseTaskType, type TaskType } from "./task.ts";
 
@@ -72,19 +73,8 @@ const PROVIDERS: readonly ProviderName[] = [
   "embedded",
 ];
 
-const LOCAL_PROVIDERS: readonly ProviderName[] = ["llamacpp", "ollama", "lmstudio", "embedded"];
-
-/** True for a local provider or a loopback base URL (localhost, 127.0.0.0/8, ::1). */
-export function isLocalArm(provider: ProviderName, baseURL?: string): boolean {
-  if (LOCAL_PROVIDERS.includes(provider)) return true;
-  if (!baseURL) return false;
-  try {
-    const host = new URL(baseURL).hostname.replace(/^\[|\]$/g, "");
-    return host === "localhost" || host === "::1" || /^127\./.test(host);
-  } catch {
-    return false;
-  }
-}
+/** True for llamacpp/ollama/lmstudio/embedded or a loopback base URL (the provider layer's rule). */
+export { isLocalArm };
 
 /** Thrown for an invalid `[[arms]]` row; the message names the row and the field and says what to write. */
 export class ArmConfigError extends Error {
