@@ -110,8 +110,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     tokenCounter: (arm) => {
-      const own = (arm.provider as { countTokens?: (t: string) => number }).countTokens;
-      return own ? modelCounter(own.bind(arm.provider)) : familyCounter(arm.model);
+      // The embedded model's own tokenizer once loaded (a lazily loaded router arm counts by estimate until then).
+      const own = arm.provider as { countTokens?: (t: string) => number; contextWindow?: number };
+      if (own.countTokens && own.contextWindow !== undefined)
+        return modelCounter(own.countTokens.bind(arm.provider));
+      return familyCounter(arm.model);
     },
     repairJson: (text) => {
       const r = repairJson(text);

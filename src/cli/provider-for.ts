@@ -15,6 +15,8 @@ export interface ProviderSpec {
   local: boolean;
   /** False when the model cannot take native tool schemas: tools then travel as text in the system prompt. */
   toolUse?: boolean;
+  /** Embedded only: load the model on first use instead of now (router arms that may never be chosen). */
+  lazy?: boolean;
 }
 
 /**

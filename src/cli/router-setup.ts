@@ -1,5 +1,7 @@
 import { resolveApiKey } from "../config/api-key.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
+import { DEFAULT_EMBEDDED_CONTEXT } from "../provider/local/embedded-defaults.ts";
+import { listCachedModels } from "../provider/local/models.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { type ArmSpec, armSpecsFromConfig, buildArms } from "../router/arm.ts";
 import { SlmClassifier } from "../router/classify/slm.ts";
@@ -10,9 +12,12 @@ import { providerFor } from "./provider-for.ts";
 import { resolvePrimaryArm } from "./resolve-arm.ts";
 import type { RoutingBuilt, RoutingSetup } from "./routing-setup.ts";
 
+/** Complexity ceiling of auto-added embedded arms (gnoma's SLM arm: MaxComplexity 0.3). */
+const EMBEDDED_MAX_COMPLEXITY = 0.3;
+
 /**
  * Builds the learning router for print mode from `[[arms]]` in config, the local servers discovered right
- * now, and — when --provider/--model was given — that arm, pinned (issue 4's arm sources). Learned state is
+ * now, the cached GGUF models (embedded, loaded only if chosen), and — when --provider/--model was given — that arm, pinned (issue 4's arm sources). Learned state is
  * loaded from and saved to the user's config folder, except in local-only mode.
  */
 export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
@@ -41,6 +46,23 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
         costWeight: 1,
       });
     }
+  }
+  // Cached GGUF models become embedded arms, as gnoma's SLM arm: local, for simple tasks (complexity ≤ 0.3).
+  for (const cached of await listCachedModels()) {
+    const id = `embedded/${cached.name}`;
+    if (known.has(id)) continue;
+    known.add(id);
+    specs.push({
+      id,
+      provider: "embedded",
+      model: cached.path,
+      local: true,
+      toolUse: true,
+      contextWindow: DEFAULT_EMBEDDED_CONTEXT,
+      maxComplexity: EMBEDDED_MAX_COMPLEXITY,
+      strengths: [],
+      costWeight: 1,
+    });
   }
   const providers = new Map<string, Provider>();
   if (setup.pinned) {
@@ -76,7 +98,7 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
         toolUse: spec.toolUse,
         ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
         ...(apiKey ? { apiKey } : {}),
-        ...(spec.provider === "embedded" ? { modelPath: spec.model } : {}),
+        ...(spec.provider === "embedded" ? { modelPath: spec.model, lazy: true } : {}),
         ...(spec.contextWindow ? { contextWindow: spec.contextWindow } : {}),
       }),
     );
@@ -88,15 +110,25 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
     ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`))
     : undefined;
   // `[router] classifier = "slm"`: the first local arm classifies prompts (2 s limit, heuristic fallback).
-  const classifierArm = config.router.classifier === "slm" ? arms.find((a) => a.local && !a.disabled) : undefined;
+  const classifierArm =
+    config.router.classifier === "slm" ? arms.find((a) => a.local && !a.disabled) : undefined;
   if (config.router.classifier === "slm" && !classifierArm) {
-    process.stderr.write("owlet: [router] classifier = \"slm\" needs a local arm; using the heuristic classifier\n");
+    process.stderr.write(
+      'owlet: [router] classifier = "slm" needs a local arm; using the heuristic classifier\n',
+    );
   }
   let router: Router;
   try {
     router = new Router({
       arms,
-      ...(classifierArm ? { classifier: new SlmClassifier({ provider: classifierArm.handle.provider, model: classifierArm.model }) } : {}),
+      ...(classifierArm
+        ? {
+            classifier: new SlmClassifier({
+              provider: classifierArm.handle.provider,
+              model: classifierArm.model,
+            }),
+          }
+        : {}),
       localOnly: setup.localOnly,
       ...(setup.seed !== undefined
         ? { seed: setup.seed }

@@ -16,12 +16,12 @@ import type { StreamEvent } from "../../stream/events.ts";
 import { ProviderError } from "../errors.ts";
 import type { Provider, ProviderRequest, ToolSchema } from "../types.ts";
 import { EventChannel } from "./embedded-channel.ts";
+import { DEFAULT_EMBEDDED_CONTEXT } from "./embedded-defaults.ts";
 import { forcedCallInstructions, toChatFunctions, toChatHistory } from "./embedded-history.ts";
 import { defaultThreads, sharedLlama, sharedModel } from "./embedded-runtime.ts";
 import { forcedCallSchema, objectSchema, stripOptionalNulls } from "./embedded-schema.ts";
 
-/** Context size (tokens) asked for when none is given; capped by the model's training context. */
-export const DEFAULT_EMBEDDED_CONTEXT = 8192;
+export { DEFAULT_EMBEDDED_CONTEXT };
 /** Output cap (tokens) of a forced call when the request sets none: a grammar cannot stop a runaway string. */
 export const FORCED_CALL_MAX_TOKENS = 2048;
 /** Grammars kept per provider (a grammar is compiled once per distinct forced tool set). */
