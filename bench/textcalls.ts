@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { parseToolCalls } from "../src/provider/textcalls/parse.ts";
 import { TextToolCallStream } from "../src/provider/textcalls/stream-parser.ts";
+import { mulberry32 as rng } from "../src/router/prng.ts";
 
 interface CorpusCase {
   id: string;
@@ -73,17 +74,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const corpus = JSON.parse(
   readFileSync(join(root, "test/data/textcalls/corpus.json"), "utf8"),
 ) as CorpusCase[];
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function streamAgrees(c: CorpusCase, whole: ReturnType<typeof parseToolCalls>): boolean {
   for (const seed of [11, 12, 13]) {

@@ -1,45 +1,15 @@
 import { z } from "zod";
 import { PERMISSION_MODES } from "../policy/modes.ts";
-import type { ProviderName } from "../provider/types.ts";
+import { PROVIDER_NAMES } from "../provider/types.ts";
+import { TASK_TYPES } from "../router/task.ts";
 
 /**
  * The owlet configuration schema (TOML keys in snake_case), validated with zod strict objects: an unknown key
  * anywhere is an error. Layering and error reporting live in load.ts; this file only says what is valid.
  */
 
-/** Every {@link ProviderName}, as a runtime list (kept in step with src/provider/types.ts by the check below). */
-export const PROVIDER_NAMES = [
-  "anthropic",
-  "openai",
-  "google",
-  "mistral",
-  "openai-compatible",
-  "llamacpp",
-  "ollama",
-  "lmstudio",
-  "embedded",
-] as const satisfies readonly ProviderName[];
-
-// Compile-time check that PROVIDER_NAMES lists every ProviderName.
-type MissingProviderNames = Exclude<ProviderName, (typeof PROVIDER_NAMES)[number]>;
-const _allProviderNamesListed: MissingProviderNames extends never ? true : false = true;
-void _allProviderNamesListed;
-
-/** Task types an arm may declare as strengths (gnoma's router task types, §2.2). */
-export const TASK_TYPES = [
-  "boilerplate",
-  "generation",
-  "refactor",
-  "review",
-  "unit_test",
-  "planning",
-  "orchestration",
-  "security_review",
-  "debug",
-  "explain",
-] as const;
-/** One of {@link TASK_TYPES}. */
-export type TaskType = (typeof TASK_TYPES)[number];
+export { PROVIDER_NAMES } from "../provider/types.ts";
+export { TASK_TYPES, type TaskType } from "../router/task.ts";
 
 /** Prompt classifiers the router can use: the keyword heuristic or a small language model. */
 export const CLASSIFIERS = ["heuristic", "slm"] as const;

@@ -5,18 +5,7 @@
  * ending earlier turns.
  */
 import type { Message, ToolCallBlock, ToolResultBlock } from "../message/types.ts";
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../router/prng.ts";
 
 /** A random history plus where its current turn starts. */
 export interface RandomHistory {
@@ -112,3 +101,6 @@ export function structureProblems(messages: Message[]): string[] {
   });
   return problems;
 }
+
+/** mulberry32 (src/router/prng.ts): a small seeded PRNG returning floats in [0, 1). */
+export { rng };

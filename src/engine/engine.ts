@@ -1,6 +1,7 @@
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { compactPreviousToolResults } from "../context/compact-results.ts";
+import { measureMessage } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
 import { addUsage, emptyUsage, textOf, toolCallsOf, toolResultsMessage, userText } from "../message/build.ts";
@@ -445,12 +446,9 @@ class TurnRun {
     this.opts.onMessage?.(message);
   }
 
+  /** The history's size by the chars/4 estimate, tokens (for routing feasibility and pool reservations). */
   private estimateTokens(): number {
-    let chars = 0;
-    for (const m of this.engine.history)
-      for (const b of m.content)
-        chars += "text" in b ? b.text.length : "content" in b ? b.content.length : b.arguments.length;
-    return Math.ceil(chars / 4);
+    return this.engine.history.reduce((n, m) => n + measureMessage(m, estimateCounter), 0);
   }
 
   private finish(status: TurnStatus, error?: string, errorKind?: string): TurnResult {

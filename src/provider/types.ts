@@ -32,17 +32,21 @@ export interface ProviderRequest {
   signal?: AbortSignal;
 }
 
-/** Names of the supported providers. */
-export type ProviderName =
-  | "anthropic"
-  | "openai"
-  | "google"
-  | "mistral"
-  | "openai-compatible"
-  | "llamacpp"
-  | "ollama"
-  | "lmstudio"
-  | "embedded";
+/** Names of the supported providers, as a runtime list. */
+export const PROVIDER_NAMES = [
+  "anthropic",
+  "openai",
+  "google",
+  "mistral",
+  "openai-compatible",
+  "llamacpp",
+  "ollama",
+  "lmstudio",
+  "embedded",
+] as const;
+
+/** One of {@link PROVIDER_NAMES}. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /**
  * A model endpoint. `stream` yields normalised events for one request and throws a `ProviderError`

@@ -1,6 +1,6 @@
 import type { ArmHandle } from "../engine/routing.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
-import type { Provider, ProviderName } from "../provider/types.ts";
+import { PROVIDER_NAMES, type Provider, type ProviderName } from "../provider/types.ts";
 import { parseTaskType, type TaskType } from "./task.ts";
 
 /** Per-arm rate limits and budgets; every field optional (absent = unlimited). */
@@ -61,18 +61,6 @@ export type Arm = ArmSpec & { handle: ArmHandle };
 /** Builds the Provider for an arm; injected by the CLI (the router never constructs providers itself). */
 export type MakeProvider = (spec: ArmSpec) => Provider;
 
-const PROVIDERS: readonly ProviderName[] = [
-  "anthropic",
-  "openai",
-  "google",
-  "mistral",
-  "openai-compatible",
-  "llamacpp",
-  "ollama",
-  "lmstudio",
-  "embedded",
-];
-
 /** True for llamacpp/ollama/lmstudio/embedded or a loopback base URL (the provider layer's rule). */
 export { isLocalArm };
 
@@ -117,9 +105,12 @@ export function armSpecFromConfig(row: ArmConfigRow, index = 0): ArmSpec {
   };
   const provider = str("provider");
   const model = str("model");
-  if (!provider) throw new ArmConfigError(`${where}: provider is required (one of ${PROVIDERS.join(", ")})`);
-  if (!PROVIDERS.includes(provider as ProviderName))
-    throw new ArmConfigError(`${where}: unknown provider "${provider}"; use one of ${PROVIDERS.join(", ")}`);
+  if (!provider)
+    throw new ArmConfigError(`${where}: provider is required (one of ${PROVIDER_NAMES.join(", ")})`);
+  if (!PROVIDER_NAMES.includes(provider as ProviderName))
+    throw new ArmConfigError(
+      `${where}: unknown provider "${provider}"; use one of ${PROVIDER_NAMES.join(", ")}`,
+    );
   if (!model) throw new ArmConfigError(`${where}: model is required, e.g. model = "qwen2.5-coder-7b"`);
   const baseURL = str("base_url");
   const apiKey = str("api_key");

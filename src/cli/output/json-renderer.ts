@@ -1,7 +1,7 @@
 import type { EngineEvent } from "../../engine/events.ts";
 import type { TurnResult } from "../../engine/turn-result.ts";
 import type { Renderer, RenderTarget } from "./renderer.ts";
-import { resultRecord } from "./result.ts";
+import { errorRecord, resultRecord } from "./result.ts";
 
 /** `--output-format json`: nothing while the turn runs, then one result object on stdout. */
 export class JsonRenderer implements Renderer {
@@ -14,16 +14,6 @@ export class JsonRenderer implements Renderer {
     this.target.out.write(`${JSON.stringify(resultRecord(turn, sessionId))}\n`);
   }
   error(message: string): void {
-    const rec = {
-      type: "result",
-      subtype: "error",
-      result: "",
-      is_error: true,
-      error: message,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      rounds: 0,
-      session_id: null,
-    };
-    this.target.out.write(`${JSON.stringify(rec)}\n`);
+    this.target.out.write(`${JSON.stringify(errorRecord(message))}\n`);
   }
 }

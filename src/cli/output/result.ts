@@ -31,3 +31,17 @@ export function resultRecord(turn: TurnResult, sessionId: string | undefined): R
   if (turn.earlyStops.length > 0) rec.early_stops = turn.earlyStops;
   return rec;
 }
+
+/** The result record for a run that failed before or outside the turn (config, credentials, endpoint). */
+export function errorRecord(message: string): ResultRecord {
+  return {
+    type: "result",
+    subtype: "error",
+    result: "",
+    is_error: true,
+    usage: { input_tokens: 0, output_tokens: 0 },
+    rounds: 0,
+    session_id: null,
+    error: message,
+  };
+}

@@ -1,7 +1,7 @@
 import type { EngineEvent } from "../../engine/events.ts";
 import type { TurnResult } from "../../engine/turn-result.ts";
 import type { Renderer, RenderTarget } from "./renderer.ts";
-import { resultRecord } from "./result.ts";
+import { errorRecord, resultRecord } from "./result.ts";
 
 /**
  * `--output-format stream-json`: one JSON object per line, snake_case fields: `routing`, `round_start`,
@@ -22,16 +22,7 @@ export class StreamJsonRenderer implements Renderer {
   }
   error(message: string): void {
     this.line({ type: "error", message });
-    this.line({
-      type: "result",
-      subtype: "error",
-      result: "",
-      is_error: true,
-      error: message,
-      usage: { input_tokens: 0, output_tokens: 0 },
-      rounds: 0,
-      session_id: null,
-    });
+    this.line(errorRecord(message));
   }
   private line(obj: unknown): void {
     this.target.out.write(`${JSON.stringify(obj)}\n`);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { mulberry32 as rng } from "../../router/prng.ts";
 import { parseToolCalls } from "./parse.ts";
 import { TextToolCallStream } from "./stream-parser.ts";
 
@@ -25,18 +26,6 @@ interface CorpusCase {
 const corpus = JSON.parse(
   readFileSync(new URL("../../../test/data/textcalls/corpus.json", import.meta.url), "utf8"),
 ) as CorpusCase[];
-
-/** mulberry32: a small seeded PRNG so chunkings are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function streamed(text: string, tools: string[], seed: number) {
   const next = rng(seed);
