@@ -37,6 +37,12 @@ export const MAX_FAILOVERS_PER_ROUND = 4;
 export const DEFAULT_MAX_TURNS = 50;
 /** The user message that asks a model cut off by its output budget to go on (gnoma's wording). */
 export const CONTINUE_MESSAGE = "Continue from where you left off.";
+/**
+ * Trips of one detector in one turn that end the turn as `stuck` instead of injecting yet another correction:
+ * a model that loops three times after being told is not converging, and headless runs should stop early
+ * rather than burn the whole --max-turns budget (anchors §8: hard stops for runaway repetition).
+ */
+export const MAX_TRIPS_PER_DETECTOR = 3;
 /** Streamed text kept in history after a repetition cut, chars. */
 const CUT_TEXT_KEEP = 400;
 
@@ -157,7 +163,7 @@ class TurnRun {
 
       if (trip) {
         this.append(cutMessage(response.message));
-        this.trip(trip);
+        if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
       this.append(response.message);
@@ -165,7 +171,7 @@ class TurnRun {
       const calls = toolCallsOf(response.message);
       const greeting = detectGreeting(textOf(response.message), priorRoundUsedTools, calls.length > 0);
       if (greeting) {
-        this.trip(greeting);
+        if (this.trip(greeting)) return this.stuck(greeting);
         continue;
       }
 
@@ -174,7 +180,7 @@ class TurnRun {
         this.append(toolResultsMessage(results));
         for (const [i, call] of calls.entries()) {
           const spiral = patchSpiral.record(call.name, pathArgument(call), results[i]?.isError === true);
-          if (spiral) this.trip(spiral);
+          if (spiral && this.trip(spiral)) return this.stuck(spiral);
         }
         priorRoundUsedTools = true;
         continue;
@@ -434,10 +440,24 @@ class TurnRun {
     });
   }
 
-  private trip(trip: DetectorTrip): void {
+  /**
+   * Records a detector trip and injects its correction; returns true (and injects nothing) when this detector
+   * has now tripped MAX_TRIPS_PER_DETECTOR times this turn, so the caller ends the turn as stuck.
+   */
+  private trip(trip: DetectorTrip): boolean {
     this.trips.push(trip.detector);
     this.emit({ type: "early_stop", detector: trip.detector, reason: trip.reason });
+    if (this.trips.filter((d) => d === trip.detector).length >= MAX_TRIPS_PER_DETECTOR) return true;
     this.append(userText(trip.injection));
+    return false;
+  }
+
+  private stuck(trip: DetectorTrip): TurnResult {
+    return this.finish(
+      "stuck",
+      `stopped: the ${trip.detector.replace("_", " ")} detector tripped ${MAX_TRIPS_PER_DETECTOR} times (${trip.reason}); ` +
+        "the model is not converging. Try a larger model, a narrower prompt, or --verbose to see the rounds.",
+    );
   }
 
   private append(message: Message): void {

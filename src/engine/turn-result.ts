@@ -1,12 +1,14 @@
 import type { Message, Usage } from "../message/types.ts";
 
 /**
- * How a turn ended: `success` (the model ended its turn), `max_turns` (the round limit was hit), `provider_error`
+ * How a turn ended: `success` (the model ended its turn), `max_turns` (the round limit was hit), `stuck` (one
+ * early-stop detector kept tripping: the model is not converging, so the turn stops early), `provider_error`
  * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
  * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
  */
 export type TurnStatus =
   | "success"
+  | "stuck"
   | "max_turns"
   | "provider_error"
   | "budget_error"
