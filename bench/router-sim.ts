@@ -583,7 +583,7 @@ function regretSvg(series: { name: string; curve: number[] }[]): string {
   const n = series[0]!.curve.length;
   const x = (i: number) => m.l + ((i + 1) / n) * (W - m.l - m.r);
   const y = (v: number) => H - m.b - (v / maxY) * (H - m.t - m.b);
-  const colors = ["#1b7837", "#c51b7d", "#2166ac", "#e08214", "#555"];
+  const colors = ["#1b7837", "#c51b7d", "#2166ac", "#e08214", "#555", "#000"];
   const ticks = 5;
   const grid = Array.from({ length: ticks + 1 }, (_, i) => {
     const v = (maxY / ticks) * i;
