@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import type { ArmHandle } from "../src/engine/routing.ts";
 import type { Provider } from "../src/provider/types.ts";
 import { type Arm, type ArmSpec, handleFor, requestCostUSD } from "../src/router/arm.ts";
+import { FLOOR } from "../src/router/classify/heuristic.ts";
 import { effectiveCost } from "../src/router/cost.ts";
 import { mulberry32, type Random } from "../src/router/prng.ts";
 import { Router } from "../src/router/router.ts";
@@ -161,15 +162,6 @@ const TYPE_WEIGHTS: Record<TaskType, number> = {
   security_review: 6,
   debug: 17,
   explain: 13,
-};
-const FLOOR: Partial<Record<TaskType, number>> = {
-  security_review: 0.6,
-  orchestration: 0.6,
-  refactor: 0.4,
-  planning: 0.4,
-  debug: 0.4,
-  unit_test: 0.35,
-  review: 0.35,
 };
 
 /** One simulated task: what the classifier reports plus the size of the work. */

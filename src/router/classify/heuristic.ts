@@ -308,7 +308,7 @@ const COMPLEX =
 const SIMPLE = /\b(rename|format|add field|change name|typo|simple|quick|small|one-line|trivial)\b/gi;
 
 /** Per-type complexity floor (reference §2.2). */
-const FLOOR: Partial<Record<TaskType, number>> = {
+export const FLOOR: Partial<Record<TaskType, number>> = {
   security_review: 0.6,
   orchestration: 0.6,
   refactor: 0.4,
