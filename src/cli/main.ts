@@ -10,6 +10,8 @@ import { owletVersion } from "./version.ts";
  */
 function buildProgram(): Command {
   const program = new Command("owlet")
+    // Before any .command(): subcommands inherit it, so their usage errors exit 2 too.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.usage))
     .description("A provider-agnostic coding agent for the terminal, built for small local models.")
     .version(owletVersion(), "-v, --version")
     .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
@@ -93,10 +95,6 @@ function nonNegativeInt(value: string): number {
 
 async function main(): Promise<void> {
   const program = buildProgram();
-  program.exitOverride((err) => {
-    // commander's own usage errors and --help/--version
-    process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
-  });
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

@@ -24,7 +24,12 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
           return { allowed: true };
         return { allowed: false, message: permissionDeniedMessage(tool.name, "the user declined", true) };
       }
-      return { allowed: false, message: permissionDeniedMessage(tool.name, verdict.reason, interactive) };
+      // A deny (rule, mode) is final: only an unanswerable ask gets the "no terminal, use --permission-mode" advice.
+      const unanswered = verdict.decision === "ask";
+      return {
+        allowed: false,
+        message: permissionDeniedMessage(tool.name, verdict.reason, !unanswered || interactive),
+      };
     },
   };
 }

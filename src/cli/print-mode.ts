@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
@@ -8,6 +8,7 @@ import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
 import { noTtyAsker, PermissionPolicy, ttyAsker } from "../policy/index.ts";
+import { ProviderError } from "../provider/errors.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import { type Session, SessionStore } from "../session/index.ts";
@@ -39,6 +40,11 @@ export async function runPrintMode(words: string[], opts: PrintOptions): Promise
     if (err instanceof UserError || err instanceof ConfigError) {
       renderer.error(err.message);
       return err instanceof UserError ? err.exitCode : EXIT.usage;
+    }
+    // A provider that cannot even be built (e.g. openai-compatible without a base URL) is a setup error.
+    if (err instanceof ProviderError) {
+      renderer.error(err.hint ? `${err.message}\nhint: ${err.hint}` : err.message);
+      return EXIT.usage;
     }
     throw err;
   }
@@ -74,6 +80,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   });
 
   const sessions = new SessionStore(loaded.projectRoot);
+  ignoreOwletState(loaded.projectRoot);
   const session = openSession(sessions, opts, config, routing.primary.id, routing.primary.model, cwd);
 
   const registry = new ToolRegistry();
@@ -143,7 +150,10 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
       case "routing_error":
         return EXIT.usage;
       case "provider_error":
-        return turn.errorKind === "unreachable" || turn.errorKind === "auth" ? EXIT.usage : EXIT.turnFailed;
+        // Endpoint, credentials or model name wrong: something the user sets, as config errors are.
+        return turn.errorKind === "unreachable" || turn.errorKind === "auth" || turn.errorKind === "not_found"
+          ? EXIT.usage
+          : EXIT.turnFailed;
       default:
         return EXIT.turnFailed;
     }
@@ -187,10 +197,30 @@ function openSession(
     }
   }
   if (opts.continue) {
-    const latest = store.latest();
+    let latest: Session | undefined;
+    try {
+      latest = store.latest();
+    } catch (err) {
+      throw new UserError(`--continue: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (!latest) throw new UserError(`--continue: no earlier session in ${store.dir}`);
     return latest;
   }
   if (!config.session.enabled) return undefined;
   return store.create({ provider: armId.split("/")[0] ?? armId, model, cwd });
+}
+
+/**
+ * Keeps sessions and saved tool output out of the user's commits: writes `.owlet/.gitignore` (ignoring
+ * `sessions/`) unless one exists. `.owlet/config.toml` stays committable.
+ */
+function ignoreOwletState(projectRoot: string): void {
+  const file = join(projectRoot, ".owlet", ".gitignore");
+  if (existsSync(file)) return;
+  try {
+    mkdirSync(join(projectRoot, ".owlet"), { recursive: true, mode: 0o700 });
+    writeFileSync(file, "# owlet's sessions and saved tool results are local state\nsessions/\n");
+  } catch {
+    // read-only project: sessions will fail to open with their own clear error
+  }
 }

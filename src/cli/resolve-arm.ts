@@ -8,9 +8,9 @@ import { resolveContextWindow } from "../provider/local/context-window.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { listCachedModels } from "../provider/local/models.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
-import type { ProviderName } from "../provider/types.ts";
+import type { Provider, ProviderName } from "../provider/types.ts";
 import { UserError } from "./exit-codes.ts";
-import { providerFor } from "./provider-for.ts";
+import { type ProviderSpec, providerFor } from "./provider-for.ts";
 
 const CLOUD: ReadonlySet<ProviderName> = new Set(["anthropic", "openai", "google", "mistral"]);
 
@@ -35,13 +35,24 @@ export async function resolvePrimaryArm(
   const p = config.provider;
   let configuredProvider = p.default as ProviderName | undefined;
   let modelPath: string | undefined;
-  if (p.model?.toLowerCase().endsWith(".gguf")) {
-    modelPath = resolve(cwd, p.model);
+  if (p.model?.toLowerCase().endsWith(".gguf") || (configuredProvider === "embedded" && p.model)) {
+    modelPath = resolve(cwd, p.model!);
     configuredProvider ??= "embedded";
-    if (!existsSync(modelPath)) throw new UserError(`model file not found: ${modelPath}`);
   }
   if (configuredProvider === "embedded" && !modelPath && p.embedded?.model_path)
     modelPath = resolve(cwd, p.embedded.model_path);
+  if (modelPath && !existsSync(modelPath)) {
+    throw new UserError(
+      `model file not found: ${modelPath} (give --model a .gguf file, or run \`owlet models pull\`)`,
+    );
+  }
+  for (const url of [p.base_url, configuredProvider ? p[configuredProvider]?.base_url : undefined]) {
+    if (url !== undefined && !URL.canParse(url)) {
+      throw new UserError(
+        `--base-url / base_url: "${url}" is not a URL; expected e.g. http://127.0.0.1:8080/v1`,
+      );
+    }
+  }
   const entry = configuredProvider ? p[configuredProvider] : undefined;
   let selection: Awaited<ReturnType<typeof autoSelectProvider>>;
   try {
@@ -61,7 +72,14 @@ export async function resolvePrimaryArm(
       cachedModels: () => listCachedModels(),
     });
   } catch (err) {
-    if (err instanceof NoProviderError) throw new UserError(err.message);
+    if (err instanceof NoProviderError) {
+      if (configuredProvider === "embedded") {
+        throw new UserError(
+          "the embedded provider needs a GGUF model: pass --model /path/to/model.gguf, set [provider.embedded] model_path, or run `owlet models pull`",
+        );
+      }
+      throw new UserError(err.message);
+    }
     throw err;
   }
   const provider = selection.provider;
@@ -87,7 +105,7 @@ export async function resolvePrimaryArm(
       model: selection.model,
       ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
     }));
-  const providerObj = await providerFor({
+  const providerObj = await providerForUser({
     provider,
     local,
     ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
@@ -108,4 +126,15 @@ export async function resolvePrimaryArm(
     ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
   };
   return { handle, source: selection.source };
+}
+
+/** providerFor, with a model file that cannot be loaded (not GGUF, unreadable) reported as a user error (exit 2). */
+async function providerForUser(spec: ProviderSpec): Promise<Provider> {
+  try {
+    return await providerFor(spec);
+  } catch (err) {
+    if (spec.provider === "embedded" && err instanceof Error && !(err instanceof UserError))
+      throw new UserError(err.message);
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import { resolveApiKey } from "../config/api-key.ts";
+import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { DEFAULT_EMBEDDED_CONTEXT } from "../provider/local/embedded-defaults.ts";
 import { listCachedModels } from "../provider/local/models.ts";
@@ -84,12 +84,21 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
     }
     providers.set(handle.id, handle.provider);
   }
-  for (const spec of specs) {
+  for (const spec of [...specs]) {
     if (providers.has(spec.id)) continue;
     const apiKey = resolveApiKey(spec.provider as ProviderName, {
       ...(spec.apiKey ? { flag: spec.apiKey } : {}),
       env,
     });
+    // A cloud arm without credentials would only fail and teach the router a false lesson: leave it out.
+    const keyVars = apiKeyEnvNames(spec.provider);
+    if (!spec.local && keyVars.length > 0 && !apiKey) {
+      process.stderr.write(
+        `owlet: arm "${spec.id}" skipped: no API key (set ${keyVars.join(" or ")}, or api_key in its [[arms]] row)\n`,
+      );
+      specs.splice(specs.indexOf(spec), 1);
+      continue;
+    }
     providers.set(
       spec.id,
       await providerFor({

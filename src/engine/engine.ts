@@ -1,10 +1,19 @@
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { compactPreviousToolResults } from "../context/compact-results.ts";
-import { measureMessage } from "../context/measure.ts";
+import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
-import { addUsage, emptyUsage, textOf, toolCallsOf, toolResultsMessage, userText } from "../message/build.ts";
+import {
+  addUsage,
+  assistantText,
+  emptyUsage,
+  isToolResultsMessage,
+  textOf,
+  toolCallsOf,
+  toolResultsMessage,
+  userText,
+} from "../message/build.ts";
 import type { Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
 import { ProviderError } from "../provider/errors.ts";
 import type { ProviderRequest } from "../provider/types.ts";
@@ -43,6 +52,10 @@ export const CONTINUE_MESSAGE = "Continue from where you left off.";
  * rather than burn the whole --max-turns budget (anchors §8: hard stops for runaway repetition).
  */
 export const MAX_TRIPS_PER_DETECTOR = 3;
+/** Default longest wait for the next stream event, ms. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** The assistant message that closes a turn which ended without an answer, so roles keep alternating on resume. */
+export const NO_ANSWER_MESSAGE = "[no answer: the previous request ended before the model replied]";
 /** Streamed text kept in history after a repetition cut, chars. */
 const CUT_TEXT_KEEP = 400;
 
@@ -65,6 +78,11 @@ export interface EngineOptions {
   seed?: number;
   /** Retry delays, ms; default 1/2/4/8 s. Tests shorten them. */
   retryDelaysMs?: readonly number[];
+  /**
+   * Longest wait for the next stream event, ms (default 300 s: a small CPU model may take minutes to read a
+   * long prompt). A stalled stream then fails as a transient provider error (retried, or failed over).
+   */
+  streamIdleTimeoutMs?: number;
   /** Token counter per arm for the prompt budget; default the chars/4 estimate. */
   tokenCounter?: (arm: ArmHandle) => TokenCounter;
   repairJson?: (text: string) => string | undefined;
@@ -125,6 +143,10 @@ class TurnRun {
   }
 
   async run(prompt: string): Promise<TurnResult> {
+    // A turn that failed before the model answered leaves its prompt last in history; close it so that user
+    // and assistant messages keep alternating (strict chat templates reject two user prompts in a row).
+    const last = this.engine.history.at(-1);
+    if (last?.role === "user" && !isToolResultsMessage(last)) this.append(assistantText(NO_ANSWER_MESSAGE));
     this.promptMessage = userText(prompt);
     this.append(this.promptMessage);
     try {
@@ -148,7 +170,7 @@ class TurnRun {
       if (this.rounds >= maxTurns) {
         return this.finish(
           "max_turns",
-          `safety limit: ${maxTurns} rounds reached without the model ending its turn (raise --max-turns)`,
+          `safety limit: ${maxTurns} ${maxTurns === 1 ? "round" : "rounds"} reached without the model ending its turn (raise --max-turns)`,
         );
       }
       this.rounds++;
@@ -225,9 +247,27 @@ class TurnRun {
       this.signal.addEventListener("abort", onAbort, { once: true });
       let trip: DetectorTrip | undefined;
       repetition.reset();
+      const idleMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      let stalled: ProviderError | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
+      const rearm = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          stalled = new ProviderError({
+            kind: "transient",
+            provider: arm.provider.name,
+            retryable: true,
+            message: `${arm.id}: no data from the model for ${Math.round(idleMs / 1000)} s`,
+            hint: "the server may be overloaded or stuck; check it, or try another model",
+          });
+          cut.abort(stalled);
+        }, idleMs);
+      };
       try {
         this.opts.routing.beginRound?.(arm, this.estimateTokens());
+        rearm();
         for await (const event of arm.provider.stream({ ...request, signal: cut.signal })) {
+          rearm();
           acc.apply(event);
           if (event.type === "text_delta" && event.text !== "") {
             ttftMs ??= Date.now() - started;
@@ -245,10 +285,13 @@ class TurnRun {
           }
         }
         const durationMs = Date.now() - started;
+        const response = withEstimatedUsage(acc.response(), request);
         return trip
-          ? { status: "ok", response: acc.response(), trip, ttftMs, durationMs }
-          : { status: "ok", response: acc.response(), ttftMs, durationMs };
-      } catch (err) {
+          ? { status: "ok", response, trip, ttftMs, durationMs }
+          : { status: "ok", response, ttftMs, durationMs };
+      } catch (caught) {
+        const err = stalled ?? caught;
+        // Releases the round's reservations; the policy decides what counts against the arm.
         this.opts.routing.reportRoundFailure?.(arm, err);
         if (this.signal.aborted) {
           const partial = acc.response().message;
@@ -304,6 +347,7 @@ class TurnRun {
           ...(err instanceof ProviderError ? { errorKind: err.kind } : {}),
         };
       } finally {
+        clearTimeout(watchdog);
         this.signal.removeEventListener("abort", onAbort);
       }
     }
@@ -486,7 +530,10 @@ class TurnRun {
     if (this.route) result.arm = this.route.arm.id;
     if (error !== undefined) result.error = error;
     if (errorKind !== undefined) result.errorKind = errorKind;
-    if (this.route) {
+    // An interrupted turn, or one that failed on configuration (bad credentials, nothing listening at the
+    // endpoint), says nothing about the model's quality, so it is not reported for learning.
+    const uninformative = status === "aborted" || errorKind === "auth" || errorKind === "unreachable";
+    if (this.route && !uninformative) {
       this.opts.routing.reportTurn?.({
         arm: this.route.arm,
         taskType: this.route.taskType,
@@ -497,6 +544,19 @@ class TurnRun {
     }
     return result;
   }
+}
+
+/**
+ * The response with its usage estimated (chars/4) when the provider reported none — a stream cut by the
+ * repetition detector ends before the server's usage chunk — so turn totals and routing costs are not zero.
+ */
+function withEstimatedUsage(response: AccumulatedResponse, request: ProviderRequest): AccumulatedResponse {
+  if (response.usage.inputTokens > 0 || response.usage.outputTokens > 0) return response;
+  const output = measureMessage(response.message, estimateCounter);
+  return {
+    ...response,
+    usage: { inputTokens: measureRequest(request, estimateCounter).total, outputTokens: output },
+  };
 }
 
 /** The assistant message kept after a repetition cut: its text, shortened, and no tool calls. */

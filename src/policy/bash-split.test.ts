@@ -38,3 +38,16 @@ it("strips leading assignments", () => {
   expect(stripAssignments("FOO=1 BAR='a b' rm x")).toBe("rm x");
   expect(stripAssignments("rm FOO=1")).toBe("rm FOO=1");
 });
+
+it("does not let an escaped quote in ANSI-C $'…' quoting hide a separator", () => {
+  // bash reads $'\'' as one quoted "'", so `rm -rf x` runs as a second command
+  expect(splitBashCommand("echo $'\\''; rm -rf x #'")).toEqual(["echo $'\\''", "rm -rf x #'"]);
+  expect(splitBashCommand("echo $'a;b' && ls")).toEqual(["echo $'a;b'", "ls"]);
+  expect(splitBashCommand('echo "$\'"; ls')).toEqual(['echo "$\'"', "ls"]);
+});
+
+it("adds process substitution bodies", () => {
+  expect(splitBashCommand("git diff <(rm -rf x)")).toEqual(["git diff <(rm -rf x)", "rm -rf x"]);
+  expect(splitBashCommand("echo hi > >(rm a; rm b)")).toEqual(["echo hi > >(rm a; rm b)", "rm a", "rm b"]);
+  expect(splitBashCommand("echo '<(not run)'")).toEqual(["echo '<(not run)'"]);
+});

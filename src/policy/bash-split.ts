@@ -1,7 +1,9 @@
 /**
  * Splits a shell command line into its simple commands, for permission rules: on `&&`, `||`, `;`, `|`, `|&`,
- * `&` (background) and newlines, outside quotes. The bodies of `$(…)` and backtick substitutions (which run
- * too, even inside double quotes) are split recursively and listed after the command that contains them.
+ * `&` (background) and newlines, outside quotes (`'…'`, `"…"` and ANSI-C `$'…'`, where `\'` does not close the
+ * string). The bodies of `$(…)` and backtick substitutions (which run too, even inside double quotes) and of
+ * `<(…)` / `>(…)` process substitutions (outside quotes) are split recursively and listed after the command that
+ * contains them.
  * Grouping `(`, `)`, `{`, `}` around a command is stripped. Quotes are kept in the returned text.
  *
  * gnoma splits with a POSIX parser on `&&`/`||` only (§7.1); owlet also splits pipes and `;` (as briefed) and
@@ -12,7 +14,7 @@ export function splitBashCommand(command: string): string[] {
   const out: string[] = [];
   const nested: string[] = [];
   let current = "";
-  let quote: "'" | '"' | undefined;
+  let quote: "'" | '"' | "$'" | undefined;
   const flush = () => {
     const cleaned = stripGrouping(current);
     if (cleaned !== "") out.push(cleaned);
@@ -23,6 +25,17 @@ export function splitBashCommand(command: string): string[] {
     const c = command[i]!;
     const next = command[i + 1];
     if (quote === "'") {
+      current += c;
+      if (c === "'") quote = undefined;
+      continue;
+    }
+    if (quote === "$'") {
+      // ANSI-C quoting: a backslash escapes the next character, `\'` included.
+      if (c === "\\" && next !== undefined) {
+        current += c + next;
+        i++;
+        continue;
+      }
       current += c;
       if (c === "'") quote = undefined;
       continue;
@@ -51,6 +64,20 @@ export function splitBashCommand(command: string): string[] {
     if (quote === '"') {
       current += c;
       if (c === '"') quote = undefined;
+      continue;
+    }
+    if (c === "$" && next === "'") {
+      quote = "$'";
+      current += "$'";
+      i++;
+      continue;
+    }
+    if ((c === "<" || c === ">") && next === "(") {
+      // process substitution: its body runs as a command
+      const end = matchingParen(command, i + 1);
+      nested.push(...splitBashCommand(command.slice(i + 2, end)));
+      current += command.slice(i, end + 1);
+      i = end;
       continue;
     }
     if (c === "'" || c === '"') {

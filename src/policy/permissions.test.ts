@@ -170,6 +170,56 @@ describe("rules", () => {
   });
 });
 
+describe("rule bypasses", () => {
+  it("sees commands behind reserved words in deny rules", () => {
+    const rules: PermissionRule[] = [{ tool: "bash", pattern: "rm *", action: "deny" }];
+    for (const command of [
+      "if true; then rm -rf x; fi",
+      "if rm x; then :; fi",
+      "true && ! rm -rf x",
+      "for f in a; do rm -rf $f; done",
+      "while false; do :; done; until true; do FOO=1 rm x; done",
+      "time rm x",
+      "\\rm -rf x",
+      "'rm' -rf x",
+      'r"m" x',
+      "FOO=1 \\rm x",
+    ]) {
+      expect(decide("bypass", bash(command), rules), command).toBe("deny");
+    }
+    expect(decide("bypass", bash("then-rm x"), rules)).toBe("allow");
+  });
+
+  it("does not let quoting or process substitution smuggle a command past allow rules", () => {
+    const rules: PermissionRule[] = [
+      { tool: "bash", pattern: "echo *", action: "allow" },
+      { tool: "bash", pattern: "git *", action: "allow" },
+    ];
+    expect(decide("auto", bash("echo $'\\''; rm -rf x #'"), rules)).toBe("ask");
+    expect(decide("auto", bash("git diff <(rm -rf x)"), rules)).toBe("ask");
+    expect(decide("auto", bash("echo hi > >(rm -rf x)"), rules)).toBe("ask");
+    expect(decide("auto", bash("if true; then git status; fi"), rules)).toBe("ask");
+    expect(decide("auto", bash("git diff <(git show HEAD:a)"), rules)).toBe("allow");
+  });
+
+  it("matches fs paths in normalised form so .. cannot leave an allow rule's scope or dodge a deny rule", () => {
+    const rules: PermissionRule[] = [
+      { tool: "fs_*", pattern: "src/*", action: "allow" },
+      { tool: "fs_*", pattern: "secrets/*", action: "deny" },
+    ];
+    const at = (path: string): PermissionCall => ({ ...write, args: { path, content: "x" } });
+    expect(decide("auto", at("src/../package.json"), rules)).toBe("ask");
+    expect(decide("auto", at("src/a/../../b"), rules)).toBe("ask");
+    expect(decide("auto", at("src/../src/a.ts"), rules)).toBe("allow");
+    expect(decide("auto", at("./src/a.ts"), rules)).toBe("allow");
+    expect(decide("bypass", at("./secrets/key"), rules)).toBe("deny");
+    expect(decide("bypass", at("src/../secrets/key"), rules)).toBe("deny");
+    expect(decide("auto", { ...write, args: '{"path": "src/../package.json", "content": ""}' }, rules)).toBe(
+      "ask",
+    );
+  });
+});
+
 describe("safety patterns", () => {
   const sensitiveWrites = [
     ".env",

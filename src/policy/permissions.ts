@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { ToolCategory } from "../tool/types.ts";
 import { splitBashCommand, stripAssignments } from "./bash-split.ts";
 import { matchGlob } from "./glob.ts";
@@ -45,20 +46,45 @@ export function mainArgument(tool: string, args: unknown): string {
     }
   }
   const field = tool === "bash" ? "command" : tool.startsWith("fs_") ? "path" : undefined;
-  if (field && typeof value === "object" && value !== null) {
-    const main = (value as Record<string, unknown>)[field];
-    if (typeof main === "string") return main;
+  if (field) {
+    const main = stringField(value, field);
+    if (main !== undefined) return main;
   }
   return JSON.stringify(value) ?? "";
 }
 
+/** `value[field]` when `value` is an object whose `field` is a string. */
+function stringField(value: unknown, field: string): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const main = (value as Record<string, unknown>)[field];
+  return typeof main === "string" ? main : undefined;
+}
+
+/** The `path` argument of an `fs_*` call (parsed or raw JSON), or undefined when there is none. */
+function fsPathArgument(tool: string, args: unknown): string | undefined {
+  if (!tool.startsWith("fs_")) return undefined;
+  let value = args;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return stringField(value, "path");
+}
+
 /**
  * Decides whether a tool call may run, as in gnoma's permission checker (§7.1). Order:
- * 1. deny rules (win in every mode, bypass included; for bash each sub-command of a compound command is checked);
+ * 1. deny rules (win in every mode, bypass included; for bash each sub-command of a compound command is checked,
+ *    also without leading assignments and reserved words such as `then`, `do`, `!`, and with quotes removed; for
+ *    `fs_*` paths both the path as written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet
+ *    a `secrets/*` rule);
  * 2. safety patterns for non-read-only tools (bypass-immune): a protected path (see safety.ts) → `ask`
  *    (`deny` in plan mode, and in deny mode unless an allow rule matches, so they never loosen a mode);
  * 3. bypass mode → allow;
- * 4. allow rules (for bash, every sub-command must be covered by an allow rule);
+ * 4. allow rules (for bash, every sub-command must be covered by an allow rule; an `fs_*` path is matched in its
+ *    normalised form only, so `src/../package.json` does not meet a `src/*` rule);
  * 5. the mode: default asks for everything; accept_edits allows read-only and non-destructive write-category
  *    tools and asks for the rest; deny denies; plan allows read-only tools and denies the rest; auto allows
  *    read-only tools and asks for the rest. A destructive tool never counts as read-only.
@@ -95,7 +121,13 @@ export class PermissionPolicy {
   check(call: PermissionCall): PermissionResult {
     const main = mainArgument(call.tool, call.args);
     const isBash = call.tool === "bash";
-    const subjects = isBash ? bashSubjects(main) : [[main]];
+    const fsPath = fsPathArgument(call.tool, call.args);
+    const normalPath = fsPath === undefined ? undefined : path.posix.normalize(fsPath);
+    // Deny rules see every form; allow rules only the normalised path (`..` cannot climb out of a rule's scope).
+    const subjects = isBash
+      ? bashSubjects(main)
+      : [normalPath === undefined ? [main] : unique([main, normalPath])];
+    const allowSubjects = normalPath === undefined ? subjects : [[normalPath]];
     const toolRules = this.rules.filter((rule) => matchGlob(rule.tool, call.tool));
     const denyRules = toolRules.filter((rule) => rule.action === "deny");
     const allowRules = toolRules.filter((rule) => rule.action === "allow");
@@ -115,7 +147,9 @@ export class PermissionPolicy {
     const readOnly = call.readOnly && !call.destructive;
     const allowedByRule =
       allowRules.length > 0 &&
-      subjects.every((forms) => allowRules.some((rule) => forms.some((text) => ruleMatches(rule, text))));
+      allowSubjects.every((forms) =>
+        allowRules.some((rule) => forms.some((text) => ruleMatches(rule, text))),
+      );
 
     // 2. Safety patterns (bypass-immune; never loosen plan or deny mode).
     if (!readOnly) {
@@ -132,7 +166,7 @@ export class PermissionPolicy {
 
     // 4. Allow rules.
     if (allowedByRule) {
-      const rule = allowRules.find((r) => subjects[0]!.some((text) => ruleMatches(r, text)))!;
+      const rule = allowRules.find((r) => allowSubjects[0]!.some((text) => ruleMatches(r, text)))!;
       return { decision: "allow", reason: `allowed by rule ${describeRule(rule)}` };
     }
 
@@ -167,14 +201,40 @@ function modeDecision(mode: PermissionMode, call: PermissionCall, readOnly: bool
   }
 }
 
-/** For each sub-command of a bash command line: the forms a pattern may match (as written, assignments stripped). */
+/**
+ * For each sub-command of a bash command line: the forms a pattern may match (as written, assignments stripped,
+ * leading reserved words stripped too, so `if x; then rm y; fi` yields `rm y`, and that form with quotes and
+ * backslashes removed, so `\rm -rf x` and `'rm' x` meet an `rm *` rule).
+ */
 function bashSubjects(command: string): string[][] {
   const parts = splitBashCommand(command);
   if (parts.length === 0) return [[command]];
   return parts.map((part) => {
-    const stripped = stripAssignments(part);
-    return stripped === part ? [part] : [part, stripped];
+    const bare = stripLeadingWords(part);
+    return unique([part, stripAssignments(part), bare, dequote(bare)]);
   });
+}
+
+/** `text` with quotes and backslash escapes removed, roughly as bash reads the words (`\rm 'x'` → `rm x`). */
+function dequote(text: string): string {
+  return text.replace(/\\(.)|['"]/gs, (_, escaped: string | undefined) => escaped ?? "");
+}
+
+/** Reserved words (and `!`) that may precede the command a sub-command runs. */
+const LEADING_WORD = /^(?:(?:if|then|else|elif|while|until|do|time|!)\s+|[({]\s*)/;
+
+/** `part` without leading reserved words, grouping and `NAME=value` assignments, in any order. */
+function stripLeadingWords(part: string): string {
+  let s = part;
+  for (;;) {
+    const next = stripAssignments(s.replace(LEADING_WORD, ""));
+    if (next === s) return s;
+    s = next;
+  }
+}
+
+function unique(forms: string[]): string[] {
+  return [...new Set(forms)];
 }
 
 function ruleMatches(rule: PermissionRule, text: string): boolean {

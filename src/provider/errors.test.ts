@@ -91,6 +91,15 @@ describe("classifyStatus", () => {
     expect(classifyStatus(401, "x", undefined, "llamacpp").hint).toContain("--api-key");
   });
 
+  it("classifies Gemini's 400 for an invalid API key as auth with the key hint", () => {
+    const e = classifyStatus(400, "API key not valid. Please pass a valid API key.", undefined, "google");
+    expect(e).toMatchObject({ kind: "auth", retryable: false, statusCode: 400 });
+    expect(e.hint).toContain("GEMINI_API_KEY");
+    expect(classifyStatus(400, "Invalid JSON payload received.", undefined, "google").kind).toBe(
+      "bad_request",
+    );
+  });
+
   it("hints at --model and --base-url on 404", () => {
     const hint = classifyStatus(404, "no such model").hint!;
     expect(hint).toContain("--model");

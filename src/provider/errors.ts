@@ -89,6 +89,11 @@ const CONTEXT_OVERFLOW_PATTERNS = [
   "input token count", // Gemini ("input token count ... exceeds the maximum")
 ];
 const JINJA_HINT = "start llama-server with --jinja (or use a model with better tool calling)";
+/**
+ * A rejected API key sent as HTTP 400 rather than 401: Gemini answers an invalid key with 400
+ * INVALID_ARGUMENT "API key not valid. Please pass a valid API key." (reason API_KEY_INVALID).
+ */
+const BAD_KEY_400_PATTERNS = ["api_key_invalid", "api key not valid"];
 
 /** Network error codes meaning nothing answered at the address (no response at all). */
 const UNREACHABLE_CODES = new Set([
@@ -160,7 +165,8 @@ function unreachableHint(provider: string): string {
 
 /**
  * Classifies an HTTP error response into a `ProviderError` (gnoma §1.3 table, plus owlet's additions):
- * 401/403 → auth; 400 → bad_request, or too_large when the message reports a context overflow;
+ * 401/403 → auth; 400 → bad_request, or too_large when the message reports a context overflow, or auth
+ * when it reports an invalid API key (Gemini's 400 "API key not valid", API_KEY_INVALID);
  * 404 → not_found; 413 → too_large; 429/529 → transient retryable; 500/502/503 → transient retryable,
  * except a 500 reporting a tool-call parse failure (llama.cpp without --jinja) → bad_request, not
  * retryable; 504 → overloaded retryable; other ≥ 500 → transient retryable; anything else → bad_request.
@@ -205,6 +211,8 @@ function classifyHttp(a: {
   const overflow = CONTEXT_OVERFLOW_PATTERNS.some((p) => lower.includes(p));
 
   if (status === 401 || status === 403) return make("auth", false, authHint(provider));
+  if (status === 400 && BAD_KEY_400_PATTERNS.some((p) => lower.includes(p)))
+    return make("auth", false, authHint(provider));
   if (status === 400) return overflow ? make("too_large", false, TOO_LARGE_HINT) : make("bad_request", false);
   if (status === 404) return make("not_found", false, "check --model (the model name) and --base-url");
   if (status === 413) return make("too_large", false, TOO_LARGE_HINT);

@@ -133,6 +133,121 @@ describe("createProvider", () => {
     expect(events.some((e) => e.type === "usage")).toBe(true);
   });
 
+  it("mistral: bridges tool results and a following user message with an assistant message", async () => {
+    const { calls, fetchFn } = recorder(() => status(500, "boom"));
+    const history: ProviderRequest["messages"] = [
+      { role: "user", content: [{ type: "text", text: "read a" }] },
+      { role: "assistant", content: [{ type: "tool_call", id: "abcDEF123", name: "read", arguments: "{}" }] },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", toolCallId: "abcDEF123", toolName: "read", content: "x", isError: false },
+          { type: "text", text: "now summarise" },
+        ],
+      },
+    ];
+    await drain(
+      createProvider({ name: "mistral", apiKey: "k", fetch: fetchFn }).stream({ ...req, messages: history }),
+    );
+    const roles = (calls[0]!.body.messages as { role: string }[]).map((m) => m.role);
+    // Mistral answers 400 "Unexpected role 'user' after role 'tool'" to tool → user.
+    expect(roles).toEqual(["system", "user", "assistant", "tool", "assistant", "user"]);
+  });
+
+  it("mistral: rewrites tool call ids that are not 9 alphanumerics, consistently in calls and results", async () => {
+    const { calls, fetchFn } = recorder(() => status(500, "boom"));
+    const history: ProviderRequest["messages"] = [
+      { role: "user", content: [{ type: "text", text: "read a and b" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_call", id: "call_1", name: "read", arguments: "{}" },
+          { type: "tool_call", id: "abcDEF123", name: "read", arguments: "{}" },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", toolCallId: "call_1", toolName: "read", content: "x", isError: false },
+          { type: "tool_result", toolCallId: "abcDEF123", toolName: "read", content: "y", isError: false },
+        ],
+      },
+    ];
+    await drain(
+      createProvider({ name: "mistral", apiKey: "k", fetch: fetchFn }).stream({ ...req, messages: history }),
+    );
+    const messages = calls[0]!.body.messages as {
+      role: string;
+      tool_calls?: { id: string }[];
+      tool_call_id?: string;
+    }[];
+    const callIds = messages.flatMap((m) => (m.tool_calls ?? []).map((c) => c.id));
+    const resultIds = messages.flatMap((m) => (m.role === "tool" ? [m.tool_call_id] : []));
+    expect(callIds[1]).toBe("abcDEF123");
+    expect(callIds[0]).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(resultIds).toEqual(callIds);
+  });
+
+  it("google: an invalid key (Gemini answers 400 API_KEY_INVALID) → auth with the key hint", async () => {
+    const body = {
+      error: {
+        code: 400,
+        message: "API key not valid. Please pass a valid API key.",
+        status: "INVALID_ARGUMENT",
+        details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID" }],
+      },
+    };
+    const { fetchFn } = recorder(
+      () =>
+        new Response(JSON.stringify(body), { status: 400, headers: { "content-type": "application/json" } }),
+    );
+    const { error } = await drain(
+      createProvider({ name: "google", apiKey: "bad", fetch: fetchFn }).stream(req),
+    );
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: "auth", retryable: false, statusCode: 400 });
+    expect((error as ProviderError).hint).toContain("GEMINI_API_KEY");
+  });
+
+  it("google: a MALFORMED_FUNCTION_CALL finish → a transient ProviderError, not an empty end_turn", async () => {
+    const chunk = {
+      candidates: [
+        { content: { parts: [], role: "model" }, finishReason: "MALFORMED_FUNCTION_CALL", index: 0 },
+      ],
+      usageMetadata: { promptTokenCount: 10, totalTokenCount: 10 },
+    };
+    const { fetchFn } = recorder(
+      () =>
+        new Response(`data: ${JSON.stringify(chunk)}\n\n`, {
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+        }),
+    );
+    const tools = [{ name: "read", description: "Read", inputSchema: { type: "object", properties: {} } }];
+    const { events, error } = await drain(
+      createProvider({ name: "google", apiKey: "k", fetch: fetchFn }).stream({ ...req, tools }),
+    );
+    expect(events.some((e) => e.type === "finish")).toBe(false);
+    expect(error).toMatchObject({ kind: "transient", retryable: true });
+    expect((error as ProviderError).message).toContain("MALFORMED_FUNCTION_CALL");
+  });
+
+  it("anthropic: a 200 that is not an event stream (an HTML page) → a ProviderError, not an empty answer", async () => {
+    const { fetchFn } = recorder(
+      () =>
+        new Response("<!doctype html><html><body>proxy login</body></html>", {
+          status: 200,
+          headers: { "content-type": "text/html" },
+        }),
+    );
+    const { events, error } = await drain(
+      createProvider({ name: "anthropic", apiKey: "k", fetch: fetchFn }).stream(req),
+    );
+    expect(events).toEqual([]);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: "transient" });
+  });
+
   it("openai-compatible uses the given base URL and key", async () => {
     const { calls, fetchFn } = recorder(sse);
     await drain(

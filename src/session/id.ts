@@ -20,7 +20,7 @@ export function assertSessionId(id: string): void {
     const shown = JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id);
     throw new Error(
       `invalid session id ${shown}: expected YYYYMMDD-HHMMSS-xxxxxx (6 lowercase hex digits), e.g. 20261122-021500-a3f09c; ` +
-        "run `owlet --resume` without an id to list sessions",
+        "session files are .owlet/sessions/<id>.jsonl in the project; use --continue for the latest",
     );
   }
 }

@@ -118,7 +118,7 @@ export class SessionStore {
     const path = this.pathOf(id);
     if (!existsSync(path)) {
       throw new Error(
-        `no session "${id}" in ${this.dir}; run \`owlet --resume\` without an id to list sessions`,
+        `no session "${id}" in ${this.dir}; use --continue for the latest session, or an id from ${this.dir}`,
       );
     }
     return loadSession(path, id);

@@ -45,4 +45,16 @@ describe("ResultsStore", () => {
     expect(path.dirname(r.path!)).toBe(path.join(base, "r"));
     expect(path.basename(r.path!)).toBe("mcp_server_tool-______etc_passwd.txt");
   });
+
+  it("never overwrites an earlier saved result when a call id comes again (e.g. after a resume)", async () => {
+    const dir = path.join(base, "r");
+    const first = new ResultsStore(dir).maybeStore("fs_read", "call_0", "1".repeat(2000));
+    const again = new ResultsStore(dir).maybeStore("fs_read", "call_0", "2".repeat(2000));
+    const alike = new ResultsStore(dir).maybeStore("fs_read", "call.0", "3".repeat(2000));
+    expect(again.path).toBe(path.join(dir, "fs_read-call_0-2.txt"));
+    expect(alike.path).toBe(path.join(dir, "fs_read-call_0-3.txt"));
+    expect(await readFile(first.path!, "utf8")).toBe("1".repeat(2000));
+    expect(await readFile(again.path!, "utf8")).toBe("2".repeat(2000));
+    expect(await readFile(alike.path!, "utf8")).toBe("3".repeat(2000));
+  });
 });

@@ -9,7 +9,9 @@ export const RESULT_PREVIEW_CHARS = 2000;
 /**
  * Saves large tool results to files and replaces them in the model's context with a pointer and a
  * preview, as gnoma's persist.Store (§4.7): outputs ≥ 1024 bytes go to `<dir>/<toolName>-<callId>.txt`
- * (file mode 0600, directory 0700, created on first save) and become
+ * (file mode 0600, directory 0700, created on first save; `-2`, `-3`, … is appended to the name when it is
+ * taken, e.g. by a call id reused after a resume or two ids that sanitise alike, so an earlier saved result
+ * is never overwritten) and become
  * `[Tool result saved: <path>]\n\nPreview (first 2000 chars):\n<first 2000 chars>`.
  * File-system errors (e.g. EACCES) propagate from {@link ResultsStore.maybeStore}.
  */
@@ -34,9 +36,18 @@ export class ResultsStore {
       chmodSync(this.dir, 0o700);
       this.#dirReady = true;
     }
-    const file = path.join(this.dir, `${sanitise(toolName)}-${sanitise(callId)}.txt`);
-    writeFileSync(file, output, { mode: 0o600 });
-    chmodSync(file, 0o600); // mode is ignored when the file already existed
+    const stem = path.join(this.dir, `${sanitise(toolName)}-${sanitise(callId)}`);
+    let file = `${stem}.txt`;
+    for (let n = 2; ; n++) {
+      try {
+        writeFileSync(file, output, { mode: 0o600, flag: "wx" }); // never overwrite (or write through a symlink)
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        file = `${stem}-${n}.txt`;
+      }
+    }
+    chmodSync(file, 0o600); // the umask may have narrowed the mode
     this.#paths.set(callId, file);
     return {
       content: `[Tool result saved: ${file}]\n\nPreview (first ${RESULT_PREVIEW_CHARS} chars):\n${preview(output)}`,

@@ -211,6 +211,27 @@ describe("owlet -p: errors a user can act on", () => {
     expect(run.stderr).toContain("provider.modle");
   });
 
+  it("setup mistakes are one clear line and exit 2: no base URL, a malformed URL, a model file that is not GGUF", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const cases: [string[], RegExp][] = [
+      [["--provider", "openai-compatible", "--model", "m"], /--base-url/],
+      [["--provider", "llamacpp", "--base-url", "notaurl"], /not a URL/],
+      [["--provider", "embedded", "--model", "math.js"], /GGUF/i],
+      [["--provider", "embedded", "--model", "missing.gguf"], /not found/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runOwlet(["-p", "hi", ...args], { cwd: repo });
+      expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("subcommand usage errors exit 2", async () => {
+    const run = await runOwlet(["router", "stats", "--bogus"], { cwd: process.cwd() });
+    expect(run.code).toBe(2);
+  });
+
   it("no prompt and no stdin is a usage error", async () => {
     const repo = await fixtureRepo("repo-add");
     const run = await runOwlet(["--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1"], {

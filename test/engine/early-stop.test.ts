@@ -110,7 +110,10 @@ describe("early-stop detectors", () => {
 describe("a model that keeps looping", () => {
   it("ends the turn as stuck after the same detector trips 3 times, instead of running to max-turns", async () => {
     const sentence = "Let me think about this problem step by step again now. ";
-    h = await startHarness({ script: () => ({ text: Array.from({ length: 40 }, () => sentence) }), engine: { maxTurns: 20 } });
+    h = await startHarness({
+      script: () => ({ text: Array.from({ length: 40 }, () => sentence) }),
+      engine: { maxTurns: 20 },
+    });
     const turn = await h.engine.runTurn("solve it");
     expect(turn.status).toBe("stuck");
     expect(turn.earlyStops).toEqual(["repetition", "repetition", "repetition"]);

@@ -117,3 +117,43 @@ describe("stop reasons and limits", () => {
     expect(turn.error).toMatch(/--max-turns/);
   });
 });
+
+describe("stalled streams and failed turns", () => {
+  it("a stream that stops sending fails as a transient error after the idle timeout and is retried", async () => {
+    h = await startHarness({
+      script: [{ text: "never", delayMs: 5_000 }, { text: "second try" }],
+      engine: { streamIdleTimeoutMs: 300 },
+    });
+    const started = Date.now();
+    const turn = await h.engine.runTurn("hi");
+    expect(turn.status).toBe("success");
+    expect(turn.text).toBe("second try");
+    expect(Date.now() - started).toBeLessThan(4_000);
+    const retry = h.events.find((e) => e.type === "retry") as any;
+    expect(retry.reason).toMatch(/no data from the model/);
+  });
+
+  it("a prompt left unanswered by a failed turn is closed before the next prompt, so roles alternate", async () => {
+    h = await startHarness({ script: [{ status: 401 }, { text: "ok" }] });
+    const first = await h.engine.runTurn("first try");
+    expect(first.status).toBe("provider_error");
+    await h.engine.runTurn("second try");
+    const roles = h.server.requests
+      .at(-1)!
+      .body.messages.filter((m: any) => m.role !== "system")
+      .map((m: any) => m.role);
+    expect(roles).toEqual(["user", "assistant", "user"]);
+  });
+
+  it("a round cut before the server reported usage still counts estimated tokens", async () => {
+    const sentence = "I keep saying the very same thing over and over again here. ";
+    h = await startHarness({
+      script: [{ text: Array.from({ length: 40 }, () => sentence), usage: undefined }, { text: "done" }],
+    });
+    const turn = await h.engine.runTurn("go");
+    const firstRound = h.events.find((e) => e.type === "usage") as any;
+    expect(firstRound.usage.inputTokens).toBeGreaterThan(0);
+    expect(firstRound.usage.outputTokens).toBeGreaterThan(0);
+    expect(turn.usage.inputTokens).toBeGreaterThan(firstRound.usage.inputTokens);
+  });
+});

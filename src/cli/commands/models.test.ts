@@ -75,7 +75,7 @@ describe("runModelsPull", () => {
       err: err.stream,
       pull: { dir, endpoint: `${closed}/` },
     });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(err.text()).toContain("Cannot reach");
     expect(err.text()).toContain("--model");

@@ -78,8 +78,8 @@ export interface ModelsPullOptions {
 
 /**
  * Runs `owlet models pull [name]`: downloads the model with a `\r` progress bar on `err`, then prints
- * its path on `out`. Exit codes: 0 ok (also when already cached), 1 failure (unreachable host, download
- * error; the message says what to do), 2 unknown name (the message lists the valid ones).
+ * its path on `out`. Exit codes: 0 ok (also when already cached), 1 the download failed midway, 2 the host
+ * cannot be reached or the name is unknown (the message says what to do, or lists the valid names).
  */
 export async function runModelsPull(name: string | undefined, opts: ModelsPullOptions): Promise<number> {
   const pull = opts.pullFn ?? pullModel;
@@ -106,8 +106,9 @@ export async function runModelsPull(name: string | undefined, opts: ModelsPullOp
       return 2;
     }
     if (e instanceof ModelHostUnreachableError) {
+      // An unreachable endpoint is exit 2, as everywhere in owlet (the user's network or settings, not a failure mid-way).
       opts.err.write(`owlet: ${e.message}\n`);
-      return 1;
+      return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
     opts.err.write(

@@ -229,6 +229,38 @@ describe("fromV4Stream over synthetic V4 parts", () => {
     expect(err).toMatchObject({ kind: "transient", retryable: true });
   });
 
+  it("an error part it cannot classify (a bare string, a schema error) still throws a transient ProviderError", async () => {
+    for (const value of ["model runner crashed", new Error("Invalid input: expected string")]) {
+      const err = await collect([
+        { type: "text-delta", id: "t", delta: "par" },
+        { type: "error", error: value },
+      ]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ kind: "transient", retryable: true });
+      expect((err as ProviderError).message).toContain(typeof value === "string" ? value : value.message);
+    }
+  });
+
+  it("throws a transient ProviderError for an error finish (Gemini MALFORMED_FUNCTION_CALL), naming the reason", async () => {
+    const err = await collect([
+      { type: "finish", finishReason: { unified: "error", raw: "MALFORMED_FUNCTION_CALL" }, usage: usage() },
+    ]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ kind: "transient", retryable: true });
+    expect((err as ProviderError).message).toContain("MALFORMED_FUNCTION_CALL");
+  });
+
+  it("throws a transient ProviderError when the stream ends with no finish part", async () => {
+    for (const parts of [
+      [],
+      [{ type: "text-delta", id: "t", delta: "cut" }],
+    ] as LanguageModelV4StreamPart[][]) {
+      const err = await collect(parts).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ kind: "transient", retryable: true });
+    }
+  });
+
   it("throws when the underlying stream errors (socket reset)", async () => {
     const reset = new TypeError("terminated", {
       cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),

@@ -55,9 +55,13 @@ function anthropicSignature(meta: unknown): string | undefined {
  * tool_call_done (preceded by a tool_call_start when the provider sent no input-start, e.g. Google);
  * response-metadata → the model id reported in `finish.model`; finish → `usage` (when reported) then
  * `finish`. Errors: an `error` part, or the stream itself failing (socket reset mid-stream), throws
- * `classifyError(err, provider)` — normally a `ProviderError`; an abort passes through unchanged.
+ * `classifyError(err, provider)` — normally a `ProviderError`; an abort passes through unchanged. An `error`
+ * part whose value classifyError does not recognise (a bare string, a schema error) still throws a
+ * transient, retryable `ProviderError`.
  * A finish of kind `interrupted` (the server closed the stream without a completion signal, output may
- * be cut short) throws a transient, retryable `ProviderError` rather than passing truncated output as done.
+ * be cut short) throws a transient, retryable `ProviderError` rather than passing truncated output as done;
+ * so does a finish of kind `error` (e.g. Gemini's MALFORMED_FUNCTION_CALL), naming the raw finish reason,
+ * and a stream that ends with no finish part at all (unless the request was aborted).
  */
 export async function* fromV4Stream(
   stream: ReadableStream<LanguageModelV4StreamPart>,
@@ -68,7 +72,28 @@ export async function* fromV4Stream(
   const started = new Set<string>();
   let sawToolCalls = false;
   let model: string | undefined;
+  let finished = false;
   const fail = (err: unknown) => classifyError(err, provider, opts.signal ? { signal: opts.signal } : {});
+  // An `error` part is the provider reporting a failed response, never a bug in owlet: when
+  // classifyError does not recognise its value (a bare string, a schema error), it is still a transient
+  // ProviderError, not a raw value thrown at the engine. Aborts pass through.
+  const inStreamFailure = (err: unknown): unknown => {
+    const classified = fail(err);
+    if (classified instanceof ProviderError || opts.signal?.aborted) return classified;
+    if (
+      classified instanceof Error &&
+      (classified.name === "AbortError" || classified.name === "ResponseAborted")
+    )
+      return classified;
+    const detail = err instanceof Error ? err.message : typeof err === "string" ? err : JSON.stringify(err);
+    return new ProviderError({
+      kind: "transient",
+      provider,
+      retryable: true,
+      message: `${provider}: error in stream: ${detail}`,
+      cause: err,
+    });
+  };
   try {
     while (true) {
       let next: Awaited<ReturnType<typeof reader.read>>;
@@ -77,7 +102,17 @@ export async function* fromV4Stream(
       } catch (err) {
         throw fail(err);
       }
-      if (next.done) return;
+      if (next.done) {
+        // Every V4 provider ends a good response with a finish part; a stream that just stops (e.g.
+        // @ai-sdk/anthropic reading an HTML or empty 200 body) is a failed response, not an empty answer.
+        if (finished || opts.signal?.aborted) return;
+        throw new ProviderError({
+          kind: "transient",
+          provider,
+          retryable: true,
+          message: `${provider}: the response stream ended without a finish (no valid events were received, or the output was cut short)`,
+        });
+      }
       const part = next.value;
       switch (part.type) {
         case "text-delta":
@@ -119,7 +154,7 @@ export async function* fromV4Stream(
           if (part.modelId) model = part.modelId;
           break;
         case "error":
-          throw fail(part.error);
+          throw inStreamFailure(part.error);
         case "finish": {
           if (part.finishReason.unified === "interrupted") {
             throw new ProviderError({
@@ -129,9 +164,22 @@ export async function* fromV4Stream(
               message: `${provider}: the stream ended without a finish reason (output may be incomplete)`,
             });
           }
+          if (part.finishReason.unified === "error") {
+            // The server ended the response as failed without an error event, e.g. Gemini's
+            // MALFORMED_FUNCTION_CALL (an unparsable tool call, no content): a sampled failure worth a retry,
+            // not a finished answer.
+            const raw = part.finishReason.raw;
+            throw new ProviderError({
+              kind: "transient",
+              provider,
+              retryable: true,
+              message: `${provider}: the response ended with an error${raw ? ` (finish reason ${raw})` : ""}`,
+            });
+          }
           const usage = toUsage(part.usage);
           if (usage) yield { type: "usage", usage };
           const stopReason = toStopReason(part.finishReason.unified, sawToolCalls);
+          finished = true;
           yield model !== undefined ? { type: "finish", stopReason, model } : { type: "finish", stopReason };
           break;
         }

@@ -179,6 +179,54 @@ describe("SdkProvider against the scripted OpenAI-compatible server", () => {
     expect(body.messages[3]).toEqual({ role: "tool", tool_call_id: "call_9", content: "export {}" });
   });
 
+  it("marks failed tool results as errors in the text (the OpenAI-compatible wire has no error flag)", async () => {
+    const p = await start([{ text: "ok" }]);
+    const history: Message[] = [
+      { role: "user", content: [{ type: "text", text: "read two files" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool_call", id: "c1", name: "read_file", arguments: '{"path":"a.ts"}' },
+          { type: "tool_call", id: "c2", name: "read_file", arguments: '{"path":"b.ts"}' },
+          { type: "tool_call", id: "c3", name: "read_file", arguments: '{"path":"c.ts"}' },
+        ],
+      },
+      {
+        role: "user",
+        content: [
+          {
+            type: "tool_result",
+            toolCallId: "c1",
+            toolName: "read_file",
+            content: "export {}",
+            isError: false,
+          },
+          {
+            type: "tool_result",
+            toolCallId: "c2",
+            toolName: "read_file",
+            content: "no such file",
+            isError: true,
+          },
+          {
+            type: "tool_result",
+            toolCallId: "c3",
+            toolName: "read_file",
+            content: "Error: denied",
+            isError: true,
+          },
+        ],
+      },
+    ];
+    await collect(p.stream(request({ messages: history, tools: [READ_TOOL] })));
+    const tools = server!.requests[0]!.body.messages.filter((m: { role: string }) => m.role === "tool");
+    expect(tools).toEqual([
+      { role: "tool", tool_call_id: "c1", content: "export {}" },
+      { role: "tool", tool_call_id: "c2", content: "Error: no such file" },
+      { role: "tool", tool_call_id: "c3", content: "Error: denied" },
+    ]);
+  });
+
   it("defaults tool_choice to auto with tools and omits tools and tool_choice without them", async () => {
     const p = await start([{ text: "a" }, { text: "b" }]);
     await collect(p.stream(request({ tools: [READ_TOOL] })));

@@ -8,7 +8,28 @@ import type { StreamEvent } from "../../stream/events.ts";
 import { classifyError } from "../errors.ts";
 import type { Provider, ProviderName, ProviderRequest } from "../types.ts";
 import { fromV4Stream } from "./from-stream.ts";
-import { toV4Prompt, toV4ToolChoice, toV4Tools } from "./to-prompt.ts";
+import {
+  bridgeToolResultsToUser,
+  markToolErrorsAsText,
+  toMistralToolCallIds,
+  toV4Prompt,
+  toV4ToolChoice,
+  toV4Tools,
+} from "./to-prompt.ts";
+
+/**
+ * Providers whose AI SDK wire format drops a tool result's error flag (the result is sent as bare text):
+ * their failed results are marked in the text instead (see `markToolErrorsAsText`). Checked against
+ * @ai-sdk/openai-compatible 3, @ai-sdk/mistral 4 and ollama-ai-provider-v2 4; Anthropic (`is_error`),
+ * OpenAI (`{"error":…}`) and Google (`response.error`) keep the flag themselves.
+ */
+const NO_WIRE_ERROR_FLAG: ReadonlySet<ProviderName> = new Set<ProviderName>([
+  "openai-compatible",
+  "llamacpp",
+  "lmstudio",
+  "mistral",
+  "ollama",
+]);
 
 /** Construction options: the provider name (used in errors and hints) and a factory from model id to V4 model. */
 export interface SdkProviderOptions {
@@ -19,9 +40,13 @@ export interface SdkProviderOptions {
 /**
  * Streams requests through an AI SDK V4 model. `stream(req)` converts the request (see to-prompt.ts), calls
  * `doStream({prompt, tools, toolChoice, maxOutputTokens, temperature, seed, abortSignal})` and yields
- * normalised events (see from-stream.ts). Throws a `ProviderError` (errors.ts) when the request fails
- * before the first event (HTTP status, unreachable endpoint) or mid-stream; an abort through
- * `req.signal` surfaces as the original AbortError. `tools`/`toolChoice` are omitted when `req.tools` is empty.
+ * normalised events (see from-stream.ts). Failed tool results are marked "Error: …" in the text for
+ * providers whose wire format has no error flag (`NO_WIRE_ERROR_FLAG`); for Mistral an assistant
+ * message bridges tool results and a following user message (`bridgeToolResultsToUser`) and tool call
+ * ids are rewritten to its 9-character format (`toMistralToolCallIds`).
+ * Throws a `ProviderError` (errors.ts) when the request fails before the first event (HTTP status,
+ * unreachable endpoint) or mid-stream; an abort through `req.signal` surfaces as the original AbortError.
+ * `tools`/`toolChoice` are omitted when `req.tools` is empty.
  */
 export class SdkProvider implements Provider {
   readonly name: ProviderName;
@@ -37,10 +62,13 @@ export class SdkProvider implements Provider {
     const tools = toV4Tools(req.tools);
     const toolChoice = toV4ToolChoice(req.toolChoice, tools.length);
     const classifyOpts = req.signal ? { signal: req.signal } : {};
+    let prompt = toV4Prompt(req.system, req.messages);
+    if (NO_WIRE_ERROR_FLAG.has(this.name)) prompt = markToolErrorsAsText(prompt);
+    if (this.name === "mistral") prompt = toMistralToolCallIds(bridgeToolResultsToUser(prompt));
     let result: LanguageModelV4StreamResult;
     try {
       result = await model.doStream({
-        prompt: toV4Prompt(req.system, req.messages),
+        prompt,
         ...(tools.length > 0 ? { tools } : {}),
         ...(toolChoice ? { toolChoice } : {}),
         ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),

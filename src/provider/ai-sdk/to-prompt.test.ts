@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../message/types.ts";
-import { parseToolArguments, toV4Prompt, toV4ToolChoice, toV4Tools } from "./to-prompt.ts";
+import {
+  bridgeToolResultsToUser,
+  markToolErrorsAsText,
+  parseToolArguments,
+  TOOL_RESULTS_BRIDGE_TEXT,
+  toV4Prompt,
+  toV4ToolChoice,
+  toV4Tools,
+} from "./to-prompt.ts";
 
 describe("parseToolArguments", () => {
   it.each([
@@ -102,6 +110,85 @@ describe("toV4Prompt", () => {
       { role: "user", content: [{ type: "text", text: "q" }] },
       { role: "assistant", content: [{ type: "tool-call", toolCallId: "x", toolName: "t", input: {} }] },
     ]);
+  });
+});
+
+describe("markToolErrorsAsText", () => {
+  it("rewrites error-text tool results as text starting with Error:, leaving the rest alone", () => {
+    const msgs: Message[] = [
+      { role: "user", content: [{ type: "text", text: "q" }] },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", toolCallId: "a", toolName: "t", content: "fine", isError: false },
+          { type: "tool_result", toolCallId: "b", toolName: "t", content: "boom", isError: true },
+          { type: "tool_result", toolCallId: "c", toolName: "t", content: "error: x", isError: true },
+        ],
+      },
+    ];
+    const prompt = toV4Prompt("s", msgs);
+    expect(markToolErrorsAsText(prompt)).toEqual([
+      prompt[0],
+      prompt[1],
+      {
+        role: "tool",
+        content: [
+          { type: "tool-result", toolCallId: "a", toolName: "t", output: { type: "text", value: "fine" } },
+          {
+            type: "tool-result",
+            toolCallId: "b",
+            toolName: "t",
+            output: { type: "text", value: "Error: boom" },
+          },
+          {
+            type: "tool-result",
+            toolCallId: "c",
+            toolName: "t",
+            output: { type: "text", value: "error: x" },
+          },
+        ],
+      },
+    ]);
+    // The input prompt is not modified.
+    expect(JSON.stringify(prompt)).toContain('"error-text"');
+  });
+});
+
+describe("bridgeToolResultsToUser", () => {
+  it("puts an assistant message between tool results and a following user message, only there", () => {
+    const msgs: Message[] = [
+      { role: "user", content: [{ type: "text", text: "q" }] },
+      { role: "assistant", content: [{ type: "tool_call", id: "a", name: "t", arguments: "{}" }] },
+      {
+        role: "user",
+        content: [
+          { type: "tool_result", toolCallId: "a", toolName: "t", content: "r", isError: false },
+          { type: "text", text: "more" },
+        ],
+      },
+      { role: "assistant", content: [{ type: "tool_call", id: "b", name: "t", arguments: "{}" }] },
+      {
+        role: "user",
+        content: [{ type: "tool_result", toolCallId: "b", toolName: "t", content: "r", isError: false }],
+      },
+      { role: "assistant", content: [{ type: "text", text: "done" }] },
+    ];
+    const roles = bridgeToolResultsToUser(toV4Prompt("s", msgs)).map((m) => m.role);
+    expect(roles).toEqual([
+      "system",
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+    ]);
+    expect(bridgeToolResultsToUser(toV4Prompt("s", msgs))[4]).toEqual({
+      role: "assistant",
+      content: [{ type: "text", text: TOOL_RESULTS_BRIDGE_TEXT }],
+    });
   });
 });
 

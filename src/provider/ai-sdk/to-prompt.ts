@@ -2,6 +2,7 @@
  * Converts owlet's request shapes (system prompt + `Message[]`, `ToolSchema[]`, `ToolChoice`) into the
  * AI SDK's LanguageModelV4 call shapes, which every @ai-sdk/* provider then maps to its own wire format.
  */
+import { createHash } from "node:crypto";
 import type {
   LanguageModelV4FunctionTool,
   LanguageModelV4Message,
@@ -94,6 +95,90 @@ export function toV4Prompt(system: string, messages: readonly Message[]): Langua
     if (texts.length > 0) prompt.push({ role: "user", content: texts });
   }
   return prompt;
+}
+
+/**
+ * For wire formats with no error flag on tool results (OpenAI-compatible servers, Mistral, Ollama: their
+ * AI SDK providers send an `error-text` output as bare text), rewrites each `error-text` tool-result
+ * output as text starting with "Error: ", so the model still sees that the call failed (as gnoma's tools
+ * report failures: output strings starting with "Error:"). Text already starting with "error" is kept.
+ * Returns a new prompt; other messages and parts are shared with `prompt`.
+ */
+export function markToolErrorsAsText(prompt: LanguageModelV4Prompt): LanguageModelV4Prompt {
+  return prompt.map((message) => {
+    if (message.role !== "tool") return message;
+    return {
+      ...message,
+      content: message.content.map((part) => {
+        if (part.type !== "tool-result" || part.output.type !== "error-text") return part;
+        const value = part.output.value;
+        const text = /^\s*error\b/i.test(value) ? value : `Error: ${value}`;
+        return { ...part, output: { type: "text", value: text } };
+      }),
+    };
+  });
+}
+
+/** Text of the assistant message `bridgeToolResultsToUser` inserts. */
+export const TOOL_RESULTS_BRIDGE_TEXT = "OK.";
+
+/**
+ * For Mistral, whose API rejects a `user` message right after `tool` results (HTTP 400 "Unexpected role
+ * 'user' after role 'tool'", invalid_request_message_order; avante-corp/avante.nvim#2562,
+ * zed-industries/zed#37021): inserts a short assistant message (`TOOL_RESULTS_BRIDGE_TEXT`) between
+ * them, as other agents do. That order occurs when tool results and user text share a message, or when
+ * a turn ended right after its tool results (interrupt, detector stop) and the user writes again.
+ * Returns a new prompt; messages are shared with `prompt`.
+ */
+export function bridgeToolResultsToUser(prompt: LanguageModelV4Prompt): LanguageModelV4Prompt {
+  const out: LanguageModelV4Prompt = [];
+  for (const message of prompt) {
+    if (message.role === "user" && out.at(-1)?.role === "tool")
+      out.push({ role: "assistant", content: [{ type: "text", text: TOOL_RESULTS_BRIDGE_TEXT }] });
+    out.push(message);
+  }
+  return out;
+}
+
+const MISTRAL_ID = /^[a-zA-Z0-9]{9}$/;
+const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A stable 9-character alphanumeric id derived from `id` (SHA-256, each byte mapped onto [a-zA-Z0-9]). */
+export function mistralToolCallId(id: string): string {
+  if (MISTRAL_ID.test(id)) return id;
+  const digest = createHash("sha256").update(id).digest();
+  let out = "";
+  for (let i = 0; i < 9; i++) out += ALNUM[digest[i]! % ALNUM.length];
+  return out;
+}
+
+/**
+ * For Mistral, whose API rejects any tool call id that is not exactly 9 characters of [a-zA-Z0-9]
+ * (HTTP 400 "Tool call id was call_1 but must be a-z, A-Z, 0-9, with a length of 9"; as fixed in
+ * langchain-ai/langchain#24668): rewrites the ids of tool-call and tool-result parts with
+ * `mistralToolCallId`, so a history made by another arm (llama.cpp ids, text tool-call ids `call_<n>`)
+ * stays sendable. Ids Mistral made itself are kept. Returns a new prompt.
+ */
+export function toMistralToolCallIds(prompt: LanguageModelV4Prompt): LanguageModelV4Prompt {
+  return prompt.map((message) => {
+    if (message.role === "assistant")
+      return {
+        ...message,
+        content: message.content.map((part) =>
+          part.type === "tool-call" || part.type === "tool-result"
+            ? { ...part, toolCallId: mistralToolCallId(part.toolCallId) }
+            : part,
+        ),
+      };
+    if (message.role === "tool")
+      return {
+        ...message,
+        content: message.content.map((part) =>
+          part.type === "tool-result" ? { ...part, toolCallId: mistralToolCallId(part.toolCallId) } : part,
+        ),
+      };
+    return message;
+  });
 }
 
 /** Maps tool schemas to V4 function tools (`inputSchema` is passed through as JSON Schema). */

@@ -57,6 +57,26 @@ describe("autoSelectProvider", () => {
     expect(sel).toMatchObject({ provider: "ollama", model: "qwen2.5-coder:1.5b", baseURL: ollama.baseURL });
   });
 
+  it("takes a configured local provider's model from its configured base URL, not from a default port", async () => {
+    const custom: DiscoveredServer = {
+      provider: "ollama",
+      baseURL: "http://127.0.0.1:9999/v1",
+      models: [{ id: "llama3.2:3b", toolUse: true }],
+    };
+    const probed: string[] = [];
+    const sel = await autoSelectProvider({
+      configured: { provider: "ollama", baseURL: "http://127.0.0.1:9999" },
+      env: {},
+      ...sources([llama, ollama], cached),
+      probe: async (provider, baseURL) => {
+        probed.push(`${provider} ${baseURL}`);
+        return custom;
+      },
+    });
+    expect(probed).toEqual(["ollama http://127.0.0.1:9999"]);
+    expect(sel).toMatchObject({ provider: "ollama", model: "llama3.2:3b", baseURL: "http://127.0.0.1:9999" });
+  });
+
   it("fills a configured embedded provider from the cache, preferring the default model", async () => {
     const s = sources([], cached);
     const sel = await autoSelectProvider({ configured: { provider: "embedded" }, env: {}, ...s });

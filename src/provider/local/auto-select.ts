@@ -4,7 +4,14 @@
  */
 import { API_KEY_ENV } from "../ai-sdk/api-key-env.ts";
 import type { ProviderName } from "../types.ts";
-import type { DiscoveredModel, DiscoveredServer } from "./discovery.ts";
+import {
+  type DiscoveredModel,
+  type DiscoveredServer,
+  type LocalServerKind,
+  probeLlamaCpp,
+  probeLmStudio,
+  probeOllama,
+} from "./discovery.ts";
 import { type CachedModel, DEFAULT_MODEL_NAME, modelsDir } from "./models.ts";
 
 /**
@@ -43,6 +50,18 @@ export interface AutoSelectOptions {
   env: Record<string, string | undefined>;
   discover: () => Promise<DiscoveredServer[]>;
   cachedModels: () => Promise<CachedModel[]>;
+  /**
+   * Probes one local server at a configured `baseURL` (used when a local provider is configured with a
+   * base URL but no model, since `discover` only looks at the default ports). Default: discovery.ts's
+   * `probeLlamaCpp` / `probeOllama` / `probeLmStudio`, which never throw.
+   */
+  probe?: (provider: LocalServerKind, baseURL: string) => Promise<DiscoveredServer | undefined>;
+}
+
+function defaultProbe(provider: LocalServerKind, baseURL: string): Promise<DiscoveredServer | undefined> {
+  if (provider === "llamacpp") return probeLlamaCpp(baseURL);
+  if (provider === "ollama") return probeOllama(baseURL);
+  return probeLmStudio(baseURL);
 }
 
 /**
@@ -103,7 +122,8 @@ function envKeySet(env: Record<string, string | undefined>, provider: ProviderNa
 
 /**
  * Resolves the provider to use, trying in order: the configured provider (its model, else a discovered
- * or cached one, else the provider's default) → running local servers (prefer a tool-capable model) →
+ * or cached one, else the provider's default; a local provider configured with a base URL takes its
+ * model from that server via `probe`) → running local servers (prefer a tool-capable model) →
  * API keys in `env` (Anthropic, OpenAI, Google, Mistral) → a cached GGUF (the default recommended model
  * first) for the embedded runtime. Throws {@link NoProviderError} when none is found; a configured
  * embedded provider with no model path and no cached model throws it too.
@@ -151,7 +171,14 @@ async function resolveConfigured(
   }
   if (c.model) return { ...base, ...withUrl, model: c.model };
   if (LOCAL_SERVERS.has(c.provider)) {
-    const servers = (await opts.discover()).filter((s) => s.provider === c.provider);
+    // With a configured base URL the model must come from that server, not from one on a default port.
+    const kind = c.provider as LocalServerKind;
+    const servers =
+      c.baseURL !== undefined
+        ? [await (opts.probe ?? defaultProbe)(kind, c.baseURL).catch(() => undefined)].filter(
+            (s): s is DiscoveredServer => s !== undefined,
+          )
+        : (await opts.discover()).filter((s) => s.provider === c.provider);
     const found = pickLocal(servers);
     if (found) return { ...found, ...withUrl, source: `${base.source}, ${found.source}` };
     return { ...base, ...withUrl, model: "default" };

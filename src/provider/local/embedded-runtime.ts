@@ -28,7 +28,7 @@ export function sharedLlama(): Promise<Llama> {
     llamaPromise = undefined;
     throw new Error(
       `the embedded runtime cannot start: no usable prebuilt llama.cpp binary for ${process.platform}-${process.arch} ` +
-        `(${errorText(err)}). Reinstall owlet (npm ci) so @node-llama-cpp/${process.platform}-${process.arch} is present, ` +
+        `(${errorText(err)}). Reinstall owlet (npm install) so @node-llama-cpp/${process.platform}-${process.arch} is present, ` +
         "or use another provider (--provider).",
     );
   });

@@ -1,6 +1,9 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeServer, startFakeOllama } from "../../../test/support/fake-local-servers.ts";
 import type { StreamEvent } from "../../stream/events.ts";
+import { ProviderError } from "../errors.ts";
 import type { ProviderRequest } from "../types.ts";
 import { createOllamaProvider } from "./ollama.ts";
 
@@ -101,5 +104,117 @@ describe("createOllamaProvider tool calls", () => {
     const history = JSON.stringify(bodies[1]?.messages);
     expect(history).toContain("export const add");
     expect((bodies[1]?.options as { num_ctx?: number } | undefined)?.num_ctx).toBe(4096);
+  });
+
+  it("marks a failed tool result as an error in the tool message text (Ollama has no error flag)", async () => {
+    server = await startFakeOllama({ reply: "ok" });
+    const provider = createOllamaProvider({ baseURL: server.origin });
+    await collect(
+      provider.stream({
+        ...request(4096),
+        messages: [
+          { role: "user", content: [{ type: "text", text: "read x" }] },
+          {
+            role: "assistant",
+            content: [{ type: "tool_call", id: "c1", name: "read_file", arguments: '{"path":"x"}' }],
+          },
+          {
+            role: "user",
+            content: [
+              {
+                type: "tool_result",
+                toolCallId: "c1",
+                toolName: "read_file",
+                content: "ENOENT",
+                isError: true,
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const body = server.requests.find((r) => r.path === "/api/chat")?.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(body.messages.filter((m) => m.role === "tool").map((m) => m.content)).toEqual(["Error: ENOENT"]);
+  });
+});
+
+/** An /api/chat server that writes `lines` (NDJSON) with status 200 and closes. */
+async function ndjsonServer(lines: string[]): Promise<{ origin: string; server: Server }> {
+  const srv = createServer((_req, res) => {
+    _req.resume();
+    _req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      res.end(lines.map((l) => `${l}\n`).join(""));
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  return { origin: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, server: srv };
+}
+
+async function failure(it: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
+  const events: StreamEvent[] = [];
+  try {
+    for await (const e of it) events.push(e);
+  } catch (error) {
+    return { events, error };
+  }
+  return { events, error: undefined };
+}
+
+describe("createOllamaProvider mid-stream failures", () => {
+  const at = new Date(0).toISOString();
+  const chunk = (content: string) =>
+    JSON.stringify({ model: "m", created_at: at, message: { role: "assistant", content }, done: false });
+  const done = JSON.stringify({
+    model: "m",
+    created_at: at,
+    message: { role: "assistant", content: "" },
+    done: true,
+    done_reason: "stop",
+    prompt_eval_count: 3,
+    eval_count: 2,
+  });
+  let srv: Server | undefined;
+  afterEach(async () => {
+    srv?.closeAllConnections();
+    await new Promise<void>((resolve) => (srv ? srv.close(() => resolve()) : resolve()));
+    srv = undefined;
+  });
+
+  it("an {error} line after the 200 → a transient ProviderError, not a normal finish", async () => {
+    const s = await ndjsonServer([
+      chunk("Hel"),
+      JSON.stringify({ error: "model runner has unexpectedly stopped" }),
+    ]);
+    srv = s.server;
+    const { events, error } = await failure(createOllamaProvider({ baseURL: s.origin }).stream(request()));
+    expect(events).toEqual([{ type: "text_delta", text: "Hel" }]);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: "transient", retryable: true, provider: "ollama" });
+    expect((error as ProviderError).message).toContain("model runner has unexpectedly stopped");
+  });
+
+  it("a stream that ends without the done line → a transient ProviderError", async () => {
+    const s = await ndjsonServer([chunk("Hel"), chunk("lo")]);
+    srv = s.server;
+    const { events, error } = await failure(createOllamaProvider({ baseURL: s.origin }).stream(request()));
+    expect(events.some((e) => e.type === "finish")).toBe(false);
+    expect(error).toMatchObject({ kind: "transient", retryable: true });
+  });
+
+  it("a complete stream still finishes normally", async () => {
+    const s = await ndjsonServer([chunk("Hel"), chunk("lo"), done]);
+    srv = s.server;
+    const { events, error } = await failure(createOllamaProvider({ baseURL: s.origin }).stream(request()));
+    expect(error).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ type: "finish", stopReason: "end_turn" });
+    expect(
+      events
+        .filter((e) => e.type === "text_delta")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toBe("Hello");
   });
 });

@@ -10,6 +10,7 @@ import { SdkProvider } from "../ai-sdk/sdk-provider.ts";
 import type { Provider, ProviderRequest } from "../types.ts";
 import { DEFAULT_LOCAL_ORIGINS, serverRoot } from "./discovery.ts";
 import { withOllamaOptions } from "./ollama-options.ts";
+import { guardOllamaChatFetch } from "./ollama-stream-guard.ts";
 
 /** Options of {@link createOllamaProvider}. `baseURL` may be the origin, `…/v1` or `…/api`; default `http://127.0.0.1:11434`. */
 export interface OllamaProviderOptions {
@@ -21,13 +22,16 @@ export interface OllamaProviderOptions {
 
 /**
  * Creates the `ollama` provider. Each `stream(request)` sends `num_ctx = request.numCtx` (omitted only
- * when the engine gave none) to `<root>/api/chat`. Errors are those of `SdkProvider` (a `ProviderError`).
+ * when the engine gave none) to `<root>/api/chat`. Errors are those of `SdkProvider` (a `ProviderError`),
+ * plus a transient `ProviderError` for an `{"error"}` line or a missing final `done` line mid-stream
+ * (see ollama-stream-guard.ts).
  */
 export function createOllamaProvider(opts: OllamaProviderOptions = {}): Provider {
   const root = serverRoot(opts.baseURL ?? DEFAULT_LOCAL_ORIGINS.ollama);
   const ollama = createOllama({
     baseURL: `${root}/api`,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    // Surfaces in-stream errors and truncated streams, which the SDK would pass off as complete.
+    fetch: guardOllamaChatFetch(opts.fetch ?? ((input, init) => fetch(input, init))),
     ...(opts.apiKey ? { headers: { Authorization: `Bearer ${opts.apiKey}` } } : {}),
   });
   return {

@@ -108,6 +108,20 @@ describe("withTextToolCalls (always)", () => {
     expect(cut.at(-1)).toEqual({ type: "finish", stopReason: "max_tokens" });
   });
 
+  it("keeps the event order when a call is only closed at the end: calls, then usage, then finish", async () => {
+    const usage: StreamEvent = { type: "usage", usage: { inputTokens: 10, outputTokens: 4 } };
+    const unterminated = [
+      ...textDeltas('Reading.\n<tool_call>{"name": "read_file", "arguments": {"path": "a.txt"}}'),
+      usage,
+      { type: "finish", stopReason: "end_turn" } as StreamEvent,
+    ];
+    for (const mode of ["always", "fallback"] as const) {
+      const provider = withTextToolCalls(fakeProvider([unterminated]), { mode });
+      const types = (await collect(provider.stream(request()))).map((e) => e.type);
+      expect(types).toEqual(["text_delta", "tool_call_start", "tool_call_done", "usage", "finish"]);
+    }
+  });
+
   it("rewrites history tool calls and results as text", async () => {
     const history: Message[] = [
       { role: "user", content: [{ type: "text", text: "read a" }] },

@@ -113,15 +113,24 @@ async function* parseAlways(
     }
   }
   let finished = false;
+  // `usage` comes before `finish`, but calls still held by the parser are only released at the end:
+  // hold it so the stream keeps the order of events.ts (calls, then usage, then finish).
+  let usage: StreamEvent | undefined;
   for await (const event of events) {
     if (event.type === "text_delta") yield* emit(parser.push(event.text));
+    else if (event.type === "usage") usage = event;
     else if (event.type === "finish") {
       yield* emit(parser.end());
+      if (usage) yield usage;
+      usage = undefined;
       finished = true;
       yield { ...event, stopReason: stopReasonFor(event.stopReason, parsed) };
     } else yield event;
   }
-  if (!finished) yield* emit(parser.end());
+  if (!finished) {
+    yield* emit(parser.end());
+    if (usage) yield usage;
+  }
 }
 
 function stopReasonFor(inner: StopReason, parsed: number): StopReason {
@@ -157,19 +166,27 @@ async function* parseFallback(
     return stopReason === undefined ? undefined : stopReasonFor(stopReason, held.length);
   };
   let finished = false;
+  let usage: StreamEvent | undefined; // held until the parsed calls are out (see parseAlways)
   for await (const event of events) {
     if (event.type === "text_delta") {
       const chunk = parser.push(event.text);
       if (chunk.text !== "") yield { type: "text_delta", text: chunk.text };
       held.push(...chunk.calls);
+    } else if (event.type === "usage") {
+      usage = event;
     } else if (event.type === "finish") {
       finished = true;
       const stopReason = yield* flush(event.stopReason);
+      if (usage) yield usage;
+      usage = undefined;
       yield { ...event, stopReason: stopReason ?? event.stopReason };
     } else {
       if (event.type === "tool_call_start") native = true;
       yield event;
     }
   }
-  if (!finished) yield* flush(undefined);
+  if (!finished) {
+    yield* flush(undefined);
+    if (usage) yield usage;
+  }
 }

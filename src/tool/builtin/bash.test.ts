@@ -67,6 +67,26 @@ describe("bash", () => {
     expect(r.metadata).toMatchObject({ timedOut: true });
   });
 
+  it("still SIGKILLs a SIGTERM-ignoring child after the shell itself has exited", async () => {
+    // bash dies on SIGTERM; the child ignores it and keeps the pipes, so the result comes back before the grace ends
+    const r = await bash.run(
+      { command: "sh -c 'trap \"\" TERM; echo $$ > child.pid; exec sleep 30' & wait", timeout: 1 },
+      testContext(ws),
+    );
+    expect(r.metadata).toMatchObject({ timedOut: true });
+    const childPid = Number(await readFile(path.join(ws, "child.pid"), "utf8"));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // past BASH_KILL_GRACE_MS
+      expect(await processState(childPid)).toMatch(/^(gone|Z)$/);
+    } finally {
+      try {
+        process.kill(childPid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+
   it("clamps the timeout to maxBashTimeoutSec and defaults to bashTimeoutSec", async () => {
     const started = Date.now();
     const r = await bash.run(

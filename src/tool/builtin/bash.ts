@@ -113,7 +113,10 @@ function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Prom
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      clearTimeout(killTimer);
+      // Once stopping, let the SIGKILL fire even though bash has exited: a child that ignores SIGTERM
+      // (or was still shutting down) would otherwise outlive the timeout.
+      if (timedOut || aborted) killTimer?.unref();
+      else clearTimeout(killTimer);
       clearTimeout(drainTimer);
       ctx.signal.removeEventListener("abort", onAbort);
       child.stdout.destroy();

@@ -23,9 +23,19 @@ export type Resolved = { ok: true; abs: string; guard: WorkspaceGuard } | { ok: 
 
 /**
  * Resolves `p` through the workspace guard (`read` or `write` mode). A path outside the workspace
- * becomes an error result naming the path; other errors propagate.
+ * becomes an error result naming the path, and so does a path starting with `~` or `~/` (no shell expands
+ * it here, so a write would create a directory literally named `~`, which a later `rm -rf ~` would turn
+ * into deleting the home directory); other errors propagate.
  */
 export async function resolvePath(ctx: ToolContext, p: string, mode: "read" | "write"): Promise<Resolved> {
+  if (p === "~" || p.startsWith("~/")) {
+    return {
+      ok: false,
+      result: errorResult(
+        `Path "${p}" starts with ~, which is not expanded here. Use a path relative to the workspace root (e.g. "src/x.ts").`,
+      ),
+    };
+  }
   const guard = guardFor(ctx);
   try {
     const abs = mode === "read" ? await guard.resolveRead(p) : await guard.resolveWrite(p);

@@ -115,6 +115,27 @@ describe("fs_edit", () => {
     expect(await readFile(file(), "utf8")).toBe("A\r\nB\r\nc\r\n");
   });
 
+  it("writes new_string line breaks as CRLF in a CRLF file", async () => {
+    await writeFile(file(), "a\r\nb\r\n");
+    const r = await fsEdit.run({ path: "f.ts", old_string: "a", new_string: "x\ny" }, testContext(ws));
+    expect(r.isError).toBeFalsy();
+    expect(await readFile(file(), "utf8")).toBe("x\r\ny\r\nb\r\n");
+    await writeFile(file(), "a\nb\n");
+    await fsEdit.run({ path: "f.ts", old_string: "a", new_string: "x\ny" }, testContext(ws));
+    expect(await readFile(file(), "utf8")).toBe("x\ny\nb\n");
+  });
+
+  it("lists at most 10 lines for an ambiguous old_string, quickly, even with many matches", async () => {
+    await writeFile(file(), "a\n".repeat(100_000));
+    const started = Date.now();
+    const r = await fsEdit.run({ path: "f.ts", old_string: "a", new_string: "b" }, testContext(ws));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.isError).toBe(true);
+    expect(r.output).toMatch(
+      /^old_string matches 100000 times in f.ts \(lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …\)\. /,
+    );
+  });
+
   it("refuses to edit through a symlink to outside", async () => {
     await writeFile(path.join(base, "victim.txt"), "keep");
     await symlink(path.join(base, "victim.txt"), path.join(ws, "v.txt"));

@@ -8,6 +8,8 @@ import { errorResult, fsErrorMessage, looksBinary, resolvePath } from "./common.
 const CONTEXT_LINES = 3;
 /** Hunks shown in the excerpt; further replacements are only counted. */
 const MAX_HUNKS = 3;
+/** Line numbers listed when old_string matches several times; further matches are only counted. */
+const MAX_LISTED_MATCHES = 10;
 
 const parameters = z.object({
   path: z.string().describe("file path"),
@@ -20,7 +22,8 @@ const parameters = z.object({
  * `fs_edit`: exact string replacement. Error results (isError) when the file is missing, old_string is
  * empty or equal to new_string, old_string is not found (with a hint, and the line of a match that
  * differs only in whitespace if there is one), or matches several times without `replace_all` (count and
- * line numbers). A CRLF file also matches an LF old_string. Success: `Edited <path>: N replacement(s)`
+ * the first 10 line numbers). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
+ * breaks in new_string are written as CRLF there. Success: `Edited <path>: N replacement(s)`
  * and diff-style hunks (`-`/`+`, 3 context lines). Metadata: `{ replacements }`.
  */
 export const fsEdit: Tool<z.infer<typeof parameters>> = {
@@ -69,6 +72,8 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       newString = newString.replace(/\r?\n/g, "\r\n");
       positions = findAll(text, oldString);
     }
+    const firstBreak = text.indexOf("\n");
+    if (firstBreak > 0 && text[firstBreak - 1] === "\r") newString = newString.replace(/\r?\n/g, "\r\n");
     if (positions.length === 0) {
       const near = whitespaceInsensitiveLine(text, args.old_string);
       const hint = near
@@ -79,9 +84,10 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       );
     }
     if (positions.length > 1 && !args.replace_all) {
-      const lines = positions.map((p) => lineOf(text, p));
+      const lines = linesOf(text, positions.slice(0, MAX_LISTED_MATCHES));
+      const more = positions.length > MAX_LISTED_MATCHES ? ", …" : "";
       return errorResult(
-        `old_string matches ${positions.length} times in ${shown} (lines ${lines.join(", ")}). ` +
+        `old_string matches ${positions.length} times in ${shown} (lines ${lines.join(", ")}${more}). ` +
           "Include more surrounding lines in old_string so it matches once, or set replace_all to true.",
       );
     }
@@ -120,6 +126,21 @@ function lineOf(text: string, pos: number): number {
   let n = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < pos; i = text.indexOf("\n", i + 1)) n++;
   return n;
+}
+
+/** 1-based line numbers of the ascending character offsets `positions`, in one pass over `text`. */
+function linesOf(text: string, positions: number[]): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let i = text.indexOf("\n");
+  for (const pos of positions) {
+    while (i !== -1 && i < pos) {
+      line++;
+      i = text.indexOf("\n", i + 1);
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 /** One hunk: the changed lines (`-` old, `+` new) with CONTEXT_LINES of unchanged lines around them. */

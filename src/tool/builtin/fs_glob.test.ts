@@ -77,4 +77,12 @@ describe("fs_glob", () => {
       output: expect.stringMatching(/must be relative/),
     });
   });
+
+  it("returns an error result for an invalid glob instead of throwing", async () => {
+    for (const pattern of ["src/{a,b", "[z-a].ts"]) {
+      const r = await fsGlob.run({ pattern }, testContext(ws));
+      expect(r.isError, pattern).toBe(true);
+      expect(r.output).toMatch(/^Invalid glob ".*" \(.*\)\. Close every \{ and \[/);
+    }
+  });
 });

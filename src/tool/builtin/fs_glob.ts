@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
 import { errorResult, fsErrorMessage, resolvePath } from "./common.ts";
-import { globToRegExp } from "./glob.ts";
+import { globToRegExp, invalidGlobMessage } from "./glob.ts";
 import { walkFiles } from "./walk.ts";
 
 /** Most paths listed; the rest are counted in a note. */
@@ -45,7 +45,12 @@ export const fsGlob: Tool<z.infer<typeof parameters>> = {
       if (message) return errorResult(message.replace("File not found", "Directory not found"));
       throw error;
     }
-    const regex = globToRegExp(args.pattern);
+    let regex: RegExp;
+    try {
+      regex = globToRegExp(args.pattern);
+    } catch (error) {
+      return errorResult(invalidGlobMessage(args.pattern, error));
+    }
     const matches: { rel: string; mtime: number }[] = [];
     for await (const entry of walkFiles(guard.root, abs, { signal: ctx.signal })) {
       const relToStart = path.relative(abs, entry.abs).split(path.sep).join("/");

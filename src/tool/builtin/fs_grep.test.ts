@@ -105,6 +105,18 @@ describe("fs_grep (shared)", () => {
     expect(r.output).toMatch(/^Invalid regular expression: .*foo\(/);
   });
 
+  it("returns an error result for an invalid glob instead of throwing", async () => {
+    for (const tool of [jsGrep, rgGrep]) {
+      for (const glob of ["{a,b", "[z-a]"]) {
+        const r = await tool.run({ pattern: "alpha", glob }, testContext(ws));
+        expect(r.isError, glob).toBe(true);
+        expect(r.output).toMatch(
+          new RegExp(`^Invalid glob "${glob.replace(/[[\]{}]/g, "\\$&")}" \\(.*\\)\\. Close every`),
+        );
+      }
+    }
+  });
+
   it("refuses paths outside the workspace", async () => {
     const r = await jsGrep.run({ pattern: "x", path: "../" }, testContext(ws));
     expect(r).toMatchObject({ isError: true, output: expect.stringMatching(/outside the workspace/) });

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
 import { errorResult, fsErrorMessage, resolvePath } from "./common.ts";
+import { globToRegExp, invalidGlobMessage } from "./glob.ts";
 import { compileRegex, type GrepResult, grepWithJs, grepWithRipgrep, hasRipgrep } from "./grep-engines.ts";
 
 /** Default cap on matching lines (gnoma's fs.grep). */
@@ -25,7 +26,7 @@ export interface FsGrepOptions {
  * Builds `fs_grep`: regex search printing `file:line:text` (workspace-relative paths), at most
  * `max_results` (default 250) lines plus a truncation note; honours .gitignore; skips hidden files,
  * node_modules, symlinks and binary files. Uses ripgrep when available (falls back to JS if rg rejects
- * the pattern), else a JS walker; both give the same format. An invalid regex is an error result.
+ * the pattern), else a JS walker; both give the same format. An invalid regex or glob is an error result.
  * Metadata: `{ matches, truncated, engine }`.
  */
 export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<typeof parameters>> {
@@ -44,6 +45,13 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
         return errorResult(
           `Invalid regular expression: ${(error as Error).message}. Escape special characters (e.g. \\( \\[ \\.) to match them literally.`,
         );
+      }
+      if (args.glob !== undefined) {
+        try {
+          globToRegExp(args.glob);
+        } catch (error) {
+          return errorResult(invalidGlobMessage(args.glob, error));
+        }
       }
       const resolved = await resolvePath(ctx, args.path ?? ".", "read");
       if (!resolved.ok) return resolved.result;

@@ -46,6 +46,24 @@ describe("fs_write", () => {
     expect(await fsWrite.run({ path: "d", content: "x" }, testContext(ws))).toMatchObject({ isError: true });
   });
 
+  it("refuses a path ending in / instead of creating a file without the slash", async () => {
+    const r = await fsWrite.run({ path: "newdir/", content: "x" }, testContext(ws));
+    expect(r).toEqual({
+      output: "newdir/ ends with a slash, so it names a directory; give a file path.",
+      isError: true,
+    });
+    await expect(stat(path.join(ws, "newdir"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses a ~ path instead of creating a directory named ~ in the workspace", async () => {
+    const r = await fsWrite.run({ path: "~/notes.txt", content: "x" }, testContext(ws));
+    expect(r.isError).toBe(true);
+    expect(r.output).toMatch(
+      /^Path "~\/notes.txt" starts with ~, which is not expanded here\. Use a path relative/,
+    );
+    await expect(stat(path.join(ws, "~"))).rejects.toThrow(/ENOENT/);
+  });
+
   it("refuses writes outside the workspace, including through a symlinked directory", async () => {
     await mkdir(path.join(base, "outside"));
     await symlink(path.join(base, "outside"), path.join(ws, "out"));

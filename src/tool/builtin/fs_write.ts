@@ -12,7 +12,8 @@ const parameters = z.object({
 
 /**
  * `fs_write`: writes `content` (UTF-8) to `path`, creating parent directories (0755) and the file
- * (0644). Refuses content over `limits.maxFileBytes` and directory paths. Reports
+ * (0644). Refuses content over `limits.maxFileBytes` and directory paths (an existing directory, or a path
+ * ending in `/`). Reports
  * `Created|Overwrote <path> (<bytes> bytes, <lines> lines)`. Metadata: `{ bytes, lines, created }`.
  */
 export const fsWrite: Tool<z.infer<typeof parameters>> = {
@@ -23,6 +24,9 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
   readOnly: false,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
+    if (args.path.endsWith("/")) {
+      return errorResult(`${args.path} ends with a slash, so it names a directory; give a file path.`);
+    }
     const resolved = await resolvePath(ctx, args.path, "write");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;

@@ -3,6 +3,8 @@
  * Supports `**` (any number of directories, including none, when a whole segment), `*` and `?`
  * (within one segment), `[abc]`/`[!abc]` classes and `{a,b}` alternatives. A pattern without `/`
  * matches the file name at any depth (gitignore style): `*.ts` is `**\/*.ts`.
+ * Throws `SyntaxError` when the result is not a valid RegExp (an unclosed `{`, a range like `[z-a]`);
+ * see {@link invalidGlobMessage}.
  */
 export function globToRegExp(pattern: string): RegExp {
   let glob = pattern.replace(/^\.\//, "");
@@ -59,4 +61,10 @@ function translate(glob: string): string {
     }
   }
   return out;
+}
+
+/** The model-facing error for a glob that {@link globToRegExp} rejected with `error`. */
+export function invalidGlobMessage(glob: string, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return `Invalid glob "${glob}" (${why}). Close every { and [, write ranges low-high (e.g. [a-z]), and use * and ** for wildcards.`;
 }

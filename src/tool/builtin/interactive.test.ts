@@ -28,6 +28,10 @@ describe("interactiveReason", () => {
   it("ignores quoted text, assignments and ordinary commands", () => {
     expect(interactiveReason("echo 'sudo; vim' | grep vim")).toBeUndefined();
     expect(interactiveReason('git commit -m "push it"')).toBeUndefined();
+    expect(interactiveReason("git stash push -m wip")).toBeUndefined();
+    expect(interactiveReason("git log --grep push")).toBeUndefined();
+    expect(interactiveReason("git -c push.default=current push")).toMatch(/git push/);
+    expect(interactiveReason("git --git-dir .git push origin main")).toMatch(/git push/);
     expect(interactiveReason("FOO=1 npm test")).toBeUndefined();
     expect(interactiveReason("FOO=1 sudo ls")).toMatch(/sudo/);
     expect(interactiveReason("ls -la && cat README.md")).toBeUndefined();

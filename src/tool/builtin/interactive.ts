@@ -28,7 +28,8 @@ const REPLS = new Set(["python", "python2", "python3", "node", "irb", "iex", "gh
 /**
  * Returns why `command` is refused as interactive, or undefined when it may run. Checks the first
  * word of every pipeline/list segment (quotes respected, leading `VAR=value` assignments skipped):
- * refuses the prefixes above, `git push`, and bare REPLs (`python`, `node`, … with no arguments).
+ * refuses the prefixes above, `git push` (the subcommand, after global options such as `-C dir`; not
+ * `git stash push`), and bare REPLs (`python`, `node`, … with no arguments).
  */
 export function interactiveReason(command: string): string | undefined {
   for (const segment of segments(command)) {
@@ -42,12 +43,32 @@ export function interactiveReason(command: string): string | undefined {
     const name = first.split("/").pop()!;
     const why = Object.hasOwn(PREFIXES, name) ? PREFIXES[name] : undefined;
     if (why) return `Refused: \`${name}\` is interactive: ${why}.`;
-    if (name === "git" && words.slice(1).includes("push")) {
+    if (name === "git" && gitSubcommand(words) === "push") {
       return "Refused: `git push` publishes to a remote and may ask for credentials; tell the user the commits are ready to push.";
     }
     if (REPLS.has(name) && words.length === 1) {
       return `Refused: bare \`${name}\` starts an interactive REPL and would hang (stdin is empty). Pass a script file or code with -c/-e instead.`;
     }
+  }
+  return undefined;
+}
+
+/** git options that take a separate value (`git -C dir push`); the value is not the subcommand. */
+const GIT_OPTIONS_WITH_VALUE = new Set([
+  "-C",
+  "-c",
+  "--git-dir",
+  "--work-tree",
+  "--namespace",
+  "--exec-path",
+]);
+
+/** The git subcommand in `words` (`["git", "-C", "x", "push"]` → `push`), skipping global options. */
+function gitSubcommand(words: string[]): string | undefined {
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (GIT_OPTIONS_WITH_VALUE.has(word)) i++;
+    else if (!word.startsWith("-")) return word;
   }
   return undefined;
 }
