@@ -22,7 +22,7 @@ import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
 import { permissionGate } from "./permission-gate.ts";
 import type { PrintOptions } from "./print-options.ts";
-import { readPrompt } from "./read-prompt.ts";
+import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 import { buildRouting } from "./routing-setup.ts";
 
 /**
@@ -60,7 +60,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UserError(`--cwd: no such directory: ${cwd}`);
-  const prompt = await readPrompt(opts.print, words, process.stdin);
+  const prompt = await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput());
   const loaded = await loadConfig({
     cwd,
     ...(opts.config ? { configFile: opts.config } : {}),
@@ -130,7 +130,10 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     resolveToolName,
     onEvent: (e) => renderer.event(e),
     ...(session
-      ? { onMessage: (m) => session.append(m), onUsage: (u, round) => session.appendUsage(u, round) }
+      ? {
+          onMessage: (m) => session.append(m),
+          onUsage: (u, round, armId) => session.appendUsage(u, round, armId),
+        }
       : {}),
   });
   if (session) engine.history = session.messages();

@@ -23,13 +23,14 @@ import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
 import type { ToolCategory, ToolContext } from "../tool/types.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
-import { PatchSpiralDetector } from "./detectors/patch-spiral.ts";
+import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
 import { RepetitionDetector } from "./detectors/repetition.ts";
+import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
-import { DEFAULT_RETRY_DELAYS_MS, retryDelay, sleep } from "./retry.ts";
+import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
 import type { TurnResult, TurnStatus } from "./turn-result.ts";
 import {
@@ -90,8 +91,8 @@ export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Called for every message appended to history, in order (session persistence hooks in here). */
   onMessage?: (message: Message) => void;
-  /** Called with the usage of each round (session persistence). */
-  onUsage?: (usage: Usage, round: number) => void;
+  /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
+  onUsage?: (usage: Usage, round: number, armId: string) => void;
 }
 
 /**
@@ -162,6 +163,7 @@ class TurnRun {
 
     const repetition = new RepetitionDetector();
     const patchSpiral = new PatchSpiralDetector();
+    const toolLoop = new ToolLoopDetector();
     let priorRoundUsedTools = false;
     const maxTurns = this.opts.maxTurns ?? DEFAULT_MAX_TURNS;
 
@@ -180,7 +182,7 @@ class TurnRun {
       const arm = this.route.arm;
       this.usage = addUsage(this.usage, response.usage);
       this.emit({ type: "usage", round: this.rounds, usage: response.usage });
-      this.opts.onUsage?.(response.usage, this.rounds);
+      this.opts.onUsage?.(response.usage, this.rounds, arm.id);
       this.opts.routing.reportRound?.({ arm, usage: response.usage, ttftMs, durationMs });
 
       if (trip) {
@@ -201,8 +203,23 @@ class TurnRun {
         const results = await this.runTools(calls);
         this.append(toolResultsMessage(results));
         for (const [i, call] of calls.entries()) {
-          const spiral = patchSpiral.record(call.name, pathArgument(call), results[i]?.isError === true);
+          const isError = results[i]?.isError === true;
+          const spiral = patchSpiral.record(call.name, pathArgument(call), isError);
           if (spiral && this.trip(spiral)) return this.stuck(spiral);
+          // Two-stage handles re-selection itself; edits are the patch-spiral detector's.
+          if (call.name === SELECT_CATEGORY) continue;
+          if (PATCH_TOOLS.has(call.name)) {
+            if (!isError) toolLoop.workspaceChanged();
+            continue;
+          }
+          const loop = toolLoop.record({
+            name: call.name,
+            arguments: call.arguments,
+            isError,
+            firstLine: firstLine(results[i]?.content ?? ""),
+            changedState: !isError && this.opts.tools.get(call.name)?.readOnly === false,
+          });
+          if (loop && this.trip(loop)) return this.stuck(loop);
         }
         priorRoundUsedTools = true;
         continue;
@@ -587,6 +604,25 @@ function shortReason(err: unknown): string {
 }
 
 function describeProviderError(err: unknown): string {
-  if (err instanceof ProviderError) return err.hint ? `${err.message}\nhint: ${err.hint}` : err.message;
-  return errorMessage(err);
+  if (!(err instanceof ProviderError)) return errorMessage(err);
+  let hint = err.hint;
+  if (err.retryable && err.retryAfterMs !== undefined && err.retryAfterMs >= MAX_RETRY_AFTER_MS) {
+    const wait = `the server asked to wait ${formatWait(err.retryAfterMs)} before retrying (owlet waits at most ${MAX_RETRY_AFTER_MS / 1000} s): run the prompt again then, or pick another model with --provider/--model`;
+    hint = hint ? `${wait}; ${hint}` : wait;
+  }
+  return hint ? `${err.message}\nhint: ${hint}` : err.message;
+}
+
+/** A wait in ms as "45 s", "5 min" or "2 h". */
+function formatWait(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
+
+/** The first line of a tool result, at most 120 chars (quoted in a tool-loop correction). */
+function firstLine(text: string): string {
+  const line = text.split("\n", 1)[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

@@ -21,12 +21,16 @@ export interface ReasoningBlock {
   signature?: string;
 }
 
-/** A tool call made by the model. `arguments` is the raw JSON text the model produced (may be invalid). */
+/**
+ * A tool call made by the model. `arguments` is the raw JSON text the model produced (may be invalid).
+ * `signature` is an opaque provider token that must be sent back with the call (Gemini's thought signature).
+ */
 export interface ToolCallBlock {
   type: "tool_call";
   id: string;
   name: string;
   arguments: string;
+  signature?: string;
 }
 
 /** The result of one tool call, answered by the engine. `isError` marks failures the model must see as such. */

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { splitBashCommand, stripAssignments } from "./bash-split.ts";
+import { splitBashCommand, stripAssignments, stripLeadingWords } from "./bash-split.ts";
 
 it("splits on control operators outside quotes", () => {
   expect(splitBashCommand("a && b || c; d | e |& f & g\nh")).toEqual([
@@ -41,7 +41,7 @@ it("strips leading assignments", () => {
 
 it("does not let an escaped quote in ANSI-C $'…' quoting hide a separator", () => {
   // bash reads $'\'' as one quoted "'", so `rm -rf x` runs as a second command
-  expect(splitBashCommand("echo $'\\''; rm -rf x #'")).toEqual(["echo $'\\''", "rm -rf x #'"]);
+  expect(splitBashCommand("echo $'\\''; rm -rf x #'")).toEqual(["echo $'\\''", "rm -rf x"]);
   expect(splitBashCommand("echo $'a;b' && ls")).toEqual(["echo $'a;b'", "ls"]);
   expect(splitBashCommand('echo "$\'"; ls')).toEqual(['echo "$\'"', "ls"]);
 });
@@ -50,4 +50,54 @@ it("adds process substitution bodies", () => {
   expect(splitBashCommand("git diff <(rm -rf x)")).toEqual(["git diff <(rm -rf x)", "rm -rf x"]);
   expect(splitBashCommand("echo hi > >(rm a; rm b)")).toEqual(["echo hi > >(rm a; rm b)", "rm a", "rm b"]);
   expect(splitBashCommand("echo '<(not run)'")).toEqual(["echo '<(not run)'"]);
+});
+
+it("reads ANSI-C quoting inside a substitution as bash does", () => {
+  // bash runs `echo "')"` and then `rm x`: the `)` inside $'…' does not close the substitution
+  expect(splitBashCommand("echo $(echo $'\\')'; rm x)")).toContain("rm x");
+  expect(splitBashCommand("echo $'a\\nb' && ls")).toEqual(["echo $'a\\nb'", "ls"]);
+});
+
+it("ends a comment at the newline, so a quote inside it hides nothing", () => {
+  expect(splitBashCommand("ls # don't\nrm -rf x")).toEqual(["ls", "rm -rf x"]);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+  expect(splitBashCommand("echo a#b; echo ${#x}")).toEqual(["echo a#b", "echo ${#x}"]);
+  expect(splitBashCommand("echo $(ls # )\nrm x)")).toContain("rm x");
+});
+
+it("keeps case patterns inside a substitution from closing it", () => {
+  expect(splitBashCommand('echo "$(case y in y) rm x;; esac)"; ls')).toEqual([
+    'echo "$(case y in y) rm x;; esac)"',
+    "ls",
+    "case y in y) rm x",
+    "esac",
+  ]);
+});
+
+it("skips here-document bodies, so a quote in one hides nothing, and splits their substitutions", () => {
+  expect(splitBashCommand("cat <<EOF\ndon't\nEOF\nrm -rf x")).toEqual(["cat <<EOF", "rm -rf x"]);
+  expect(splitBashCommand("cat <<-'EOF' > f\n\t$(not run)'\n\tEOF\nls")).toEqual(["cat <<-'EOF' > f", "ls"]);
+  expect(splitBashCommand("cat <<A; cat <<B\n$(id)\nA\n`whoami`\nB\nls")).toEqual([
+    "cat <<A",
+    "cat <<B",
+    "ls",
+    "id",
+    "whoami",
+  ]);
+  expect(splitBashCommand("( cat <<EOF\n)don't\nEOF\n); rm x")).toEqual(["cat <<EOF", "rm x"]);
+  // without its delimiter line the body is lexed as commands rather than skipped
+  expect(splitBashCommand("cat <<EOF\nrm -rf x")).toEqual(["cat <<EOF", "rm -rf x"]);
+});
+
+it("reads arithmetic as arithmetic: << is a shift, but substitutions inside still run", () => {
+  expect(splitBashCommand("echo $((1 << 2))\nrm -rf x # '")).toEqual(["echo $((1 << 2))", "rm -rf x"]);
+  expect(splitBashCommand("(( x = 16#ff << $(id) )); ls")).toEqual(["(( x = 16#ff << $(id) ))", "ls", "id"]);
+});
+
+it("strips leading reserved words, grouping, case patterns and function headers", () => {
+  expect(stripLeadingWords("then ! time -p FOO=1 rm x")).toBe("rm x");
+  expect(stripLeadingWords("case 1 in a|b) rm x")).toBe("rm x");
+  expect(stripLeadingWords("f() { rm x")).toBe("rm x");
+  expect(stripLeadingWords("do FOO=1 git status", false)).toBe("FOO=1 git status");
+  expect(stripLeadingWords("then-rm x")).toBe("then-rm x");
 });

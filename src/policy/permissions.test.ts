@@ -290,3 +290,129 @@ describe("mainArgument", () => {
     expect(mainArgument("bash", "not json")).toBe("not json");
   });
 });
+
+describe("deny-rule evasion", () => {
+  const rules: PermissionRule[] = [{ tool: "bash", pattern: "rm *", action: "deny" }];
+  const denied = [
+    "cat <(rm -rf x)",
+    "echo $(rm -rf x)",
+    "echo `rm -rf x`",
+    "if rm -rf x; then :; fi",
+    "{ rm -rf x; }",
+    "( rm -rf x )",
+    "! rm x",
+    "time rm x",
+    "time -p rm x",
+    '"rm" -rf x',
+    "'rm' -rf x",
+    "\\rm -rf x",
+    "$'\\x72m' -rf x",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+    "rm${IFS}-rf${IFS}x",
+    "/bin/rm -rf x",
+    "./rm x",
+    "env rm -rf x",
+    "env FOO=1 rm -rf x",
+    "/usr/bin/env -i PATH=/bin rm x",
+    "command rm x",
+    "command -p rm x",
+    "exec rm x",
+    "nohup rm x &",
+    "sudo rm -rf x",
+    "sudo -u root -- rm x",
+    "find . | xargs rm",
+    "find . -print0 | xargs -0 -I{} /bin/rm {}",
+    "find . -name x -exec rm {} \\;",
+    'bash -c "rm -rf x"',
+    "sh -c 'rm -rf x'",
+    "bash -lc 'cd y && rm -rf x'",
+    "sudo bash -c 'echo hi; env rm x'",
+    "timeout 5 rm x",
+    "nice -n 5 rm x",
+    "eval 'rm -rf x'",
+    "FOO=1 BAR=2 rm x",
+    "case 1 in 1) rm -rf x;; esac",
+    'echo "$(case y in y) rm -rf x;; esac)"',
+    "rm",
+    "f() { rm -rf x; }; f",
+    "echo $(echo $'\\')'; rm x)",
+    "ls # don't\nrm -rf x",
+  ];
+  it.each(denied)("denies %j even in bypass mode", (command) => {
+    expect(decide("bypass", bash(command), rules)).toBe("deny");
+  });
+
+  it("still runs look-alikes", () => {
+    for (const command of ["echo rm x", "git rm x", "npm run rm", "echo 'sudo rm x'", "ls ./rmdir", "env"]) {
+      expect(decide("bypass", bash(command), rules), command).toBe("allow");
+    }
+  });
+});
+
+describe("allow rules are not widened", () => {
+  const rules: PermissionRule[] = [
+    { tool: "bash", pattern: "git *", action: "allow" },
+    { tool: "bash", pattern: "cat *", action: "allow" },
+  ];
+  it.each([
+    "git log > out.txt",
+    "git log >> out.txt",
+    "git log &> out.txt",
+    "git log 2> err.txt",
+    "git log >out.txt 2>&1",
+    "cat a >| b",
+    "env git status",
+    "FOO=1 git status",
+    "GIT_EXTERNAL_DIFF=./evil git diff",
+    "command git status",
+    "nohup git status",
+    "sudo git status",
+    "xargs git add",
+    'bash -c "git status"',
+    "/usr/bin/git status",
+    "./git status",
+  ])("asks for %j in auto mode", (command) => {
+    expect(decide("auto", bash(command), rules)).toBe("ask");
+    expect(decide("deny", bash(command), rules)).toBe("deny");
+  });
+
+  it("still allows plain commands, descriptor duplication and /dev/null", () => {
+    for (const command of [
+      "git log",
+      "git log 2>&1 | cat -n",
+      "git status 2>/dev/null",
+      "cat < in.txt",
+      "git diff --quiet || git status",
+      "( git status )",
+      "time git status",
+      "if git diff --quiet; then git status; fi",
+    ]) {
+      expect(decide("auto", bash(command), rules), command).toBe("allow");
+    }
+  });
+
+  it("lets a rule without a pattern, or one that names the redirection, cover it", () => {
+    expect(decide("deny", bash("git log > out.txt"), [{ tool: "bash", action: "allow" }])).toBe("allow");
+    expect(
+      decide("deny", bash("make > build.log"), [
+        { tool: "bash", pattern: "make > build.log", action: "allow" },
+      ]),
+    ).toBe("allow");
+  });
+});
+
+describe("fs path rules", () => {
+  const at = (path: string): PermissionCall => ({ ...write, args: { path, content: "x" } });
+  it("match the normalised path", () => {
+    const deny: PermissionRule[] = [{ tool: "fs_*", pattern: ".git/**", action: "deny" }];
+    expect(decide("bypass", at("a/../.git/config"), deny)).toBe("deny");
+    expect(decide("bypass", at("./.git/config"), deny)).toBe("deny");
+    expect(decide("bypass", at(".git//hooks/./pre-commit"), deny)).toBe("deny");
+    const exact: PermissionRule[] = [{ tool: "fs_*", pattern: "x", action: "allow" }];
+    expect(decide("default", at("./x"), exact)).toBe("allow");
+    expect(decide("default", at("x"), exact)).toBe("allow");
+    expect(decide("bypass", at("secrets/"), [{ tool: "fs_*", pattern: "secrets", action: "deny" }])).toBe(
+      "deny",
+    );
+  });
+});

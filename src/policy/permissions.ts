@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { ToolCategory } from "../tool/types.ts";
-import { splitBashCommand, stripAssignments } from "./bash-split.ts";
+import { splitBashCommand, stripAssignments, stripLeadingWords } from "./bash-split.ts";
+import { parseSimpleCommand, writesToFile } from "./bash-words.ts";
+import { commandName, wrappedCommands } from "./bash-wrappers.ts";
 import { matchGlob } from "./glob.ts";
 import { isPermissionMode, type PermissionMode, type PermissionRule } from "./modes.ts";
 import { findSensitiveTarget, SENSITIVE_REASON_PREFIX } from "./safety.ts";
@@ -77,14 +79,17 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
 /**
  * Decides whether a tool call may run, as in gnoma's permission checker (§7.1). Order:
  * 1. deny rules (win in every mode, bypass included; for bash each sub-command of a compound command is checked,
- *    also without leading assignments and reserved words such as `then`, `do`, `!`, and with quotes removed; for
- *    `fs_*` paths both the path as written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet
- *    a `secrets/*` rule);
+ *    substitutions and `bash -c` / `eval` scripts included, also without leading assignments, reserved words such
+ *    as `then`, `do`, `!` and grouping, with quotes removed, by the command's basename (`/bin/rm`) and through
+ *    wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects); for `fs_*` paths both the path as
+ *    written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet a `secrets/*` rule);
  * 2. safety patterns for non-read-only tools (bypass-immune): a protected path (see safety.ts) → `ask`
  *    (`deny` in plan mode, and in deny mode unless an allow rule matches, so they never loosen a mode);
  * 3. bypass mode → allow;
- * 4. allow rules (for bash, every sub-command must be covered by an allow rule; an `fs_*` path is matched in its
- *    normalised form only, so `src/../package.json` does not meet a `src/*` rule);
+ * 4. allow rules (for bash, every sub-command must be covered by an allow rule, matched as written, so a rule
+ *    for `git *` never covers `env git …`, `FOO=1 git …` or `sudo git …`, nor `git log > file` unless its pattern
+ *    contains `>` (see covers); an `fs_*` path is matched in its normalised form only, so `src/../package.json`
+ *    does not meet a `src/*` rule);
  * 5. the mode: default asks for everything; accept_edits allows read-only and non-destructive write-category
  *    tools and asks for the rest; deny denies; plan allows read-only tools and denies the rest; auto allows
  *    read-only tools and asks for the rest. A destructive tool never counts as read-only.
@@ -122,20 +127,26 @@ export class PermissionPolicy {
     const main = mainArgument(call.tool, call.args);
     const isBash = call.tool === "bash";
     const fsPath = fsPathArgument(call.tool, call.args);
-    const normalPath = fsPath === undefined ? undefined : path.posix.normalize(fsPath);
+    const normalPath = fsPath === undefined ? undefined : normalisePath(fsPath);
     // Deny rules see every form; allow rules only the normalised path (`..` cannot climb out of a rule's scope).
-    const subjects = isBash
+    const subjects: BashSubject[] = isBash
       ? bashSubjects(main)
-      : [normalPath === undefined ? [main] : unique([main, normalPath])];
-    const allowSubjects = normalPath === undefined ? subjects : [[normalPath]];
+      : [
+          {
+            text: main,
+            deny: normalPath === undefined ? [main] : unique([main, normalPath]),
+            allow: [normalPath ?? main],
+            writes: false,
+          },
+        ];
     const toolRules = this.rules.filter((rule) => matchGlob(rule.tool, call.tool));
     const denyRules = toolRules.filter((rule) => rule.action === "deny");
     const allowRules = toolRules.filter((rule) => rule.action === "allow");
 
     // 1. Deny rules: the whole command or any sub-command.
-    const wholeCommand = isBash ? [main] : [];
+    const denyForms = isBash ? [[main], ...subjects.map((s) => [s.text, ...s.deny])] : [subjects[0]!.deny];
     for (const rule of denyRules) {
-      const hit = [wholeCommand, ...subjects].find((forms) => forms.some((text) => ruleMatches(rule, text)));
+      const hit = denyForms.find((forms) => forms.some((text) => ruleMatches(rule, text)));
       if (hit) {
         return {
           decision: "deny",
@@ -146,10 +157,7 @@ export class PermissionPolicy {
 
     const readOnly = call.readOnly && !call.destructive;
     const allowedByRule =
-      allowRules.length > 0 &&
-      allowSubjects.every((forms) =>
-        allowRules.some((rule) => forms.some((text) => ruleMatches(rule, text))),
-      );
+      allowRules.length > 0 && subjects.every((subject) => allowRules.some((rule) => covers(rule, subject)));
 
     // 2. Safety patterns (bypass-immune; never loosen plan or deny mode).
     if (!readOnly) {
@@ -166,7 +174,7 @@ export class PermissionPolicy {
 
     // 4. Allow rules.
     if (allowedByRule) {
-      const rule = allowRules.find((r) => allowSubjects[0]!.some((text) => ruleMatches(r, text)))!;
+      const rule = allowRules.find((r) => covers(r, subjects[0]!))!;
       return { decision: "allow", reason: `allowed by rule ${describeRule(rule)}` };
     }
 
@@ -201,17 +209,60 @@ function modeDecision(mode: PermissionMode, call: PermissionCall, readOnly: bool
   }
 }
 
+/** One simple command of a bash command line, and the texts deny and allow rule patterns are matched against. */
+interface BashSubject {
+  /** The sub-command as written (shown in a denial's reason). */
+  text: string;
+  deny: string[];
+  /** Empty when only an allow rule without a pattern covers it. */
+  allow: string[];
+  /** Set when it writes a file through a redirection: then only patterns that contain `>` cover it. */
+  writes: boolean;
+}
+
+/** Sub-commands that only close a compound command and run nothing themselves. */
+const CLOSING_WORD = /^(?:fi|done|esac|\}|\))$/;
+/** How deep `bash -c "bash -c '…'"` scripts are followed. */
+const MAX_SCRIPT_DEPTH = 8;
+
 /**
- * For each sub-command of a bash command line: the forms a pattern may match (as written, assignments stripped,
- * leading reserved words stripped too, so `if x; then rm y; fi` yields `rm y`, and that form with quotes and
- * backslashes removed, so `\rm -rf x` and `'rm' x` meet an `rm *` rule).
+ * The simple commands of a bash command line (see splitBashCommand) with the forms rule patterns match.
+ * Deny forms: as written; without leading assignments, reserved words, grouping and case patterns (so
+ * `if x; then rm y; fi` yields `rm y`); that with quotes and backslashes removed (`\rm`, `'rm'`); and the command
+ * as bash reads its words, with the command name by basename (`/bin/rm` → `rm`), at every layer of wrappers
+ * (`env`, `sudo`, `xargs`, `nohup`, … see wrappedCommands), also followed by a space as if given more arguments
+ * (xargs appends its input, so `xargs rm` meets `rm *`). Scripts the command runs (`bash -c '…'`, `eval …`) add
+ * their own sub-commands. Allow form: only the command as written, without leading reserved words and grouping, so
+ * a rule for `git *` does not cover `env git …`, `FOO=1 git …` or `/usr/bin/git …`.
  */
-function bashSubjects(command: string): string[][] {
-  const parts = splitBashCommand(command);
-  if (parts.length === 0) return [[command]];
-  return parts.map((part) => {
+function bashSubjects(command: string, depth = 0): BashSubject[] {
+  const parts = splitBashCommand(command).filter((part) => !CLOSING_WORD.test(part));
+  if (parts.length === 0 && depth === 0)
+    return [{ text: command, deny: [command], allow: [command], writes: false }];
+  return parts.flatMap((part) => {
     const bare = stripLeadingWords(part);
-    return unique([part, stripAssignments(part), bare, dequote(bare)]);
+    const parsed = parseSimpleCommand(bare);
+    const { commands, scripts } = wrappedCommands(parsed.words);
+    const runs = [parsed.words, ...commands].filter((words) => words.length > 0);
+    const deny = unique([
+      part,
+      stripAssignments(part),
+      bare,
+      dequote(bare),
+      ...runs.flatMap((words) => {
+        const form = [commandName(words[0]!), ...words.slice(1)].join(" ");
+        return [form, `${form} `];
+      }),
+    ]);
+    const subject = {
+      text: part,
+      deny,
+      allow: [stripLeadingWords(part, false)],
+      writes: writesToFile(parsed),
+    };
+    const inner =
+      depth < MAX_SCRIPT_DEPTH ? scripts.flatMap((script) => bashSubjects(script, depth + 1)) : [];
+    return [subject, ...inner];
   });
 }
 
@@ -220,21 +271,25 @@ function dequote(text: string): string {
   return text.replace(/\\(.)|['"]/gs, (_, escaped: string | undefined) => escaped ?? "");
 }
 
-/** Reserved words (and `!`) that may precede the command a sub-command runs. */
-const LEADING_WORD = /^(?:(?:if|then|else|elif|while|until|do|time|!)\s+|[({]\s*)/;
-
-/** `part` without leading reserved words, grouping and `NAME=value` assignments, in any order. */
-function stripLeadingWords(part: string): string {
-  let s = part;
-  for (;;) {
-    const next = stripAssignments(s.replace(LEADING_WORD, ""));
-    if (next === s) return s;
-    s = next;
-  }
-}
-
 function unique(forms: string[]): string[] {
   return [...new Set(forms)];
+}
+
+/**
+ * Whether an allow rule covers a sub-command: a rule without a pattern covers everything; one with a pattern must
+ * match an allow form, and covers a sub-command that writes a file through a redirection only when the pattern
+ * itself contains `>` (so `git *` does not cover `git log > notes.txt`).
+ */
+function covers(rule: PermissionRule, subject: BashSubject): boolean {
+  if (rule.pattern === undefined) return true;
+  if (subject.writes && !rule.pattern.includes(">")) return false;
+  return subject.allow.some((text) => ruleMatches(rule, text));
+}
+
+/** `p` normalised as a POSIX path, without a trailing slash: `./a/../b/` → `b`, `x//y/./z` → `x/y/z`. */
+function normalisePath(p: string): string {
+  const normal = path.posix.normalize(p);
+  return normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
 }
 
 function ruleMatches(rule: PermissionRule, text: string): boolean {

@@ -232,7 +232,7 @@ describe("createProvider", () => {
     expect((error as ProviderError).message).toContain("MALFORMED_FUNCTION_CALL");
   });
 
-  it("anthropic: a 200 that is not an event stream (an HTML page) → a ProviderError, not an empty answer", async () => {
+  it("anthropic: a 200 HTML page (a proxy login) → a non-retryable ProviderError, not an empty answer", async () => {
     const { fetchFn } = recorder(
       () =>
         new Response("<!doctype html><html><body>proxy login</body></html>", {
@@ -245,7 +245,7 @@ describe("createProvider", () => {
     );
     expect(events).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: "transient" });
+    expect(error).toMatchObject({ kind: "not_found", retryable: false });
   });
 
   it("openai-compatible uses the given base URL and key", async () => {

@@ -16,12 +16,13 @@ export interface SessionMeta {
 
 /**
  * One line of a session file (JSON Lines): a meta record first, then message and usage records in the order
- * they happened. `turn` is the 1-based turn number the usage belongs to; usage counts are tokens.
+ * they happened. `round` is the round of its turn the usage belongs to (1-based) and `arm` the arm id that served it (after a
+ * failover it differs from the meta record's provider/model); usage counts are tokens.
  */
 export type SessionRecord =
   | ({ type: "meta" } & SessionMeta)
   | { type: "message"; message: Message }
-  | { type: "usage"; usage: Usage; turn: number };
+  | { type: "usage"; usage: Usage; round: number; arm?: string };
 
 /** True when `value` looks like a message record (role and content array present). */
 export function isMessageRecord(value: unknown): value is { type: "message"; message: Message } {
@@ -31,7 +32,9 @@ export function isMessageRecord(value: unknown): value is { type: "message"; mes
 }
 
 /** True when `value` looks like a usage record (token counts are numbers). */
-export function isUsageRecord(value: unknown): value is { type: "usage"; usage: Usage; turn: number } {
+export function isUsageRecord(
+  value: unknown,
+): value is { type: "usage"; usage: Usage; round: number; arm?: string } {
   if (!isObject(value) || value.type !== "usage" || !isObject(value.usage)) return false;
   return typeof value.usage.inputTokens === "number" && typeof value.usage.outputTokens === "number";
 }

@@ -78,7 +78,7 @@ describe("SessionStore", () => {
     expect(lines[3]).toEqual({
       type: "usage",
       usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5 },
-      turn: 1,
+      round: 1,
     });
   });
 
@@ -175,6 +175,6 @@ describe("SessionStore", () => {
 
   it("rejects a bad turn number", () => {
     const session = store.create(meta);
-    expect(() => session.appendUsage({ inputTokens: 1, outputTokens: 1 }, 1.5)).toThrow(/turn must be/);
+    expect(() => session.appendUsage({ inputTokens: 1, outputTokens: 1 }, 1.5)).toThrow(/round must be/);
   });
 });

@@ -39,8 +39,11 @@ export interface Session {
   readonly meta: SessionMeta;
   /** Appends one message. Throws on I/O errors (e.g. disk full). */
   append(message: Message): void;
-  /** Appends the token usage of one request (or a sum) for turn `turn` (1-based integer). */
-  appendUsage(usage: Usage, turn: number): void;
+  /**
+   * Appends the token usage of one request: `round` is its 1-based round within the turn, `arm` the id of the
+   * arm that served it. Throws when `round` is not a non-negative integer.
+   */
+  appendUsage(usage: Usage, round: number, arm?: string): void;
   /** All messages, oldest first (a copy). */
   messages(): Message[];
   /** Sum of every usage record, in tokens. */
@@ -65,7 +68,7 @@ export interface NewSessionMeta {
 /**
  * Sessions of one project, stored as JSON Lines under `<projectRoot>/.owlet/sessions/` (directory 0700, files
  * 0600). File format: a `{type:"meta", id, created_at, provider, model, cwd, version: 1}` line, then
- * `{type:"message", message}` and `{type:"usage", usage, turn}` lines. Ids are validated against
+ * `{type:"message", message}` and `{type:"usage", usage, round, arm}` lines. Ids are validated against
  * {@link SESSION_ID_PATTERN} before touching the file system (no path traversal).
  */
 export class SessionStore {
@@ -177,11 +180,16 @@ class FileSession implements Session {
     this.history.push((JSON.parse(json) as { message: Message }).message);
   }
 
-  appendUsage(usage: Usage, turn: number): void {
-    if (!Number.isInteger(turn) || turn < 0) {
-      throw new Error(`appendUsage: turn must be a non-negative integer, got ${turn}`);
+  appendUsage(usage: Usage, round: number, arm?: string): void {
+    if (!Number.isInteger(round) || round < 0) {
+      throw new Error(`appendUsage: round must be a non-negative integer, got ${round}`);
     }
-    const json = JSON.stringify({ type: "usage", usage, turn } satisfies SessionRecord);
+    const json = JSON.stringify({
+      type: "usage",
+      usage,
+      round,
+      ...(arm ? { arm } : {}),
+    } satisfies SessionRecord);
     this.writeLine(json);
     this.total = addUsage(this.total, usage);
   }

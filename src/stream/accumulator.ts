@@ -66,6 +66,7 @@ export class Accumulator {
           id: event.id,
           name: event.name,
           arguments: event.arguments,
+          ...(event.signature !== undefined ? { signature: event.signature } : {}),
         };
         if (pending) {
           this.blocks[pending.index] = block;

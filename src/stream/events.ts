@@ -11,6 +11,6 @@ export type StreamEvent =
   | { type: "tool_call_start"; id: string; name: string }
   | { type: "tool_call_delta"; id: string; delta: string }
   /** `arguments` is the complete raw JSON text of the call (possibly invalid; the engine reports that). */
-  | { type: "tool_call_done"; id: string; name: string; arguments: string }
+  | { type: "tool_call_done"; id: string; name: string; arguments: string; signature?: string }
   | { type: "usage"; usage: Usage }
   | { type: "finish"; stopReason: StopReason; model?: string };

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PathOutsideWorkspaceError, WorkspaceGuard } from "./guard.ts";
+import { PathOutsideWorkspaceError, ProtectedSymlinkError, TildePathError, WorkspaceGuard } from "./guard.ts";
 import { tempDir } from "./test-helpers.ts";
 
 let base: string;
@@ -88,5 +88,33 @@ describe("WorkspaceGuard", () => {
 
   it("throws when the root does not exist", () => {
     expect(() => new WorkspaceGuard(path.join(base, "missing"))).toThrow(/ENOENT/);
+  });
+
+  it("refuses ~ paths: there is no home expansion, paths are relative to the workspace", async () => {
+    const g = new WorkspaceGuard(ws);
+    for (const p of ["~", "~/notes.txt", "~root/.ssh/id_rsa"]) {
+      await expect(g.resolveRead(p), p).rejects.toBeInstanceOf(TildePathError);
+      await expect(g.resolveWrite(p), p).rejects.toThrow(
+        `Path "${p}" starts with ~, which is not expanded here. Use a path relative to the workspace root (e.g. "src/x.ts").`,
+      );
+    }
+    expect(await g.resolveRead("a~/b")).toBe(path.join(ws, "a~", "b"));
+  });
+
+  it("refuses writes that a symlink leads into a protected path the path as written does not name", async () => {
+    await mkdir(path.join(ws, ".git"));
+    await symlink(".git", path.join(ws, "gitdir"));
+    await symlink(".git", path.join(ws, ".env"));
+    await symlink("src", path.join(ws, "srclink"));
+    const g = new WorkspaceGuard(ws);
+    await expect(g.resolveWrite("gitdir/config")).rejects.toBeInstanceOf(ProtectedSymlinkError);
+    await expect(g.resolveWrite(path.join(ws, "gitdir", "x"))).rejects.toThrow(
+      /to \.git\/x, a protected path/,
+    );
+    await expect(g.resolveWrite(".env/config")).rejects.toThrow(/\(\.git\/\)/); // named .env, writes .git
+    expect(await g.resolveWrite(".git/config")).toBe(path.join(ws, ".git", "config"));
+    expect(await g.resolveWrite("srclink/a.ts")).toBe(path.join(ws, "src", "a.ts"));
+    expect(await g.resolveRead("gitdir/config")).toBe(path.join(ws, ".git", "config")); // reads are not guarded
+    expect(g.protectedBySymlink("gitdir/config", path.join(ws, ".git", "config"))).toBe(".git/");
   });
 });

@@ -1,9 +1,37 @@
 import { realpathSync } from "node:fs";
 import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
+import { SENSITIVE_PATTERNS } from "./protected-paths.ts";
+
+/** Base of the errors {@link WorkspaceGuard} throws for a path it refuses; the message is meant for the model. */
+export class WorkspacePathError extends Error {}
+
+/** Thrown by {@link WorkspaceGuard} for a path starting with `~` (`~`, `~/x`, `~user/x`): nothing expands it here. */
+export class TildePathError extends WorkspacePathError {
+  constructor(requested: string) {
+    super(
+      `Path "${requested}" starts with ~, which is not expanded here. Use a path relative to the workspace root (e.g. "src/x.ts").`,
+    );
+    this.name = "TildePathError";
+  }
+}
+
+/**
+ * Thrown by {@link WorkspaceGuard.resolveWrite} when symlinks lead a write into a protected path (see
+ * protected-paths.ts) that the path as written does not name, so the permission check never saw it.
+ */
+export class ProtectedSymlinkError extends WorkspacePathError {
+  constructor(requested: string, resolved: string, pattern: string) {
+    super(
+      `Path "${requested}" resolves through a symlink to ${resolved}, a protected path (${pattern}). ` +
+        `Use "${resolved}" directly, so the write can be approved.`,
+    );
+    this.name = "ProtectedSymlinkError";
+  }
+}
 
 /** Thrown by {@link WorkspaceGuard} when a path resolves outside the workspace root. */
-export class PathOutsideWorkspaceError extends Error {
+export class PathOutsideWorkspaceError extends WorkspacePathError {
   /** The path as given by the caller. */
   readonly requested: string;
   /** Where it resolved to (symlinks followed). */
@@ -33,6 +61,9 @@ const MAX_LINKS = 40;
  * not exist yet, the deepest existing ancestor is canonicalised and the missing tail re-joined, so a
  * parent directory that is a symlink to outside is caught. The containment check uses a separator
  * boundary (`/ws-evil` is not inside `/ws`). Dangling symlinks are followed to where they point.
+ * Paths starting with `~` are refused ({@link TildePathError}): there is no home expansion, and a write would
+ * otherwise create a directory literally named `~`, which a later `rm -rf ~` would turn into deleting the home
+ * directory.
  */
 export class WorkspaceGuard {
   /** The symlink-resolved absolute workspace root. */
@@ -43,17 +74,35 @@ export class WorkspaceGuard {
     this.root = realpathSync(path.resolve(root));
   }
 
-  /** Absolute real path for reading `p`; throws {@link PathOutsideWorkspaceError}. The path may not exist. */
+  /**
+   * Absolute real path for reading `p`; throws {@link PathOutsideWorkspaceError} or {@link TildePathError}.
+   * The path may not exist.
+   */
   resolveRead(p: string): Promise<string> {
     return this.#resolve(p);
   }
 
   /**
    * Absolute real path for writing `p` (missing parents are canonicalised through their deepest
-   * existing ancestor); throws {@link PathOutsideWorkspaceError}.
+   * existing ancestor); throws {@link PathOutsideWorkspaceError}, {@link TildePathError}, or
+   * {@link ProtectedSymlinkError} when symlinks lead it into a protected path (`gitdir/config` with
+   * `gitdir → .git`) that `p` itself does not name.
    */
-  resolveWrite(p: string): Promise<string> {
-    return this.#resolve(p);
+  async resolveWrite(p: string): Promise<string> {
+    const real = await this.#resolve(p);
+    const pattern = this.protectedBySymlink(p, real);
+    if (pattern) throw new ProtectedSymlinkError(p, this.relative(real), pattern);
+    return real;
+  }
+
+  /**
+   * The protected-path pattern (e.g. `.git/`) that `resolved`, the real path of `requested`, falls under while
+   * `requested` as written (normalised, relative to the root) does not; undefined when symlinks added none.
+   */
+  protectedBySymlink(requested: string, resolved: string): string | undefined {
+    const written = path.relative(this.root, path.resolve(this.root, requested));
+    const real = this.relative(resolved);
+    return SENSITIVE_PATTERNS.find(({ regex }) => regex.test(real) && !regex.test(written))?.name;
   }
 
   /** True when the absolute `p` is the root or below it. */
@@ -70,6 +119,7 @@ export class WorkspaceGuard {
   }
 
   async #resolve(p: string): Promise<string> {
+    if (/^~[^/]*(?:\/|$)/.test(p)) throw new TildePathError(p);
     const absolute = path.resolve(this.root, p);
     const real = await canonicalise(absolute, 0);
     if (!this.contains(real)) throw new PathOutsideWorkspaceError(p, real, this.root);

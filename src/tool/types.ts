@@ -18,7 +18,7 @@ export interface ToolOutput {
 
 /** Limits the built-in tools honour (bytes and seconds). */
 export interface ToolLimits {
-  /** Largest file fs_read reads or fs_write writes, in bytes. Default 1 MiB. */
+  /** Largest file fs_read reads, fs_edit edits or fs_write writes, in bytes. Default 1 MiB. */
   maxFileBytes: number;
   /** Default bash timeout in seconds (default 30); the model may ask for up to `maxBashTimeoutSec`. */
   bashTimeoutSec: number;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,16 @@ describe("router failover end to end", () => {
     });
     expect(failing.requests.length).toBeGreaterThanOrEqual(1);
     expect(working.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(1);
+
+    // the session's usage records name the arm that actually served each round
+    const sessionId = events.at(-1).session_id as string;
+    const lines = readFileSync(join(repo, ".owlet", "sessions", `${sessionId}.jsonl`), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const usage = lines.filter((l) => l.type === "usage");
+    expect(usage.length).toBeGreaterThan(0);
+    expect(usage.every((u) => u.arm === "dear" && u.round === 1)).toBe(true);
 
     // the learned state was persisted and `owlet router stats` shows both arms
     const stats = await runOwlet(["router", "stats", "--json"], { cwd: repo, home });

@@ -1,4 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureRepo } from "../support/fixture-repo.ts";
@@ -140,6 +142,20 @@ describe("owlet -p: the main job on a fixture repository", () => {
     const msgs = server.requests.at(-1)!.body.messages.map((m: any) => JSON.stringify(m.content));
     expect(msgs.join("\n")).toContain("remember the word owl");
     expect(msgs.join("\n")).toContain("first answer");
+  });
+
+  it("appends input redirected on stdin to a prompt given with -p", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const input = join(mkdtempSync(join(tmpdir(), "owlet-stdin-")), "diff.txt");
+    writeFileSync(input, "-return a - b\n+return a + b\n");
+    server = await startScriptedServer([{ text: "looks right" }]);
+    const run = await runOwlet(["-p", "review this diff", ...flags(server)], { cwd: repo, stdinFile: input });
+    expect(run.code, run.stderr).toBe(0);
+    const user = server.requests[0]!.body.messages.filter((m: any) => m.role === "user");
+    const text = JSON.stringify(user.at(-1).content);
+    expect(text).toContain("review this diff");
+    expect(text).toContain("+return a + b");
+    expect(text.indexOf("review this diff")).toBeLessThan(text.indexOf("+return a + b"));
   });
 });
 

@@ -81,6 +81,27 @@ describe("early-stop detectors", () => {
     expect(last).toContain("fs_write");
   });
 
+  it("the same failing call twice injects a tool-loop correction quoting the error, then the turn goes on", async () => {
+    const ls = { toolCalls: [{ name: "fs_ls", arguments: JSON.stringify({ path: "no-such-dir" }) }] };
+    h = await startHarness({ script: [ls, ls, { text: "There is no such directory." }] });
+    const turn = await h.engine.runTurn("list no-such-dir");
+    expect(turn.status).toBe("success");
+    expect(turn.earlyStops).toEqual(["tool_loop"]);
+    expect(h.server.requests).toHaveLength(3);
+    const last = userTexts(h.server.requests[2]!.body).at(-1)!;
+    expect(last).toContain("fs_ls");
+    expect(last).toContain("no-such-dir");
+  });
+
+  it("a tool loop that trips three times ends the turn as stuck", async () => {
+    const ls = { toolCalls: [{ name: "fs_ls", arguments: JSON.stringify({ path: "no-such-dir" }) }] };
+    h = await startHarness({ script: () => ls });
+    const turn = await h.engine.runTurn("list no-such-dir");
+    expect(turn.status).toBe("stuck");
+    expect(turn.earlyStops).toEqual(["tool_loop", "tool_loop", "tool_loop"]);
+    expect(h.server.requests).toHaveLength(6);
+  });
+
   it("failures spread over different paths never trip the patch-spiral detector", async () => {
     const badEdit = (path: string) => ({
       toolCalls: [

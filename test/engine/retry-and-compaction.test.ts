@@ -26,6 +26,16 @@ describe("retries", () => {
     expect(elapsed).toBeLessThan(4000);
   });
 
+  it("does not wait for a Retry-After of 30 s or more, and says how long the server asked to wait", async () => {
+    h = await startHarness({
+      script: [{ status: 429, headers: { "retry-after": "300" } }, { text: "never" }],
+    });
+    const turn = await h.engine.runTurn("hi");
+    expect(turn.status).toBe("provider_error");
+    expect(h.server.requests).toHaveLength(1);
+    expect(turn.error).toMatch(/5 min/);
+  });
+
   it("gives up after 4 retries of a transient error with a provider_error", async () => {
     h = await startHarness({ script: () => ({ status: 503 }) });
     const turn = await h.engine.runTurn("hi");

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OWLET_BIN } from "./fixture-repo.ts";
@@ -23,11 +23,19 @@ const KEY_VARS = [
 
 /**
  * Runs bin/owlet as a user would, with an isolated config and cache home (no user config, no cached models,
- * no API keys unless given; pass `home` to share one between runs) and stdin from `input` (or /dev/null).
+ * no API keys unless given; pass `home` to share one between runs) and stdin from `input` through a pipe, or
+ * redirected from the file `stdinFile` (as `owlet < file`), else nothing.
  */
 export function runOwlet(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number; home?: string },
+  opts: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string;
+    stdinFile?: string;
+    timeoutMs?: number;
+    home?: string;
+  },
 ): Promise<OwletRun> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), "owlet-home-"));
   const env: NodeJS.ProcessEnv = {
@@ -38,12 +46,14 @@ export function runOwlet(
   };
   for (const k of KEY_VARS) delete env[k];
   Object.assign(env, opts.env);
+  const stdinFd = opts.stdinFile === undefined ? undefined : openSync(opts.stdinFile, "r");
   return new Promise((resolve, reject) => {
     const child = spawn(OWLET_BIN, args, {
       cwd: opts.cwd,
       env,
-      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [stdinFd ?? (opts.input === undefined ? "ignore" : "pipe"), "pipe", "pipe"],
     });
+    if (stdinFd !== undefined) closeSync(stdinFd);
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));

@@ -30,6 +30,7 @@ export interface ScriptedToolCall {
  * - Error (`status` ≥ 400): that status with `headers` and `errorBody` (default
  *   `{ error: { message, type, code } }`; a string body is sent as-is).
  * - Timing: `delayMs` before the response starts; `chunkDelayMs` between SSE events.
+ * - `htmlPage`: answer 200 `text/html` with that page (what a wrong base URL pointing at a web server gets).
  * - `dropAfterChunks`: destroy the socket after writing this many SSE `data:` events (the role chunk
  *   counts as the first), to simulate a connection lost mid-stream.
  */
@@ -45,6 +46,8 @@ export interface ScriptedReply {
   delayMs?: number;
   chunkDelayMs?: number;
   dropAfterChunks?: number;
+  /** Answer 200 with this HTML page instead of a stream (a wrong base URL reaching a web server). */
+  htmlPage?: string;
 }
 
 /** One request as received: path (with query), lower-cased headers, and the parsed JSON body (`undefined` when empty, the raw text when not JSON). */
@@ -227,6 +230,11 @@ export async function startScriptedServer(
     }
 
     if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.htmlPage !== undefined) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(reply.htmlPage);
+      return;
+    }
     if (reply.status !== undefined && reply.status >= 400) {
       const errorBody =
         reply.errorBody ??

@@ -3,7 +3,7 @@
  * stream-json and tests), and the corrective user message the engine injects before the next round.
  */
 export interface DetectorTrip {
-  detector: "repetition" | "greeting" | "patch_spiral";
+  detector: "repetition" | "greeting" | "patch_spiral" | "tool_loop";
   reason: string;
   injection: string;
 }

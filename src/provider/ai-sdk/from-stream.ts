@@ -48,11 +48,18 @@ function anthropicSignature(meta: unknown): string | undefined {
   return typeof sig === "string" ? sig : undefined;
 }
 
+/** Gemini's thought signature on a function call (`providerMetadata.google.thoughtSignature`), if any. */
+function googleSignature(meta: unknown): string | undefined {
+  const sig = (meta as { google?: { thoughtSignature?: unknown } } | undefined)?.google?.thoughtSignature;
+  return typeof sig === "string" ? sig : undefined;
+}
+
 /**
  * Reads a V4 stream and yields owlet events:
  * text-delta → text_delta; reasoning-delta → reasoning_delta (with the Anthropic signature when the part
  * carries one); tool-input-start / tool-input-delta → tool_call_start / tool_call_delta; tool-call →
- * tool_call_done (preceded by a tool_call_start when the provider sent no input-start, e.g. Google);
+ * tool_call_done (preceded by a tool_call_start when the provider sent no input-start, e.g. Google; with
+ * Gemini's thought signature when the part carries one);
  * response-metadata → the model id reported in `finish.model`; finish → `usage` (when reported) then
  * `finish`. Errors: an `error` part, or the stream itself failing (socket reset mid-stream), throws
  * `classifyError(err, provider)` — normally a `ProviderError`; an abort passes through unchanged. An `error`
@@ -148,7 +155,16 @@ export async function* fromV4Stream(
             started.add(part.toolCallId);
             yield { type: "tool_call_start", id: part.toolCallId, name: part.toolName };
           }
-          yield { type: "tool_call_done", id: part.toolCallId, name: part.toolName, arguments: part.input };
+          {
+            const signature = googleSignature(part.providerMetadata);
+            yield {
+              type: "tool_call_done",
+              id: part.toolCallId,
+              name: part.toolName,
+              arguments: part.input,
+              ...(signature !== undefined ? { signature } : {}),
+            };
+          }
           break;
         case "response-metadata":
           if (part.modelId) model = part.modelId;

@@ -311,6 +311,14 @@ describe("SdkProvider against the scripted OpenAI-compatible server", () => {
     expect((error as ProviderError).hint).toContain("--api-key");
   });
 
+  it("a 200 HTML page (wrong base URL) → not_found, not retryable, --base-url hint", async () => {
+    const p = await start([{ htmlPage: "<html><body>Welcome to nginx</body></html>" }]);
+    const { error, events } = await failure(p.stream(request()));
+    expect(events).toEqual([]);
+    expect(error).toMatchObject({ kind: "not_found", retryable: false });
+    expect((error as ProviderError).hint).toContain("--base-url");
+  });
+
   it("a connection dropped mid-stream → transient, retryable", async () => {
     const p = await start([{ text: ["one ", "two ", "three"], dropAfterChunks: 2 }]);
     const { error, events } = await failure(p.stream(request()));

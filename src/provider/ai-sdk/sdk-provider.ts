@@ -5,7 +5,7 @@
  */
 import type { LanguageModelV4, LanguageModelV4StreamResult } from "@ai-sdk/provider";
 import type { StreamEvent } from "../../stream/events.ts";
-import { classifyError } from "../errors.ts";
+import { classifyError, ProviderError } from "../errors.ts";
 import type { Provider, ProviderName, ProviderRequest } from "../types.ts";
 import { fromV4Stream } from "./from-stream.ts";
 import {
@@ -79,6 +79,33 @@ export class SdkProvider implements Provider {
     } catch (err) {
       throw classifyError(err, this.name, classifyOpts);
     }
+    const notAnApi = webPageError(this.name, result);
+    if (notAnApi) {
+      await result.stream.cancel().catch(() => {});
+      throw notAnApi;
+    }
     yield* fromV4Stream(result.stream, this.name, classifyOpts);
   }
+}
+
+/**
+ * A successful response whose content type is HTML is a web page (a wrong base URL, a proxy's login page),
+ * not a model API: retrying cannot help. Returns a non-retryable `not_found` ProviderError (no model API at
+ * that URL, as a 404 would say) naming the URL, else undefined.
+ */
+function webPageError(
+  provider: ProviderName,
+  result: LanguageModelV4StreamResult,
+): ProviderError | undefined {
+  const headers = result.response?.headers ?? {};
+  const type = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
+  if (!/text\/html/i.test(type)) return undefined;
+  const url = result.request?.url;
+  return new ProviderError({
+    kind: "not_found",
+    provider,
+    retryable: false,
+    message: `${provider}: ${url ?? "the endpoint"} answered with a web page (${type}), not a model API stream`,
+    hint: "check --base-url: OpenAI-compatible endpoints usually end in /v1 (e.g. http://127.0.0.1:8080/v1)",
+  });
 }

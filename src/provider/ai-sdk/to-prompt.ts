@@ -39,7 +39,8 @@ export function parseToolArguments(raw: string): Record<string, unknown> {
  *   parts carry output `{type:"text"}`, or `{type:"error-text"}` when `isError`;
  * - assistant text → text parts; reasoning → reasoning parts (a signature travels as
  *   `providerOptions.anthropic.signature`, which @ai-sdk/anthropic needs to round-trip thinking);
- *   tool calls → `tool-call` parts with `input` = parsed arguments (see `parseToolArguments`).
+ *   tool calls → `tool-call` parts with `input` = parsed arguments (see `parseToolArguments`) and a
+ *   signature as `providerOptions.google.thoughtSignature` (Gemini 3 expects it back with the call).
  * Empty text blocks are dropped and a message left with no parts is omitted (Anthropic rejects empty
  * content). Blocks that cannot occur in a role (a tool call in a user message) are ignored.
  */
@@ -69,6 +70,9 @@ export function toV4Prompt(system: string, messages: readonly Message[]): Langua
             toolCallId: block.id,
             toolName: block.name,
             input: parseToolArguments(block.arguments),
+            ...(block.signature !== undefined
+              ? { providerOptions: { google: { thoughtSignature: block.signature } } }
+              : {}),
           });
         }
       }

@@ -150,4 +150,29 @@ describe("bash", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(r.output).toBe("bg");
   });
+
+  it("does not pass provider API keys (or any *_API_KEY) to the command", async () => {
+    const keys = [
+      "ANTHROPIC_API_KEY",
+      "OPENAI_API_KEY",
+      "GEMINI_API_KEY",
+      "MISTRAL_API_KEY",
+      "OWLET_TEST_API_KEY",
+    ];
+    const saved = new Map([...keys, "OWLET_TEST_KEEP"].map((k) => [k, process.env[k]]));
+    for (const key of keys) process.env[key] = "secret-value";
+    process.env.OWLET_TEST_KEEP = "kept";
+    try {
+      const r = await bash.run({ command: "env" }, testContext(ws));
+      expect(r.isError).toBeFalsy();
+      expect(r.output).not.toContain("secret-value");
+      expect(r.output).toContain("OWLET_TEST_KEEP=kept");
+      expect(process.env.ANTHROPIC_API_KEY).toBe("secret-value"); // the parent's environment is untouched
+    } finally {
+      for (const [key, value] of saved) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { API_KEY_ENV } from "../../provider/ai-sdk/api-key-env.ts";
 import type { Tool, ToolContext, ToolOutput } from "../types.ts";
 import { errorResult } from "./common.ts";
 import { interactiveReason } from "./interactive.ts";
@@ -22,7 +23,8 @@ const parameters = z.object({
  * `timeout` (seconds) defaults to `limits.bashTimeoutSec`, capped at `limits.maxBashTimeoutSec`. On
  * timeout or `ctx.signal` abort the group gets SIGTERM, then SIGKILL after 2 s, and the partial output
  * comes back as an error result. Non-zero exit: error result starting `Exit code N`. Interactive commands
- * (see interactiveReason) are refused without running. Metadata: `{ exitCode, timedOut }` (+ `aborted`,
+ * (see interactiveReason) are refused without running. The command's environment has no API keys (see
+ * commandEnv). Metadata: `{ exitCode, timedOut }` (+ `aborted`,
  * `signal`, `interactive` when relevant).
  */
 export const bash: Tool<z.infer<typeof parameters>> = {
@@ -59,6 +61,21 @@ export const bash: Tool<z.infer<typeof parameters>> = {
   },
 };
 
+/** Provider key variables (the provider layer's table) and, generically, any `*_API_KEY`. */
+const PROVIDER_KEYS = new Set(Object.values(API_KEY_ENV).flat());
+const API_KEY_NAME = /_API_KEY$/i;
+
+/**
+ * A copy of `env` for commands the model runs, without API keys: the providers' key variables (API_KEY_ENV:
+ * ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY) and any
+ * variable whose name ends in `_API_KEY` (OWLET_API_KEY, keys named in config). `env` is not modified.
+ */
+export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !PROVIDER_KEYS.has(name) && !API_KEY_NAME.test(name)),
+  );
+}
+
 interface RunResult {
   output: string;
   exitCode: number | null;
@@ -74,7 +91,13 @@ function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Prom
       cwd: ctx.workspaceRoot,
       detached: true, // own process group, so a timeout kills grandchildren too
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", TERM: "dumb" },
+      env: {
+        ...commandEnv(process.env),
+        PAGER: "cat",
+        GIT_PAGER: "cat",
+        GIT_TERMINAL_PROMPT: "0",
+        TERM: "dumb",
+      },
     });
     let timedOut = false;
     let aborted = false;

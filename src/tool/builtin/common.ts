@@ -1,4 +1,4 @@
-import { PathOutsideWorkspaceError, WorkspaceGuard } from "../guard.ts";
+import { WorkspaceGuard, WorkspacePathError } from "../guard.ts";
 import type { ToolContext, ToolOutput } from "../types.ts";
 
 const guards = new Map<string, WorkspaceGuard>();
@@ -22,26 +22,17 @@ export function errorResult(output: string, metadata?: Record<string, unknown>):
 export type Resolved = { ok: true; abs: string; guard: WorkspaceGuard } | { ok: false; result: ToolOutput };
 
 /**
- * Resolves `p` through the workspace guard (`read` or `write` mode). A path outside the workspace
- * becomes an error result naming the path, and so does a path starting with `~` or `~/` (no shell expands
- * it here, so a write would create a directory literally named `~`, which a later `rm -rf ~` would turn
- * into deleting the home directory); other errors propagate.
+ * Resolves `p` through the workspace guard (`read` or `write` mode). A path the guard refuses (outside the
+ * workspace, starting with `~`, or for writes, led into a protected path by a symlink) becomes an error result
+ * with the guard's message; other errors propagate.
  */
 export async function resolvePath(ctx: ToolContext, p: string, mode: "read" | "write"): Promise<Resolved> {
-  if (p === "~" || p.startsWith("~/")) {
-    return {
-      ok: false,
-      result: errorResult(
-        `Path "${p}" starts with ~, which is not expanded here. Use a path relative to the workspace root (e.g. "src/x.ts").`,
-      ),
-    };
-  }
   const guard = guardFor(ctx);
   try {
     const abs = mode === "read" ? await guard.resolveRead(p) : await guard.resolveWrite(p);
     return { ok: true, abs, guard };
   } catch (error) {
-    if (error instanceof PathOutsideWorkspaceError) return { ok: false, result: errorResult(error.message) };
+    if (error instanceof WorkspacePathError) return { ok: false, result: errorResult(error.message) };
     throw error;
   }
 }

@@ -144,4 +144,45 @@ describe("fs_edit", () => {
     expect(r.output).toMatch(/outside the workspace/);
     expect(await readFile(path.join(base, "victim.txt"), "utf8")).toBe("keep");
   });
+
+  it("answers promptly for a 5 MB file with 100k matches, with the count and a few line numbers", async () => {
+    const line = `${"x".repeat(48)}ab\n`; // 51 bytes
+    await writeFile(file(), line.repeat(100_000));
+    const started = Date.now();
+    const r = await fsEdit.run(
+      { path: "f.ts", old_string: "ab", new_string: "cd" },
+      testContext(ws, { maxFileBytes: 8 * 1024 * 1024 }),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(r.isError).toBe(true);
+    expect(r.output).toMatch(
+      /^old_string matches 100000 times in f.ts \(lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …\)/,
+    );
+    expect(r.output.length).toBeLessThan(400);
+  });
+
+  it("refuses files over the read size limit without changing them", async () => {
+    await writeFile(file(), `${"a".repeat(150)}\n`);
+    const r = await fsEdit.run(
+      { path: "f.ts", old_string: "a", new_string: "b" },
+      testContext(ws, { maxFileBytes: 100 }),
+    );
+    expect(r.isError).toBe(true);
+    expect(r.output).toMatch(/^f.ts is 151 bytes, over the 100-byte edit limit/);
+    expect(r.output).toMatch(/bash/);
+    expect(await readFile(file(), "utf8")).toBe(`${"a".repeat(150)}\n`);
+  });
+
+  it("refuses to edit .git through a symlink that hides it", async () => {
+    await mkdir(path.join(ws, ".git"));
+    await writeFile(path.join(ws, ".git", "config"), "[core]\n");
+    await symlink(".git", path.join(ws, "gitdir"));
+    const r = await fsEdit.run(
+      { path: "gitdir/config", old_string: "[core]", new_string: "[x]" },
+      testContext(ws),
+    );
+    expect(r.isError).toBe(true);
+    expect(r.output).toMatch(/resolves through a symlink to \.git\/config, a protected path/);
+    expect(await readFile(path.join(ws, ".git", "config"), "utf8")).toBe("[core]\n");
+  });
 });

@@ -22,7 +22,8 @@ const parameters = z.object({
  * `fs_edit`: exact string replacement. Error results (isError) when the file is missing, old_string is
  * empty or equal to new_string, old_string is not found (with a hint, and the line of a match that
  * differs only in whitespace if there is one), or matches several times without `replace_all` (count and
- * the first 10 line numbers). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
+ * the first 10 line numbers, in one pass however many matches there are), or the file is over `limits.maxFileBytes`
+ * (the fs_read limit). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
  * breaks in new_string are written as CRLF there. Success: `Edited <path>: N replacement(s)`
  * and diff-style hunks (`-`/`+`, 3 context lines). Metadata: `{ replacements }`.
  */
@@ -48,6 +49,12 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
     try {
       const info = await stat(abs);
       if (!info.isFile()) return errorResult(`${shown} is not a regular file; fs_edit only edits files.`);
+      if (info.size > ctx.limits.maxFileBytes) {
+        return errorResult(
+          `${shown} is ${info.size} bytes, over the ${ctx.limits.maxFileBytes}-byte edit limit (the same as fs_read's); ` +
+            `nothing was changed. Edit it with bash instead (e.g. \`sed -i 's/old/new/' ${shown}\`).`,
+        );
+      }
       buf = await readFile(abs);
     } catch (error) {
       const message = fsErrorMessage(error, shown);

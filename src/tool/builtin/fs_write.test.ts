@@ -76,4 +76,41 @@ describe("fs_write", () => {
     await expect(stat(path.join(base, "outside", "deeper"))).rejects.toThrow(/ENOENT/);
     await expect(stat(path.join(base, "escape.txt"))).rejects.toThrow(/ENOENT/);
   });
+
+  it("refuses paths whose last segment is . or ..", async () => {
+    await mkdir(path.join(ws, "d"));
+    for (const p of ["d/.", "d/..", ".", "new/."]) {
+      const r = await fsWrite.run({ path: p, content: "x" }, testContext(ws));
+      expect(r.isError, p).toBe(true);
+      expect(r.output, p).toMatch(/names a directory; give a file path/);
+    }
+    await expect(stat(path.join(ws, "new"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses writes into protected paths reached through a symlink, but not plain symlinks", async () => {
+    await mkdir(path.join(ws, ".git", "hooks"), { recursive: true });
+    await writeFile(path.join(ws, ".git", "config"), "orig");
+    await symlink(".git", path.join(ws, "gitdir"));
+    await symlink(".git/config", path.join(ws, "cfg"));
+    await symlink(path.join(ws, ".git", "hooks"), path.join(ws, "hooks"));
+    for (const [p, real] of [
+      ["gitdir/config", ".git/config"],
+      ["cfg", ".git/config"],
+      ["hooks/pre-commit", ".git/hooks/pre-commit"],
+    ] as const) {
+      const r = await fsWrite.run({ path: p, content: "x" }, testContext(ws));
+      expect(r.isError, p).toBe(true);
+      expect(r.output, p).toBe(
+        `Path "${p}" resolves through a symlink to ${real}, a protected path (.git/). ` +
+          `Use "${real}" directly, so the write can be approved.`,
+      );
+    }
+    expect(await readFile(path.join(ws, ".git", "config"), "utf8")).toBe("orig");
+    await expect(stat(path.join(ws, ".git", "hooks", "pre-commit"))).rejects.toThrow(/ENOENT/);
+    // named directly, the policy has already seen the protected path: the tool does not refuse it again
+    expect((await fsWrite.run({ path: ".git/config", content: "new" }, testContext(ws))).isError).toBeFalsy();
+    await mkdir(path.join(ws, "src"));
+    await symlink("src", path.join(ws, "srclink"));
+    expect((await fsWrite.run({ path: "srclink/a.ts", content: "x" }, testContext(ws))).isError).toBeFalsy();
+  });
 });

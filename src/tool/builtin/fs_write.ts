@@ -13,7 +13,8 @@ const parameters = z.object({
 /**
  * `fs_write`: writes `content` (UTF-8) to `path`, creating parent directories (0755) and the file
  * (0644). Refuses content over `limits.maxFileBytes` and directory paths (an existing directory, or a path
- * ending in `/`). Reports
+ * ending in `/`, `/.` or `/..`), and paths the guard refuses (outside the workspace, `~`, or a symlink into a
+ * protected path). Reports
  * `Created|Overwrote <path> (<bytes> bytes, <lines> lines)`. Metadata: `{ bytes, lines, created }`.
  */
 export const fsWrite: Tool<z.infer<typeof parameters>> = {
@@ -26,6 +27,9 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
   async run(args, ctx): Promise<ToolOutput> {
     if (args.path.endsWith("/")) {
       return errorResult(`${args.path} ends with a slash, so it names a directory; give a file path.`);
+    }
+    if (/(?:^|\/)\.\.?$/.test(args.path)) {
+      return errorResult(`${args.path} ends with . or .., so it names a directory; give a file path.`);
     }
     const resolved = await resolvePath(ctx, args.path, "write");
     if (!resolved.ok) return resolved.result;

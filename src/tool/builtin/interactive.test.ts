@@ -36,4 +36,21 @@ describe("interactiveReason", () => {
     expect(interactiveReason("FOO=1 sudo ls")).toMatch(/sudo/);
     expect(interactiveReason("ls -la && cat README.md")).toBeUndefined();
   });
+
+  it("finds the git subcommand after global options, quoted values included", () => {
+    for (const c of [
+      'git -C "my repo" push',
+      "git --no-pager -C 'a b' push origin",
+      "git -c 'user.name=A B' push",
+      "git --git-dir=.git --work-tree . push",
+      "git --config-env core.sshCommand=SSH push",
+      '"git" push',
+      "/usr/bin/git -P push",
+    ]) {
+      expect(interactiveReason(c), c).toMatch(/git push/);
+    }
+    for (const c of ["git --no-pager log", 'git -C "push dir" log', "git -c push.default=current status"]) {
+      expect(interactiveReason(c), c).toBeUndefined();
+    }
+  });
 });

@@ -27,16 +27,14 @@ const REPLS = new Set(["python", "python2", "python3", "node", "irb", "iex", "gh
 
 /**
  * Returns why `command` is refused as interactive, or undefined when it may run. Checks the first
- * word of every pipeline/list segment (quotes respected, leading `VAR=value` assignments skipped):
+ * word of every pipeline/list segment (quotes respected and removed, leading `VAR=value` assignments skipped,
+ * the command by basename):
  * refuses the prefixes above, `git push` (the subcommand, after global options such as `-C dir`; not
  * `git stash push`), and bare REPLs (`python`, `node`, … with no arguments).
  */
 export function interactiveReason(command: string): string | undefined {
   for (const segment of segments(command)) {
-    const words = segment
-      .trim()
-      .split(/\s+/)
-      .filter((w) => w !== "");
+    const words = shellWords(segment);
     while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
     const first = words[0];
     if (first === undefined) continue;
@@ -61,6 +59,9 @@ const GIT_OPTIONS_WITH_VALUE = new Set([
   "--work-tree",
   "--namespace",
   "--exec-path",
+  "--config-env",
+  "--attr-source",
+  "--super-prefix",
 ]);
 
 /** The git subcommand in `words` (`["git", "-C", "x", "push"]` → `push`), skipping global options. */
@@ -71,6 +72,35 @@ function gitSubcommand(words: string[]): string | undefined {
     else if (!word.startsWith("-")) return word;
   }
   return undefined;
+}
+
+/** The words of `segment` with quotes and backslashes removed (`git -C "a b" push` → `git`, `-C`, `a b`, `push`). */
+function shellWords(segment: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (quote === "'" ? c === "'" : quote === '"' && c === '"') {
+      quote = undefined;
+    } else if (quote === "'") {
+      word += c;
+    } else if (c === "\\" && i + 1 < segment.length) {
+      word = (word ?? "") + segment[++i];
+    } else if (quote === '"') {
+      word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? "") + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 /** Splits on unquoted `|`, `&`, `;`, newlines and parentheses. */
