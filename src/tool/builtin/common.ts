@@ -1,5 +1,6 @@
 import { WorkspaceGuard, WorkspacePathError } from "../guard.ts";
 import type { ToolContext, ToolOutput } from "../types.ts";
+import { notFoundMessage, type PathKind } from "./not-found.ts";
 
 const guards = new Map<string, WorkspaceGuard>();
 
@@ -55,6 +56,22 @@ export function fsErrorMessage(error: unknown, shown: string): string | undefine
     default:
       return undefined;
   }
+}
+
+/**
+ * Like {@link fsErrorMessage}, but a missing path (ENOENT) gets {@link notFoundMessage}: "Did you mean …?"
+ * with close workspace paths of `kind`. Undefined for errors the caller should rethrow.
+ */
+export async function fsFailureMessage(
+  error: unknown,
+  guard: WorkspaceGuard,
+  abs: string,
+  shown: string,
+  kind: PathKind,
+): Promise<string | undefined> {
+  if ((error as NodeJS.ErrnoException)?.code === "ENOENT")
+    return notFoundMessage(guard.root, abs, shown, kind);
+  return fsErrorMessage(error, shown);
 }
 
 /** Number of lines in `text` (a trailing newline does not start a new line; "" has 0 lines). */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
-import { errorResult, fsErrorMessage, looksBinary, resolvePath } from "./common.ts";
+import { errorResult, fsFailureMessage, looksBinary, resolvePath } from "./common.ts";
 
 /** Context lines around each change in the success excerpt (as gnoma's fs.edit). */
 const CONTEXT_LINES = 3;
@@ -57,11 +57,11 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       }
       buf = await readFile(abs);
     } catch (error) {
-      const message = fsErrorMessage(error, shown);
-      if (message)
-        return errorResult(
-          message.replace("find the right path", "find the right path, or fs_write to create it"),
-        );
+      const message = await fsFailureMessage(error, guard, abs, shown, "file");
+      if (message) {
+        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+        return errorResult(missing ? `${message} To create a new file use fs_write.` : message);
+      }
       throw error;
     }
     if (looksBinary(buf)) return errorResult(`${shown} looks like a binary file; fs_edit only edits text.`);

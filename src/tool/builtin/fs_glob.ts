@@ -3,7 +3,7 @@ import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
-import { errorResult, fsErrorMessage, resolvePath } from "./common.ts";
+import { errorResult, fsFailureMessage, resolvePath } from "./common.ts";
 import { globToRegExp, invalidGlobMessage } from "./glob.ts";
 import { walkFiles } from "./walk.ts";
 
@@ -41,8 +41,8 @@ export const fsGlob: Tool<z.infer<typeof parameters>> = {
     try {
       if (!(await stat(abs)).isDirectory()) return errorResult(`path ${shown} is a file; give a directory.`);
     } catch (error) {
-      const message = fsErrorMessage(error, shown);
-      if (message) return errorResult(message.replace("File not found", "Directory not found"));
+      const message = await fsFailureMessage(error, guard, abs, shown, "any");
+      if (message) return errorResult(message);
       throw error;
     }
     let regex: RegExp;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
-import { errorResult, fsErrorMessage, resolvePath } from "./common.ts";
+import { errorResult, fsFailureMessage, resolvePath } from "./common.ts";
 import { globToRegExp, invalidGlobMessage } from "./glob.ts";
 import { compileRegex, type GrepResult, grepWithJs, grepWithRipgrep, hasRipgrep } from "./grep-engines.ts";
 
@@ -61,7 +61,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
       try {
         isFile = !(await stat(abs)).isDirectory();
       } catch (error) {
-        const message = fsErrorMessage(error, shown);
+        const message = await fsFailureMessage(error, guard, abs, shown, "file");
         if (message) return errorResult(message);
         throw error;
       }

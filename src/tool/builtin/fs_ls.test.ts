@@ -51,7 +51,7 @@ describe("fs_ls", () => {
     });
     expect(await fsLs.run({ path: "nope" }, testContext(ws))).toMatchObject({
       isError: true,
-      output: expect.stringMatching(/Directory not found: nope/),
+      output: expect.stringMatching(/not found: nope/),
     });
     expect(await fsLs.run({ path: ".." }, testContext(ws))).toMatchObject({
       isError: true,

@@ -3,7 +3,7 @@ import { lstat, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
-import { errorResult, fsErrorMessage, humanSize, resolvePath } from "./common.ts";
+import { errorResult, fsFailureMessage, humanSize, resolvePath } from "./common.ts";
 
 /** Most entries listed; the rest are counted in a note. */
 export const FS_LS_MAX_ENTRIES = 500;
@@ -42,8 +42,8 @@ export const fsLs: Tool<z.infer<typeof parameters>> = {
         return errorResult(`${shown} is a file, not a directory. Use fs_read to read it.`);
       names = await readdir(abs);
     } catch (error) {
-      const message = fsErrorMessage(error, shown);
-      if (message) return errorResult(message.replace("File not found", "Directory not found"));
+      const message = await fsFailureMessage(error, guard, abs, shown, "any");
+      if (message) return errorResult(message);
       throw error;
     }
     const entries: Entry[] = [];

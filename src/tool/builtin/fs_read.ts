@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
-import { errorResult, fsErrorMessage, looksBinary, resolvePath } from "./common.ts";
+import { errorResult, fsFailureMessage, looksBinary, resolvePath } from "./common.ts";
 
 /** Lines shown when `limit` is not given (gnoma's fs.read default). */
 export const FS_READ_DEFAULT_LIMIT = 2000;
@@ -51,7 +51,7 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
       }
       buf = await readFile(abs);
     } catch (error) {
-      const message = fsErrorMessage(error, shown);
+      const message = await fsFailureMessage(error, guard, abs, shown, "file");
       if (message) return errorResult(message);
       throw error;
     }
