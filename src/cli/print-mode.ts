@@ -69,6 +69,9 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   });
   const config = loaded.config;
   const localOnly = opts.localOnly === true || config.router.local_only === true;
+  const sessions = new SessionStore(loaded.projectRoot);
+  // A session to resume is checked before any model is looked for: a mistyped id is the first thing to say.
+  const resumed = resumeSession(sessions, opts);
 
   const routing = await buildRouting({
     config,
@@ -79,9 +82,16 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     pinned: opts.provider !== undefined || opts.model !== undefined,
   });
 
-  const sessions = new SessionStore(loaded.projectRoot);
   ignoreOwletState(loaded.projectRoot);
-  const session = openSession(sessions, opts, config, routing.primary.id, routing.primary.model, cwd);
+  const session =
+    resumed ??
+    (config.session.enabled
+      ? sessions.create({
+          provider: routing.primary.id.split("/")[0] ?? routing.primary.id,
+          model: routing.primary.model,
+          cwd,
+        })
+      : undefined);
 
   const registry = new ToolRegistry();
   for (const tool of builtinTools()) registry.register(tool);
@@ -184,14 +194,8 @@ function twoStageSetting(config: OwletConfig): TwoStageSetting {
   return "auto";
 }
 
-function openSession(
-  store: SessionStore,
-  opts: PrintOptions,
-  config: OwletConfig,
-  armId: string,
-  model: string,
-  cwd: string,
-): Session | undefined {
+/** The session `--resume <id>` or `--continue` names, or undefined for a new one. Throws UserError (exit 2). */
+function resumeSession(store: SessionStore, opts: PrintOptions): Session | undefined {
   if (opts.resume) {
     try {
       return store.open(opts.resume);
@@ -209,8 +213,7 @@ function openSession(
     if (!latest) throw new UserError(`--continue: no earlier session in ${store.dir}`);
     return latest;
   }
-  if (!config.session.enabled) return undefined;
-  return store.create({ provider: armId.split("/")[0] ?? armId, model, cwd });
+  return undefined;
 }
 
 /**

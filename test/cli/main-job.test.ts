@@ -248,6 +248,14 @@ describe("owlet -p: errors a user can act on", () => {
     expect(run.code).toBe(2);
   });
 
+  it("--resume with an unknown id says so before looking for a model (exit 2)", async () => {
+    const repo = await fixtureRepo("repo-add");
+    const run = await runOwlet(["-p", "hi", "--resume", "20990101-000000-abcdef"], { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("20990101-000000-abcdef");
+    expect(run.stderr).not.toMatch(/no model/);
+  });
+
   it("no prompt and no stdin is a usage error", async () => {
     const repo = await fixtureRepo("repo-add");
     const run = await runOwlet(["--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1"], {
