@@ -61,7 +61,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
       try {
         isFile = !(await stat(abs)).isDirectory();
       } catch (error) {
-        const message = await fsFailureMessage(error, guard, abs, shown, "file");
+        const message = await fsFailureMessage(error, guard, abs, shown, "any");
         if (message) return errorResult(message);
         throw error;
       }
