@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSimpleCommand } from "./bash-words.ts";
+import { parseSimpleCommand } from "../tool/shell/bash-words.ts";
 import { wrappedCommands } from "./bash-wrappers.ts";
 
 describe("wrappedCommands", () => {

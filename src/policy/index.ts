@@ -1,4 +1,6 @@
 /** Public surface of the permission layer. */
+
+export { splitBashCommand } from "../tool/shell/bash-split.ts";
 export {
   type Asker,
   type AskRequest,
@@ -7,7 +9,6 @@ export {
   permissionDeniedMessage,
   ttyAsker,
 } from "./ask.ts";
-export { splitBashCommand } from "./bash-split.ts";
 export { matchGlob } from "./glob.ts";
 export {
   DEFAULT_PERMISSION_MODE,

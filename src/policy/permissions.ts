@@ -1,7 +1,7 @@
 import path from "node:path";
+import { splitBashCommand, stripAssignments, stripLeadingWords } from "../tool/shell/bash-split.ts";
+import { parseSimpleCommand, writesToFile } from "../tool/shell/bash-words.ts";
 import type { ToolCategory } from "../tool/types.ts";
-import { splitBashCommand, stripAssignments, stripLeadingWords } from "./bash-split.ts";
-import { parseSimpleCommand, writesToFile } from "./bash-words.ts";
 import { commandName, wrappedCommands } from "./bash-wrappers.ts";
 import { matchGlob } from "./glob.ts";
 import { isPermissionMode, type PermissionMode, type PermissionRule } from "./modes.ts";

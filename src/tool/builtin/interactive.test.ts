@@ -23,6 +23,8 @@ describe("interactiveReason", () => {
     expect(interactiveReason("node")).toMatch(/REPL/);
     expect(interactiveReason("python3 script.py")).toBeUndefined();
     expect(interactiveReason("node -e 'console.log(1)'")).toBeUndefined();
+    expect(interactiveReason("python3 < script.py")).toBeUndefined();
+    expect(interactiveReason("if true; then python3; fi")).toMatch(/REPL/);
   });
 
   it("ignores quoted text, assignments and ordinary commands", () => {

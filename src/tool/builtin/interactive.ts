@@ -1,3 +1,6 @@
+import { splitBashCommand, stripLeadingWords } from "../shell/bash-split.ts";
+import { parseSimpleCommand } from "../shell/bash-words.ts";
+
 /**
  * Interactive-command detection for the bash tool, after gnoma's list (§4.3): commands that need a
  * terminal, a password or a human would hang (stdin is /dev/null) or do something only the user should.
@@ -27,15 +30,14 @@ const REPLS = new Set(["python", "python2", "python3", "node", "irb", "iex", "gh
 
 /**
  * Returns why `command` is refused as interactive, or undefined when it may run. Checks the first
- * word of every pipeline/list segment (quotes respected and removed, leading `VAR=value` assignments skipped,
- * the command by basename):
+ * word of every simple command (split and read as bash does, see splitBashCommand and parseSimpleCommand:
+ * quotes removed, leading `VAR=value` assignments and reserved words skipped, the command by basename):
  * refuses the prefixes above, `git push` (the subcommand, after global options such as `-C dir`; not
- * `git stash push`), and bare REPLs (`python`, `node`, … with no arguments).
+ * `git stash push`), and bare REPLs (`python`, `node`, … with no arguments and no input redirection).
  */
 export function interactiveReason(command: string): string | undefined {
-  for (const segment of segments(command)) {
-    const words = shellWords(segment);
-    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
+  for (const part of splitBashCommand(command)) {
+    const { words, redirects } = parseSimpleCommand(stripLeadingWords(part));
     const first = words[0];
     if (first === undefined) continue;
     const name = first.split("/").pop()!;
@@ -44,7 +46,7 @@ export function interactiveReason(command: string): string | undefined {
     if (name === "git" && gitSubcommand(words) === "push") {
       return "Refused: `git push` publishes to a remote and may ask for credentials; tell the user the commits are ready to push.";
     }
-    if (REPLS.has(name) && words.length === 1) {
+    if (REPLS.has(name) && words.length === 1 && redirects.length === 0) {
       return `Refused: bare \`${name}\` starts an interactive REPL and would hang (stdin is empty). Pass a script file or code with -c/-e instead.`;
     }
   }
@@ -72,65 +74,4 @@ function gitSubcommand(words: string[]): string | undefined {
     else if (!word.startsWith("-")) return word;
   }
   return undefined;
-}
-
-/** The words of `segment` with quotes and backslashes removed (`git -C "a b" push` → `git`, `-C`, `a b`, `push`). */
-function shellWords(segment: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (quote === "'" ? c === "'" : quote === '"' && c === '"') {
-      quote = undefined;
-    } else if (quote === "'") {
-      word += c;
-    } else if (c === "\\" && i + 1 < segment.length) {
-      word = (word ?? "") + segment[++i];
-    } else if (quote === '"') {
-      word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= "";
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? "") + c;
-    }
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
-
-/** Splits on unquoted `|`, `&`, `;`, newlines and parentheses. */
-function segments(command: string): string[] {
-  const out: string[] = [];
-  let current = "";
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === "\\" && quote === '"') {
-        current += c + (command[i + 1] ?? "");
-        i++;
-        continue;
-      }
-      current += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      current += c;
-    } else if (c === "\\") {
-      current += c + (command[i + 1] ?? "");
-      i++;
-    } else if ("|&;\n()".includes(c)) {
-      out.push(current);
-      current = "";
-    } else {
-      current += c;
-    }
-  }
-  out.push(current);
-  return out;
 }
