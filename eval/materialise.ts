@@ -10,7 +10,16 @@
  * data (`OWLET_SHARED_DATA`, default `<repo root>/../shared/data`), whose `.meta/` is never copied.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -27,7 +36,9 @@ export const JEST_COMPAT_RUNNER = join(REPO_ROOT, "eval", "jest-compat", "run-sp
 /** The schema of task.json. `check` is required except for `from` tasks, whose check materialise() returns. */
 export const TaskFileSchema = z
   .strictObject({
-    id: z.string().regex(/^t[123]-[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case words joined by '-', starting t1-/t2-/t3-"),
+    id: z
+      .string()
+      .regex(/^t[123]-[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case words joined by '-', starting t1-/t2-/t3-"),
     suite: z.enum(["T1", "T2", "T3"]),
     language: z.enum(["js", "py"]),
     bug: z.string().min(1),
@@ -47,7 +58,11 @@ export const TaskFileSchema = z
       ctx.addIssue({ code: "custom", path: ["from"], message: "`from` tasks are T2 JavaScript tasks" });
     }
     if (!task.id.startsWith(`${task.suite.toLowerCase()}-`)) {
-      ctx.addIssue({ code: "custom", path: ["id"], message: `must start with "${task.suite.toLowerCase()}-"` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["id"],
+        message: `must start with "${task.suite.toLowerCase()}-"`,
+      });
     }
   });
 
@@ -181,7 +196,8 @@ function findSharedData(): string {
 /** The exercise folder of a `from` task, e.g. `<shared data>/polyglot-js/space-age`. */
 function exerciseDir(task: Task, opts: MaterialiseOptions): string {
   const dir = join(sharedDataDir(opts), task.from!);
-  if (!existsSync(join(dir, ".meta", "config.json"))) throw new Error(`${task.id}: exercise not found at ${dir}`);
+  if (!existsSync(join(dir, ".meta", "config.json")))
+    throw new Error(`${task.id}: exercise not found at ${dir}`);
   return dir;
 }
 

@@ -1,5 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -35,12 +43,19 @@ interface Outcome {
   leaked: string[];
 }
 
+/** The environment of a check: this process's, without what vitest sets for its own workers. */
+const checkEnv = Object.fromEntries(
+  Object.entries({ ...process.env, PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: "" }).filter(
+    ([key]) => !key.startsWith("VITEST") && key !== "NODE_ENV" && key !== "TEST",
+  ),
+);
+
 async function runCheck(check: string[], cwd: string, timeoutSec: number) {
   try {
     const { stdout, stderr } = await run(check[0]!, check.slice(1), {
       cwd,
       timeout: timeoutSec * 1000,
-      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", NODE_OPTIONS: "" },
+      env: checkEnv,
     });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
