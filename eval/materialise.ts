@@ -121,7 +121,7 @@ export function loadTasks(dir: string = TASKS_DIR): Task[] {
 
 /**
  * Builds the run dir of `task` at `destDir` (created; it must not exist or be empty): copies repo/ — or, for a
- * `from` task, the exercise's stub, spec, `.docs/instructions*.md` and a package.json whose `test` script is
+ * `from` task, the exercise's stub, spec, `.docs/instructions*.md`, LICENSE and a package.json whose `test` script is
  * the check (never `.meta/`, which holds the reference solution) — makes every file writable, then
  * `git init` + `git add -A` + one commit with a fixed author and date, so the model sees a clean repository.
  * Returns the absolute dir and the check argv to run there. Throws when destDir is not empty, the exercise is
@@ -213,7 +213,14 @@ function exerciseFiles(source: string): { solution: string; test: string; exampl
 
 function copyExercise(source: string, dir: string, check: string[]): void {
   const files = exerciseFiles(source);
-  for (const rel of [files.solution, files.test, ".docs/instructions.md", ".docs/instructions.append.md"]) {
+  const copied = [
+    files.solution,
+    files.test,
+    ".docs/instructions.md",
+    ".docs/instructions.append.md",
+    "LICENSE",
+  ];
+  for (const rel of copied) {
     if (!existsSync(join(source, rel))) continue;
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     cpSync(join(source, rel), join(dir, rel));

@@ -21,7 +21,16 @@ import { applySolution, loadTasks, materialise, sharedDataDir, type Task } from 
  */
 
 const run = promisify(execFile);
-const tasks = loadTasks();
+/** Polyglot (`from`) tasks need the shared data; on a machine without it they are skipped, not failed. */
+const hasSharedData = (() => {
+  try {
+    return existsSync(join(sharedDataDir(), "polyglot-js"));
+  } catch {
+    return false;
+  }
+})();
+const allTasks = loadTasks();
+const tasks = allTasks.filter((t) => t.from === undefined || hasSharedData);
 const POOL = 3;
 
 /** Relative paths of the files under `dir` (no .git). */
@@ -98,18 +107,18 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("eval task files", () => {
   it("ids are unique", () => {
-    const ids = tasks.map((t) => t.id);
+    const ids = allTasks.map((t) => t.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("each suite has enough tasks, in both languages", () => {
     const count = (suite: string, language?: string) =>
-      tasks.filter((t) => t.suite === suite && (language === undefined || t.language === language)).length;
+      allTasks.filter((t) => t.suite === suite && (language === undefined || t.language === language)).length;
     expect(count("T1")).toBeGreaterThanOrEqual(20);
     expect(count("T1", "js")).toBeGreaterThanOrEqual(10);
     expect(count("T1", "py")).toBeGreaterThanOrEqual(10);
     expect(count("T2")).toBeGreaterThanOrEqual(10);
-    expect(tasks.filter((t) => t.from !== undefined).length).toBeGreaterThanOrEqual(8);
+    expect(allTasks.filter((t) => t.from !== undefined).length).toBeGreaterThanOrEqual(8);
     expect(count("T3")).toBeGreaterThanOrEqual(10);
     expect(count("T3", "js")).toBeGreaterThanOrEqual(4);
     expect(count("T3", "py")).toBeGreaterThanOrEqual(4);
@@ -165,6 +174,8 @@ describe("eval task files", () => {
 });
 
 describe("eval tasks fail as given and pass with their solution", () => {
+  it.skipIf(hasSharedData)("polyglot tasks skipped: no shared data (set OWLET_SHARED_DATA)", () => {});
+
   for (const task of tasks) {
     it(task.id, () => {
       const outcome = outcomes.get(task.id);
