@@ -5,7 +5,8 @@
  * Layout (see eval/README.md):
  *   eval/tasks/<id>/task.json
  *   eval/tasks/<id>/repo/**       the starting repository
- *   eval/tasks/<id>/solution/**   reference files, copied over repo/ they make the check pass; never in a run dir
+ *   eval/tasks/<id>/solution/**   reference files: copied over repo/, they make the check pass (never in a
+ *                                 run dir)
  * Polyglot tasks (`"from": "polyglot-js/<exercise>"`) have neither folder: their files come from the shared
  * data (`OWLET_SHARED_DATA`, default `<repo root>/../shared/data`), whose `.meta/` is never copied.
  */
@@ -20,7 +21,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
@@ -33,7 +34,10 @@ export const TASKS_DIR = join(REPO_ROOT, "eval", "tasks");
 /** The check runner of polyglot tasks (vitest with jest's globals); lives here, never in a run dir. */
 export const JEST_COMPAT_RUNNER = join(REPO_ROOT, "eval", "jest-compat", "run-spec.ts");
 
-/** The schema of task.json. `check` is required except for `from` tasks, whose check materialise() returns. */
+/** Folders a local test run leaves in a task's repo/ or solution/; never copied into a run dir. */
+const LOCAL_DEBRIS = new Set(["__pycache__", "node_modules", ".pytest_cache"]);
+
+/** The schema of task.json. `check` is required except for `from` tasks, whose check materialise() gives. */
 export const TaskFileSchema = z
   .strictObject({
     id: z
@@ -120,9 +124,10 @@ export function loadTasks(dir: string = TASKS_DIR): Task[] {
 }
 
 /**
- * Builds the run dir of `task` at `destDir` (created; it must not exist or be empty): copies repo/ — or, for a
- * `from` task, the exercise's stub, spec, `.docs/instructions*.md`, LICENSE and a package.json whose `test` script is
- * the check (never `.meta/`, which holds the reference solution) — makes every file writable, then
+ * Builds the run dir of `task` at `destDir` (created; it must not exist or be empty): copies repo/ (without
+ * `__pycache__`/`node_modules` left by a local test run) — or, for a `from` task, the exercise's stub, spec,
+ * `.docs/instructions*.md`, LICENSE and a package.json whose `test` script is the check (never `.meta/`, which
+ * holds the reference solution) — makes every file writable, then
  * `git init` + `git add -A` + one commit with a fixed author and date, so the model sees a clean repository.
  * Returns the absolute dir and the check argv to run there. Throws when destDir is not empty, the exercise is
  * missing, or git fails.
@@ -133,8 +138,11 @@ export function materialise(task: Task, destDir: string, opts: MaterialiseOption
   mkdirSync(dir, { recursive: true });
   let check: string[];
   if (task.from === undefined) {
-    cpSync(join(task.taskDir, "repo"), dir, { recursive: true });
-    check = task.check!;
+    cpSync(join(task.taskDir, "repo"), dir, {
+      recursive: true,
+      filter: (src) => !LOCAL_DEBRIS.has(basename(src)),
+    });
+    check = [...task.check!];
   } else {
     check = [process.execPath, JEST_COMPAT_RUNNER];
     copyExercise(exerciseDir(task, opts), dir, check);
@@ -152,7 +160,11 @@ export function materialise(task: Task, destDir: string, opts: MaterialiseOption
  */
 export function applySolution(task: Task, dir: string, opts: MaterialiseOptions = {}): void {
   if (task.from === undefined) {
-    cpSync(join(task.taskDir, "solution"), dir, { recursive: true, force: true });
+    cpSync(join(task.taskDir, "solution"), dir, {
+      recursive: true,
+      force: true,
+      filter: (src) => !LOCAL_DEBRIS.has(basename(src)),
+    });
     return;
   }
   const source = exerciseDir(task, opts);
@@ -162,8 +174,8 @@ export function applySolution(task: Task, dir: string, opts: MaterialiseOptions 
 }
 
 /**
- * The folder holding the shared data sets: `opts.sharedData`, `OWLET_SHARED_DATA`, `<repo root>/../shared/data`,
- * or — in a git worktree of owlet — `<main checkout>/../shared/data`. Throws when none exists.
+ * The folder holding the shared data sets: `opts.sharedData`, `OWLET_SHARED_DATA`,
+ * `<repo root>/../shared/data`, or — in a git worktree of owlet — `<main checkout>/../shared/data`. Throws when none exists.
  */
 export function sharedDataDir(opts: MaterialiseOptions = {}): string {
   const explicit = opts.sharedData ?? process.env.OWLET_SHARED_DATA;
