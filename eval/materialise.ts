@@ -175,7 +175,8 @@ export function applySolution(task: Task, dir: string, opts: MaterialiseOptions 
 
 /**
  * The folder holding the shared data sets: `opts.sharedData`, `OWLET_SHARED_DATA`,
- * `<repo root>/../shared/data`, or — in a git worktree of owlet — `<main checkout>/../shared/data`. Throws when none exists.
+ * `<repo root>/../shared/data`, or — in a git worktree of owlet — `<main checkout>/../shared/data`. Throws
+ * when none exists.
  */
 export function sharedDataDir(opts: MaterialiseOptions = {}): string {
   const explicit = opts.sharedData ?? process.env.OWLET_SHARED_DATA;
