@@ -85,10 +85,10 @@ export interface MaterialiseOptions {
 }
 
 /**
- * Loads and validates every task under `dir` (default eval/tasks): one sub-folder per task holding task.json.
- * Returns the tasks sorted by id. Throws an Error naming the offending file when a task.json is missing, is not
- * JSON, fails the schema, has an id other than its folder's name, or when a non-`from` task lacks repo/ or
- * solution/ (or a `from` task has them).
+ * Loads and validates every task under `dir` (default eval/tasks): one sub-folder per task, holding
+ * task.json. Returns the tasks sorted by id. Throws an Error naming the offending file when a task.json is
+ * missing, is not JSON, fails the schema or has an id other than its folder's name, or when a task without
+ * `from` lacks repo/ or solution/ (or a `from` task has them).
  */
 export function loadTasks(dir: string = TASKS_DIR): Task[] {
   const tasks: Task[] = [];
@@ -126,9 +126,9 @@ export function loadTasks(dir: string = TASKS_DIR): Task[] {
 /**
  * Builds the run dir of `task` at `destDir` (created; it must not exist or be empty): copies repo/ (without
  * `__pycache__`/`node_modules` left by a local test run) — or, for a `from` task, the exercise's stub, spec,
- * `.docs/instructions*.md`, LICENSE and a package.json whose `test` script is the check (never `.meta/`, which
- * holds the reference solution) — makes every file writable, then
- * `git init` + `git add -A` + one commit with a fixed author and date, so the model sees a clean repository.
+ * `.docs/instructions*.md`, LICENSE and a package.json whose `test` script is the check (never `.meta/`,
+ * which holds the reference solution) — makes every file writable, then `git init` + `git add -A` + one
+ * commit with a fixed author and date, so the model sees a clean repository.
  * Returns the absolute dir and the check argv to run there. Throws when destDir is not empty, the exercise is
  * missing, or git fails.
  */
@@ -155,8 +155,9 @@ export function materialise(task: Task, destDir: string, opts: MaterialiseOption
 }
 
 /**
- * Tests only: puts the reference solution into a run dir built by materialise() — solution/ copied over it,
- * or for a `from` task the exercise's `.meta/proof.ci.js` copied over the stub. Throws when a file is missing.
+ * Tests only: puts the reference solution into a run dir built by materialise() — solution/ copied over
+ * it, or for a `from` task the exercise's `.meta/proof.ci.js` copied over the stub. Throws when a file is
+ * missing.
  */
 export function applySolution(task: Task, dir: string, opts: MaterialiseOptions = {}): void {
   if (task.from === undefined) {

@@ -3,7 +3,7 @@
  * under vitest (owlet's devDependency) with jest's globals, `xtest`/`xit` run as ordinary tests (setup.js).
  * Usage, from the run dir: `node <owlet>/eval/jest-compat/run-spec.ts [filters…]`.
  * Exit code: 0 when every test passes, 1 when a test fails or no spec file is found.
- * Nothing is written into the run dir: no config is read there, and vitest's caches are off or in the temp dir.
+ * Nothing is written into the run dir: no config is read there; vitest's caches are off or in the temp dir.
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
