@@ -175,6 +175,26 @@ export function applySolution(task: Task, dir: string, opts: MaterialiseOptions 
 }
 
 /**
+ * The files a task's reference solution changes (paths relative to the run dir): solution/'s files, or for a
+ * `from` task the exercise's stub. Everything else in the run dir (the tests above all) is the task's fixed
+ * part, which the eval restores before running the check.
+ */
+export function editableFiles(task: Task, opts: MaterialiseOptions = {}): string[] {
+  if (task.from !== undefined) return [exerciseFiles(exerciseDir(task, opts)).solution];
+  const root = join(task.taskDir, "solution");
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(root, rel))) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (statSync(join(root, path)).isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk("");
+  return out;
+}
+
+/**
  * The folder holding the shared data sets: `opts.sharedData`, `OWLET_SHARED_DATA`,
  * `<repo root>/../shared/data`, or — in a git worktree of owlet — `<main checkout>/../shared/data`. Throws
  * when none exists.

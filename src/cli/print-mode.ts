@@ -21,6 +21,7 @@ import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
 import { permissionGate } from "./permission-gate.ts";
+import { ReadLedger } from "../tool/read-ledger.ts";
 import type { PrintOptions } from "./print-options.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 import { buildRouting } from "./routing-setup.ts";
@@ -109,6 +110,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     tools: registry,
     toolContext: {
       workspaceRoot: cwd,
+      reads: new ReadLedger(),
       limits: {
         maxFileBytes: config.tools.max_file_size,
         bashTimeoutSec: config.tools.bash_timeout,
@@ -128,9 +130,8 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     tokenCounter: (arm) => {
       // The embedded model's own tokenizer once loaded (a lazily loaded router arm counts by estimate until then).
-      const own = arm.provider as { countTokens?: (t: string) => number; contextWindow?: number };
-      if (own.countTokens && own.contextWindow !== undefined)
-        return modelCounter(own.countTokens.bind(arm.provider));
+      const own = arm.provider;
+      if (own.countTokens && own.contextWindow !== undefined) return modelCounter(own.countTokens.bind(own));
       return familyCounter(arm.model);
     },
     repairJson: (text) => {
