@@ -103,7 +103,7 @@ const genTps = median(
 );
 
 // Round 1: two-stage vs full catalogue.
-const catalogue: ToolSchema[] = builtinTools().map(toolSchema);
+const catalogue: ToolSchema[] = builtinTools().map((t) => toolSchema(t));
 const prompts = [
   "Show me what src/index.ts contains.",
   "Find every TODO comment in the repository.",

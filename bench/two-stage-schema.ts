@@ -31,7 +31,7 @@ const tokens = (counter: TokenCounter, tools: ToolSchema[]) =>
     0,
   );
 
-const full = builtinTools().map(toolSchema);
+const full = builtinTools().map((t) => toolSchema(t));
 const round1 = [selectCategorySchema()];
 const counters: [string, TokenCounter][] = [
   ["o200k (gpt-4o family)", familyCounter("gpt-4o")],
@@ -95,7 +95,7 @@ const local: ProviderRequest = {
   tools: [
     ...builtinTools()
       .filter((t) => t.category === "exec")
-      .map(toolSchema),
+      .map((t) => toolSchema(t)),
     selectCategorySchema(),
   ],
 };

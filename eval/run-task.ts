@@ -11,7 +11,16 @@ import { parseToolCalls } from "../src/provider/textcalls/parse.ts";
 import { editableFiles, materialise, type Task } from "./materialise.ts";
 
 /** owlet's built-in tool names (an answer that parses as a call to one of them was never executed). */
-const OWLET_TOOLS = ["fs_read", "fs_write", "fs_edit", "fs_ls", "fs_glob", "fs_grep", "bash", "select_category"];
+const OWLET_TOOLS = [
+  "fs_read",
+  "fs_write",
+  "fs_edit",
+  "fs_ls",
+  "fs_glob",
+  "fs_grep",
+  "bash",
+  "select_category",
+];
 
 /** How owlet reaches the model for a run. */
 export interface ArmSpec {
@@ -77,7 +86,8 @@ export interface RunRecord {
 
 /** Runs one task once; never throws for a failed run (the record says what happened). */
 export async function runTask(task: Task, opts: RunTaskOptions): Promise<RunRecord> {
-  const root = mkdtempSync(join(tmpdir(), `owlet-eval-${task.id}-`));
+  // A neutral name: the workspace path is in the system prompt, and a task id there would hint at the bug.
+  const root = mkdtempSync(join(tmpdir(), "owlet-eval-"));
   const { dir, check } = materialise(task, join(root, "repo"));
   const args = [
     "-p",

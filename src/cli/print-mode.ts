@@ -13,6 +13,7 @@ import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import { type Session, SessionStore } from "../session/index.ts";
 import { builtinTools } from "../tool/builtin/index.ts";
+import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
@@ -21,8 +22,8 @@ import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
 import { permissionGate } from "./permission-gate.ts";
-import { ReadLedger } from "../tool/read-ledger.ts";
 import type { PrintOptions } from "./print-options.ts";
+import { promptAsksForChange } from "./prompt-intent.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 import { buildRouting } from "./routing-setup.ts";
 
@@ -124,6 +125,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     gate,
     ...(session ? { store: new ResultsStore(join(sessions.dir, `${session.id}.results`)) } : {}),
     maxTurns: config.engine.max_turns,
+    expectsChanges: promptAsksForChange,
     twoStage: twoStageSetting(config),
     ...(config.provider.max_output_tokens ? { maxOutputTokens: config.provider.max_output_tokens } : {}),
     ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),

@@ -12,6 +12,8 @@ export interface ProviderSpec {
   modelPath?: string;
   /** Tokens; embedded only: the context size to allocate. */
   contextWindow?: number;
+  /** Embedded only: CPU threads (default: one fewer than the usable cores). */
+  threads?: number;
   local: boolean;
   /** False when the model cannot take native tool schemas: tools then travel as text in the system prompt. */
   toolUse?: boolean;
@@ -37,6 +39,7 @@ export async function providerFor(spec: ProviderSpec): Promise<Provider> {
       provider = await EmbeddedProvider.load({
         modelPath: spec.modelPath,
         ...(spec.contextWindow ? { contextSize: spec.contextWindow } : {}),
+        ...(spec.threads ? { threads: spec.threads } : {}),
       });
       break;
     }

@@ -112,6 +112,7 @@ export async function resolvePrimaryArm(
     ...(apiKey ? { apiKey } : {}),
     ...(selection.modelPath ? { modelPath: selection.modelPath } : {}),
     ...(contextWindow ? { contextWindow } : {}),
+    ...(provider === "embedded" && p.embedded?.threads ? { threads: p.embedded.threads } : {}),
     ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
   });
   // The embedded runtime knows its real context size once loaded (min of the request and the model's training context).

@@ -55,6 +55,8 @@ const embeddedProviderSchema = z.strictObject({
   model_path: z.string().optional(),
   /** Layers offloaded to the GPU; omit for node-llama-cpp's automatic choice. */
   gpu_layers: z.int().nonnegative().optional(),
+  /** CPU threads for evaluation; default one fewer than the usable cores (see defaultThreads). */
+  threads: z.int().positive().optional(),
 });
 
 const providerSchema = z.strictObject({

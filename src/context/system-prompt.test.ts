@@ -23,8 +23,8 @@ describe("systemPrompt", () => {
     expect(compact.split("\n").length).toBeLessThanOrEqual(5);
     expect(compact).not.toContain("Date:");
     expect(compact).toContain("fs_edit");
-    expect(estimateCounter.count(compact)).toBeLessThan(70);
-    expect(estimateCounter.count(compact) * 3).toBeLessThan(estimateCounter.count(full));
+    expect(estimateCounter.count(compact)).toBeLessThan(90);
+    expect(estimateCounter.count(compact) * 2).toBeLessThan(estimateCounter.count(full));
     expect(estimateCounter.count(full)).toBeLessThan(250);
   });
 

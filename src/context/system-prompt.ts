@@ -30,7 +30,7 @@ const FULL_RULES = [
 
 const COMPACT_RULES = [
   "You are owlet, a coding assistant in the user's repository. Use tools; never guess file contents.",
-  "Work in steps: find the code, read it, fix it, run the tests with bash, then answer briefly.",
+  "To fix a bug: run the tests to see what fails, read the code, fix it, run the tests again, then answer briefly.",
   "Read a file before changing it. fs_edit needs the exact old text, without line numbers.",
 ].join("\n");
 
@@ -40,7 +40,8 @@ const COMPACT_RULES = [
  *
  * Sizes measured with the estimate counter (UTF-8 bytes / 4, without the 4-token message overhead), for
  * `cwd: "/home/user/project"`, no docs or extra: full (date `2026-11-22`, platform `linux`) = 188 tokens
- * (749 bytes; SmolLM2's own tokenizer: 199); compact = 57 tokens (226 bytes; SmolLM2: 59). The compact variant
+ * (749 bytes; SmolLM2's own tokenizer: 199); compact = 82 tokens (327 bytes; it states the bug-fix workflow, which small models
+ * do not follow unprompted: issue 8). The compact variant
  * is for local arms, where the system prompt
  * is paid on every request of a window of a few thousand tokens. As in gnoma (§6.3) the prompt names the working
  * directory; gnoma's system inventory and alias summary are left out to save tokens.

@@ -15,8 +15,10 @@ import {
 } from "../message/build.ts";
 import type { ContentBlock, Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
 import { ProviderError } from "../provider/errors.ts";
+import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
 import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
+import { mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
@@ -28,15 +30,15 @@ import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
+import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
 import type { PermissionDenial, TurnResult, TurnStatus } from "./turn-result.ts";
-import { parseToolCalls } from "../provider/textcalls/parse.ts";
-import { withoutCategoryPicks } from "./history-view.ts";
 import {
   answerSelectCategory,
   type CatalogueTool,
+  progressNote,
   SELECT_CATEGORY,
   type TwoStagePhase,
   type TwoStageSetting,
@@ -95,6 +97,11 @@ export interface EngineOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Called for every message appended to history, in order (session persistence hooks in here). */
   onMessage?: (message: Message) => void;
+  /**
+   * Whether a prompt asks for a change (fix, implement, refactor…) rather than an answer (explain, review…): a
+   * turn for such a prompt that changed nothing ends as `no_changes`, never as success. Default: never.
+   */
+  expectsChanges?: (prompt: string) => boolean;
   /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
   onUsage?: (usage: Usage, round: number, armId: string) => void;
 }
@@ -135,8 +142,18 @@ class TurnRun {
   private phase: TwoStagePhase = { kind: "pick" };
   /** The tool choice of the round being run (a `required` round that yields no call is corrected). */
   private roundChoice: "auto" | "required" = "auto";
+  /** The two-stage phase the round being run was built in. */
+  private roundPhase: TwoStagePhase = { kind: "pick" };
   /** What the model changed and how its last check went. */
   private readonly verification = new VerificationTracker();
+  /** The turn's real tool calls (not category picks) and whether each failed, for the two-stage progress note. */
+  private readonly workCalls: { name: string; arguments: string; isError: boolean }[] = [];
+  /** Index in workCalls after the last successful change (edit, write or command). */
+  private lastChangeIndex = 0;
+  /** A category left out of the next pick (its last call repeated an earlier one). */
+  private banned: string | undefined;
+  /** The prompt asks for a change (EngineOptions.expectsChanges). */
+  private expectsChanges = false;
   /** Tool calls the permission gate refused this turn. */
   private readonly denials: PermissionDenial[] = [];
   private readonly started = Date.now();
@@ -156,6 +173,7 @@ class TurnRun {
     const last = this.engine.history.at(-1);
     if (last?.role === "user" && !isToolResultsMessage(last)) this.append(assistantText(NO_ANSWER_MESSAGE));
     this.promptMessage = userText(prompt);
+    this.expectsChanges = this.opts.expectsChanges?.(prompt) ?? false;
     this.append(this.promptMessage);
     try {
       this.route = await this.opts.routing.selectForTurn({
@@ -167,6 +185,7 @@ class TurnRun {
       return this.finish("routing_error", errorMessage(err));
     }
     this.adoptRoute(this.route);
+    if (this.route.arm.local) await this.attachMentionedFiles(prompt);
 
     const repetition = new RepetitionDetector();
     const patchSpiral = new PatchSpiralDetector();
@@ -237,8 +256,9 @@ class TurnRun {
         this.append(userText(CONTINUE_MESSAGE));
         continue;
       }
-      if (this.roundChoice === "required") {
-        // A forced round that produced no call (a server that does not enforce tool choice): ask again.
+      if (this.roundChoice === "required" && this.roundPhase.kind === "call") {
+        // A forced call that did not come (a server that does not enforce tool choice): ask again. Text in a
+        // forced category pick is taken as the answer instead: answering is one of the choices there.
         const trip: DetectorTrip = {
           detector: "no_call",
           reason: "a tool call was required but the model replied with text",
@@ -247,7 +267,10 @@ class TurnRun {
         if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
-      const reminder = this.route.arm.local ? this.verification.reminder() : undefined;
+      const reminder = this.route.arm.local
+        ? (this.verification.reminder() ??
+          (this.expectsChanges ? this.verification.noChangeReminder() : undefined))
+        : undefined;
       if (reminder) {
         this.append(userText(reminder));
         this.phase = { kind: "pick" };
@@ -264,6 +287,12 @@ class TurnRun {
   private finishAnswered(): TurnResult {
     const failed = this.verification.failure();
     if (failed) return this.finish("checks_failed", failed);
+    if (this.expectsChanges && !this.verification.mayHaveChanged()) {
+      return this.finish(
+        "no_changes",
+        "the prompt asks for a change, but the model ended its turn without changing any file or running any command successfully",
+      );
+    }
     if (this.denials.length > 0) {
       const names = this.denials.map((d) => d.toolName).join(", ");
       return this.finish(
@@ -287,7 +316,10 @@ class TurnRun {
     if (this.twoStage) known.push(SELECT_CATEGORY);
     const parsed = parseToolCalls(text, known);
     if (parsed.calls.length === 0) return message;
-    this.emit({ type: "warning", message: `parsed ${parsed.calls.length} tool call(s) from the model's text` });
+    this.emit({
+      type: "warning",
+      message: `parsed ${parsed.calls.length} tool call(s) from the model's text`,
+    });
     const content: ContentBlock[] = parsed.text.trim() ? [{ type: "text", text: parsed.text }] : [];
     for (const call of parsed.calls) {
       content.push({
@@ -300,11 +332,40 @@ class TurnRun {
     return { role: "assistant", content };
   }
 
+  /**
+   * Small-model aid: files the prompt names are read for the model before its first round (as Claude Code and
+   * aider attach mentioned files), through the normal tool path (permission gate, read ledger, events), so the
+   * model starts from the code instead of spending rounds, and often failing, to find and read it.
+   */
+  private async attachMentionedFiles(prompt: string): Promise<void> {
+    if (!this.opts.tools.get("fs_read")) return;
+    const files = await mentionedFiles(prompt, this.opts.toolContext.workspaceRoot);
+    if (files.length === 0) return;
+    const calls: ToolCallBlock[] = files.map((path, i) => ({
+      type: "tool_call",
+      id: `attach_${this.rounds}_${i}`,
+      name: "fs_read",
+      arguments: JSON.stringify({ path }),
+    }));
+    this.append({ role: "assistant", content: calls });
+    const results = await this.runTools(calls);
+    this.append(toolResultsMessage(results));
+    for (const [i, call] of calls.entries()) this.track(call, results[i]);
+  }
+
   /** Feeds one finished call to the verification tracker (changes and checks) and the denial list. */
   private track(call: ToolCallBlock, result: ToolResultBlock | undefined): void {
     if (!result) return;
     const tool = this.opts.tools.get(result.toolName);
     if (!tool) return;
+    // The same call as one before it, with nothing changed since: its step is left out of the next pick, so a
+    // model at temperature 0 cannot pick and make it again (a grammar-enforced loop breaker).
+    const sinceChange = this.workCalls.slice(this.lastChangeIndex);
+    if (sinceChange.some((c) => c.name === tool.name && c.arguments === call.arguments))
+      this.banned = tool.category;
+    this.workCalls.push({ name: tool.name, arguments: call.arguments, isError: result.isError });
+    if (!result.isError && (PATCH_TOOLS.has(tool.name) || tool.category === "exec"))
+      this.lastChangeIndex = this.workCalls.length;
     if (result.notRun === "denied") {
       this.denials.push({ toolName: tool.name, toolUseId: call.id, toolInput: parseArgs(call.arguments) });
       return;
@@ -461,13 +522,15 @@ class TurnRun {
     const arm = this.route.arm;
     const catalogue = this.catalogue();
     const { tools, toolChoice } = this.twoStage
-      ? twoStageRoundTools(this.phase, catalogue)
+      ? twoStageRoundTools(this.phase, catalogue, progressNote(this.workCalls), this.banned)
       : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
     this.roundChoice = toolChoice;
+    this.roundPhase = this.twoStage ? this.phase : { kind: "pick" };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
     // Local arms see the category picks left out (routing, not work: small models copy them), and their
     // earlier tool results verbatim until the budget below needs the room.
-    const messages = arm.local && this.twoStage ? withoutCategoryPicks(this.engine.history) : this.engine.history;
+    const messages =
+      arm.local && this.twoStage ? withoutCategoryPicks(this.engine.history) : this.engine.history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),
@@ -517,9 +580,10 @@ class TurnRun {
 
   /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
   private catalogue(): CatalogueTool[] {
+    const lean = this.route.arm.local;
     return this.opts.tools.all().map((t) => ({
       category: t.category,
-      schema: toolSchema(t),
+      schema: toolSchema(t, { lean }),
       ...(t.alsoIn ? { alsoIn: t.alsoIn } : {}),
     }));
   }
@@ -538,6 +602,7 @@ class TurnRun {
       }
       const answer = answerSelectCategory(call, catalogue);
       this.phase = answer.phase;
+      this.banned = undefined;
       results[i] = answer.result;
       this.emit({
         type: "tool_result",

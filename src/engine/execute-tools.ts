@@ -91,7 +91,13 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
   if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
   const decision = await deps.gate.check(tool, parsed.args);
   if (!decision.allowed) {
-    deps.emit({ type: "permission_denied", id: call.id, name: tool.name, arguments: call.arguments, message: decision.message });
+    deps.emit({
+      type: "permission_denied",
+      id: call.id,
+      name: tool.name,
+      arguments: call.arguments,
+      message: decision.message,
+    });
     return errorResult(call, decision.message, tool.name, "denied");
   }
   try {
@@ -115,7 +121,13 @@ function errorResult(
   name = call.name,
   notRun?: ToolResultBlock["notRun"],
 ): ToolResultBlock {
-  const result: ToolResultBlock = { type: "tool_result", toolCallId: call.id, toolName: name, content, isError: true };
+  const result: ToolResultBlock = {
+    type: "tool_result",
+    toolCallId: call.id,
+    toolName: name,
+    content,
+    isError: true,
+  };
   if (notRun) result.notRun = notRun;
   return result;
 }

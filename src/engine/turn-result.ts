@@ -3,7 +3,8 @@ import type { Message, Usage } from "../message/types.ts";
 /**
  * How a turn ended: `success` (the model ended its turn), `checks_failed` (it ended its turn, but the last
  * command it ran after changing files failed), `permission_denied` (it ended its turn, but some of its tool
- * calls were denied, so the work may be incomplete), `max_turns` (the round limit was hit), `stuck` (one
+ * calls were denied, so the work may be incomplete), `no_changes` (the prompt asked for a change, but the model
+ * ended its turn without changing anything), `max_turns` (the round limit was hit), `stuck` (one
  * early-stop detector kept tripping: the model is not converging, so the turn stops early), `provider_error`
  * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
  * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
@@ -11,6 +12,7 @@ import type { Message, Usage } from "../message/types.ts";
 export type TurnStatus =
   | "success"
   | "checks_failed"
+  | "no_changes"
   | "permission_denied"
   | "stuck"
   | "max_turns"

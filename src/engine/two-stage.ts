@@ -39,10 +39,10 @@ export interface CatalogueTool {
 
 /** Words the category enum explains itself with (a category without tools is never offered). */
 const CATEGORY_HINTS: Record<string, string> = {
-  read: "read files, list dirs",
+  exec: "run the tests or a shell command",
   search: "find files, grep",
-  write: "edit or create files",
-  exec: "run shell commands, tests",
+  read: "read a file, list a dir",
+  write: "edit or create a file",
   meta: "other tools",
   [ANSWER]: "done: reply to the user",
 };
@@ -51,17 +51,25 @@ const CATEGORY_HINTS: Record<string, string> = {
 export function offeredCategories(catalogue: readonly CatalogueTool[]): string[] {
   const out: string[] = [];
   for (const t of catalogue) if (!out.includes(t.category)) out.push(t.category);
-  const order = ["read", "search", "write", "exec", "meta"];
+  // The order of a bug fix: run the tests, find and read the code, change it (the enum is shown in this order).
+  const order = ["exec", "search", "read", "write", "meta"];
   out.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return [...out, ANSWER];
 }
 
-/** The select_category schema: one required `category` enum of the offered categories. Short on purpose. */
-export function selectCategorySchema(categories: readonly string[] = offeredCategories([])): ToolSchema {
+/**
+ * The select_category schema: one required `category` enum of the offered categories. Short on purpose;
+ * `progress` (what the turn's tool calls did so far, see progressNote) is appended so a small model picks the
+ * next step from where it is rather than repeating the last one.
+ */
+export function selectCategorySchema(
+  categories: readonly string[] = offeredCategories([]),
+  progress?: string,
+): ToolSchema {
   const hints = categories.map((c) => `${c} (${CATEGORY_HINTS[c] ?? c})`).join(", ");
   return {
     name: SELECT_CATEGORY,
-    description: `Pick your next step: ${hints}.`,
+    description: `Pick your next step: ${hints}.${progress ? ` Done so far: ${progress}.` : ""}`,
     inputSchema: {
       type: "object",
       properties: { category: { type: "string", enum: [...categories] } },
@@ -73,7 +81,9 @@ export function selectCategorySchema(categories: readonly string[] = offeredCate
 /** The tools of one step: the category's own tools, then those that serve it too (`alsoIn`). */
 export function stepTools(category: string, catalogue: readonly CatalogueTool[]): ToolSchema[] {
   const own = catalogue.filter((t) => t.category === category);
-  const extra = catalogue.filter((t) => t.category !== category && t.alsoIn?.includes(category as ToolCategory));
+  const extra = catalogue.filter(
+    (t) => t.category !== category && t.alsoIn?.includes(category as ToolCategory),
+  );
   return [...own, ...extra].map((t) => t.schema);
 }
 
@@ -94,16 +104,51 @@ export interface RoundTools {
  * - `call`: the picked step's tools (its category's, plus tools that serve it: a write step can read first),
  *   tool choice `required`; after the call has run the turn is back at `pick`;
  * - `answer`: no tools; the model's text is its answer.
+ * `banned` leaves one category out of a pick (the engine bans the step whose call just repeated an earlier one).
  * The seed instead offered the chosen category's tools with an optional choice until the model stopped; that
  * left every round after the first open to free text, which is where small models failed.
  */
-export function twoStageRoundTools(phase: TwoStagePhase, catalogue: readonly CatalogueTool[]): RoundTools {
+export function twoStageRoundTools(
+  phase: TwoStagePhase,
+  catalogue: readonly CatalogueTool[],
+  progress?: string,
+  banned?: string,
+): RoundTools {
   if (phase.kind === "answer") return { tools: [], toolChoice: "auto" };
   if (phase.kind === "call") {
     const tools = stepTools(phase.category, catalogue);
     if (tools.length > 0) return { tools, toolChoice: "required" };
   }
-  return { tools: [selectCategorySchema(offeredCategories(catalogue))], toolChoice: "required" };
+  const offered = offeredCategories(catalogue).filter((c) => c !== banned);
+  return { tools: [selectCategorySchema(offered, progress)], toolChoice: "required" };
+}
+
+/** Calls listed in a progress note (the most recent ones). */
+const PROGRESS_CALLS = 4;
+
+/**
+ * A one-line summary of the turn's real tool calls so far, newest last, at most the last four: the tool, its
+ * main argument and how it ended, e.g. `fs_read stats.js ok; fs_edit stats.js failed; bash "node --test" failed`.
+ * Undefined before any call.
+ */
+export function progressNote(
+  calls: readonly { name: string; arguments: string; isError: boolean }[],
+): string | undefined {
+  if (calls.length === 0) return undefined;
+  return calls
+    .slice(-PROGRESS_CALLS)
+    .map((c) => {
+      let main = "";
+      try {
+        const a = JSON.parse(c.arguments || "{}") as Record<string, unknown>;
+        const v = a.path ?? a.pattern ?? a.command;
+        if (typeof v === "string") main = a.command === v ? ` "${v.slice(0, 40)}"` : ` ${v.slice(0, 60)}`;
+      } catch {
+        // arguments that are not JSON: the tool name alone
+      }
+      return `${c.name}${main} ${c.isError ? "failed" : "ok"}`;
+    })
+    .join("; ");
 }
 
 /** The outcome of answering one select_category call. */
@@ -118,7 +163,10 @@ export interface CategorySelection {
  * a result naming them; `answer` tells the model to reply now; an unknown category or bad JSON gives an error
  * result naming the valid ones, and the next round is a pick again.
  */
-export function answerSelectCategory(call: ToolCallBlock, catalogue: readonly CatalogueTool[]): CategorySelection {
+export function answerSelectCategory(
+  call: ToolCallBlock,
+  catalogue: readonly CatalogueTool[],
+): CategorySelection {
   let category: unknown;
   try {
     category = (JSON.parse(call.arguments || "{}") as { category?: unknown }).category;
@@ -140,7 +188,10 @@ export function answerSelectCategory(call: ToolCallBlock, catalogue: readonly Ca
     };
   }
   if (picked === ANSWER) {
-    return { phase: { kind: "answer" }, result: { ...base, isError: false, content: "Write your answer now." } };
+    return {
+      phase: { kind: "answer" },
+      result: { ...base, isError: false, content: "Write your answer now." },
+    };
   }
   const names = stepTools(picked, catalogue).map((t) => t.name);
   return {

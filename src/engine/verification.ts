@@ -10,6 +10,9 @@ export class VerificationTracker {
   private readonly changed = new Set<string>();
   private lastRun: { command: string; ok: boolean } | undefined;
   private reminded = false;
+  /** A command ran and succeeded this turn (it may have changed files: owlet cannot tell). */
+  private commandSucceeded = false;
+  private remindedNoChange = false;
 
   /** A successful change of `path` by a write tool: any run before it no longer counts. */
   changedFile(path: string): void {
@@ -20,8 +23,24 @@ export class VerificationTracker {
 
   /** A command that ran (not one that was refused before running): `ok` is a zero exit. */
   ran(command: string, ok: boolean): void {
+    if (ok) this.commandSucceeded = true;
     if (this.changed.size === 0) return;
     this.lastRun = { command, ok };
+  }
+
+  /** Whether the turn may have changed something: a file written or edited, or a command that succeeded. */
+  mayHaveChanged(): boolean {
+    return this.changed.size > 0 || this.commandSucceeded;
+  }
+
+  /**
+   * For a prompt that asks for a change: the reminder to give (once) when the model answers without having
+   * changed anything, else undefined.
+   */
+  noChangeReminder(): string | undefined {
+    if (this.mayHaveChanged() || this.remindedNoChange) return undefined;
+    this.remindedNoChange = true;
+    return "You have not changed any file yet, but the task asks for a change. Make the change with the tools (read the file, then edit it), run the tests, then answer.";
   }
 
   /**

@@ -8,18 +8,24 @@ const NOISE_KEYS = new Set(["$schema", "$id", "additionalProperties"]);
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /**
- * Converts a tool to the schema the provider sends: `{ name, description, inputSchema }`, where
+ * Converts a tool to the schema the provider sends (`lean`: without the tool's `leanOmits` parameters, for
+ * small local models): `{ name, description, inputSchema }`, where
  * `inputSchema` is zod 4's `z.toJSONSchema(tool.parameters, { io: "input" })` with noise removed
  * (`$schema`, `$id`, `additionalProperties`, the ±2^53 bounds of `.int()`, empty `required`), because
  * small models pay for every schema token on every request. The result is always a valid JSON Schema
  * object with `type: "object"` and `properties` (added when missing).
  * Throws whatever zod throws for a schema it cannot represent (e.g. transforms); that is a programming error.
  */
-export function toolSchema(tool: Tool): ToolSchema {
+export function toolSchema(tool: Tool, opts: { lean?: boolean } = {}): ToolSchema {
   const raw = z.toJSONSchema(tool.parameters, { io: "input" }) as JSONSchema;
   const inputSchema = strip(raw) as JSONSchema;
   if (inputSchema.type === undefined) inputSchema.type = "object";
   if (inputSchema.properties === undefined) inputSchema.properties = {};
+  if (opts.lean && tool.leanOmits) {
+    const props = inputSchema.properties as Record<string, unknown>;
+    const required = (inputSchema.required as string[] | undefined) ?? [];
+    for (const name of tool.leanOmits) if (!required.includes(name)) delete props[name];
+  }
   return { name: tool.name, description: tool.description, inputSchema };
 }
 

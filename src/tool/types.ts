@@ -51,6 +51,11 @@ export interface Tool<P = any> {
   readonly description: string;
   readonly parameters: z.ZodType<P>;
   readonly category: ToolCategory;
+  /**
+   * Optional parameters left out of the schema offered to small local models: their defaults are what such a
+   * model should use, and offered them it fills them in badly (`fs_read` with `"limit": 1`, issue 8).
+   */
+  readonly leanOmits?: readonly string[];
   /** Further two-stage steps that offer this tool too (fs_read in `write`: a write step can read first). */
   readonly alsoIn?: readonly ToolCategory[];
   /** Read-only tools run concurrently and are allowed without asking in `auto` mode. */

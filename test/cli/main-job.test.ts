@@ -181,14 +181,56 @@ describe("owlet -p: errors a user can act on", () => {
       ],
       { cwd: repo },
     );
-    expect(run.code, run.stderr).toBe(0);
-    const result = run.stdout
+    // A turn whose calls were denied never looks like a success: exit 1, the denial listed in the result.
+    expect(run.code, run.stderr).toBe(1);
+    const events = run.stdout
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l))
-      .find((e) => e.type === "tool_result");
+      .map((l) => JSON.parse(l));
+    const result = events.find((e) => e.type === "tool_result");
     expect(result.is_error).toBe(true);
     expect(result.output).toContain("--permission-mode");
+    const final = events.at(-1);
+    expect(final).toMatchObject({ type: "result", subtype: "permission_denied", is_error: true });
+    expect(final.permission_denials).toEqual([
+      { tool_name: "bash", tool_use_id: expect.any(String), tool_input: { command: "node test.js" } },
+    ]);
+  });
+
+  it("text output names a denied call and the flag that would allow it, on stderr", async () => {
+    const repo = await fixtureRepo("repo-add");
+    server = await startScriptedServer([
+      { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "math.js" }) }] },
+      {
+        toolCalls: [
+          {
+            name: "fs_edit",
+            arguments: JSON.stringify({ path: "math.js", old_string: "a - b", new_string: "a + b" }),
+          },
+        ],
+      },
+      { text: "Fixed it." },
+    ]);
+    const run = await runOwlet(
+      [
+        "-p",
+        "fix the add function",
+        "--provider",
+        "openai",
+        "--base-url",
+        server.baseURL,
+        "--api-key",
+        "k",
+        "--model",
+        "m",
+      ],
+      { cwd: repo },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(
+      /denied 1 call: fs_edit math\.js\. Allow edits with --permission-mode accept_edits/,
+    );
+    expect(await readFile(join(repo, "math.js"), "utf8")).toContain("return a - b;");
   });
 
   it("missing credentials: says what to set, exit 2, no stack trace", async () => {

@@ -7,7 +7,6 @@ import {
   listCachedModels,
   ModelHostUnreachableError,
   modelDirs,
-  modelsDir,
   type PullOptions,
   type PullProgress,
   pullModel,

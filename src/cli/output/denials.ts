@@ -12,7 +12,8 @@ export function describeDenials(denials: readonly PermissionDenial[]): string {
   const shown = denials.map((d) => `${d.toolName} ${mainArgument(d.toolInput)}`.trim());
   const unique = [...new Set(shown)];
   const hints: string[] = [];
-  if (denials.some((d) => EDIT_TOOLS.has(d.toolName))) hints.push("edits with --permission-mode accept_edits");
+  if (denials.some((d) => EDIT_TOOLS.has(d.toolName)))
+    hints.push("edits with --permission-mode accept_edits");
   const other = denials.find((d) => !EDIT_TOOLS.has(d.toolName));
   if (other) {
     const pattern = mainArgument(other.toolInput).replace(/^"|"$/g, "");
@@ -27,7 +28,8 @@ export function describeDenials(denials: readonly PermissionDenial[]): string {
 function mainArgument(input: unknown): string {
   if (input === null || typeof input !== "object") return "";
   const o = input as Record<string, unknown>;
-  if (typeof o.command === "string") return `"${o.command.length > 60 ? `${o.command.slice(0, 57)}...` : o.command}"`;
+  if (typeof o.command === "string")
+    return `"${o.command.length > 60 ? `${o.command.slice(0, 57)}...` : o.command}"`;
   if (typeof o.path === "string") return o.path;
   return "";
 }

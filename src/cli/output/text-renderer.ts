@@ -93,7 +93,8 @@ export class TextRenderer implements Renderer {
       this.target.out.write(`${turn.text}\n`);
     }
     if (turn.status !== "success") this.target.err.write(`owlet: ${turn.error ?? turn.status}\n`);
-    if (turn.permissionDenials?.length) this.target.err.write(`owlet: ${describeDenials(turn.permissionDenials)}\n`);
+    if (turn.permissionDenials?.length)
+      this.target.err.write(`owlet: ${describeDenials(turn.permissionDenials)}\n`);
     if (this.target.verbose) {
       this.target.err.write(
         `[done] ${turn.status} in ${turn.rounds} rounds; ${turn.usage.inputTokens} prompt + ${turn.usage.outputTokens} completion tokens; session ${sessionId ?? "(none)"}\n`,

@@ -81,7 +81,9 @@ export interface CachedModel {
  * models first, then by name; a name found in two directories is listed once (the first directory wins); an
  * absent directory lists nothing. Partial downloads (other extensions) are not listed.
  */
-export async function listCachedModels(dirs: string | readonly string[] = modelDirs()): Promise<CachedModel[]> {
+export async function listCachedModels(
+  dirs: string | readonly string[] = modelDirs(),
+): Promise<CachedModel[]> {
   const out: CachedModel[] = [];
   for (const dir of typeof dirs === "string" ? [dirs] : dirs) {
     for (const m of await listDir(dir)) if (!out.some((o) => o.name === m.name)) out.push(m);

@@ -32,6 +32,7 @@ export const bash: Tool<z.infer<typeof parameters>> = {
   description: readFileSync(new URL("./bash.md", import.meta.url), "utf8").trim(),
   parameters,
   category: "exec",
+  leanOmits: ["timeout"],
   readOnly: false,
   destructive: true,
   async run(args, ctx): Promise<ToolOutput> {

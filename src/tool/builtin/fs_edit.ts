@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
 import { errorResult, fsFailureMessage, looksBinary, resolvePath } from "./common.ts";
+import { stripLinePrefixes } from "./line-prefixes.ts";
 
 /** Context lines around each change in the success excerpt (as gnoma's fs.edit). */
 const CONTEXT_LINES = 3;
@@ -23,7 +24,8 @@ const parameters = z.object({
  * empty or equal to new_string, old_string is not found (with a hint, and the line of a match that
  * differs only in whitespace if there is one), or matches several times without `replace_all` (count and
  * the first 10 line numbers, in one pass however many matches there are), or the file is over `limits.maxFileBytes`
- * (the fs_read limit). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
+ * (the fs_read limit). An old_string carrying fs_read/fs_grep line-number prefixes matches without them (see
+ * stripLinePrefixes). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
  * breaks in new_string are written as CRLF there. Success: `Edited <path>: N replacement(s)`
  * and diff-style hunks (`-`/`+`, 3 context lines). Metadata: `{ replacements }`.
  */
@@ -32,6 +34,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
   description: readFileSync(new URL("./fs_edit.md", import.meta.url), "utf8").trim(),
   parameters,
   category: "write",
+  leanOmits: ["replace_all"],
   readOnly: false,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
@@ -71,6 +74,13 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
     let oldString = args.old_string;
     let newString = args.new_string;
     let positions = findAll(text, oldString);
+    const bareOld = positions.length === 0 ? stripLinePrefixes(oldString) : undefined;
+    if (bareOld !== undefined && findAll(text, bareOld).length > 0) {
+      // Line-number prefixes copied from fs_read/fs_grep output: match without them (and write without them).
+      oldString = bareOld;
+      newString = stripLinePrefixes(newString) ?? newString;
+      positions = findAll(text, oldString);
+    }
     if (
       positions.length === 0 &&
       text.includes("\r\n") &&

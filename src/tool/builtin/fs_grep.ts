@@ -36,6 +36,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
     description: readFileSync(new URL("./fs_grep.md", import.meta.url), "utf8").trim(),
     parameters,
     category: "search",
+    leanOmits: ["glob", "max_results"],
     readOnly: true,
     destructive: false,
     async run(args, ctx): Promise<ToolOutput> {

@@ -26,6 +26,7 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
   description: readFileSync(new URL("./fs_read.md", import.meta.url), "utf8").trim(),
   parameters,
   category: "read",
+  leanOmits: ["offset", "limit"],
   alsoIn: ["write"],
   readOnly: true,
   destructive: false,

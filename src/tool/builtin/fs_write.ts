@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Tool, ToolOutput } from "../types.ts";
 import { countLines, errorResult, fsErrorMessage, resolvePath } from "./common.ts";
+import { stripLinePrefixes } from "./line-prefixes.ts";
 
 const parameters = z.object({
   path: z.string().describe("file path"),
@@ -11,7 +12,8 @@ const parameters = z.object({
 });
 
 /**
- * `fs_write`: writes `content` (UTF-8) to `path`, creating parent directories (0755) and the file
+ * `fs_write`: writes `content` (UTF-8) to `path` (line-number prefixes copied from fs_read/fs_grep output removed,
+ * see stripLinePrefixes), creating parent directories (0755) and the file
  * (0644). Refuses content over `limits.maxFileBytes` and directory paths (an existing directory, or a path
  * ending in `/`, `/.` or `/..`), and paths the guard refuses (outside the workspace, `~`, or a symlink into a
  * protected path). Reports
@@ -35,7 +37,9 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);
-    const bytes = Buffer.byteLength(args.content, "utf8");
+    const stripped = stripLinePrefixes(args.content);
+    const content = stripped ?? args.content;
+    const bytes = Buffer.byteLength(content, "utf8");
     if (bytes > ctx.limits.maxFileBytes) {
       return errorResult(
         `Content is ${bytes} bytes, over the ${ctx.limits.maxFileBytes}-byte write limit; nothing was written. ` +
@@ -51,12 +55,14 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
       const unread = await ctx.reads?.refusal(abs, shown, "write");
       if (unread) return errorResult(unread);
       await mkdir(path.dirname(abs), { recursive: true, mode: 0o755 });
-      await writeFile(abs, args.content, { mode: 0o644 });
+      await writeFile(abs, content, { mode: 0o644 });
       await ctx.reads?.record(abs);
-      const lines = countLines(args.content);
+      const lines = countLines(content);
       const verb = existing ? "Overwrote" : "Created";
+      const note =
+        stripped === undefined ? "" : "; the line-number prefixes copied from tool output were removed";
       return {
-        output: `${verb} ${shown} (${bytes} byte${bytes === 1 ? "" : "s"}, ${lines} line${lines === 1 ? "" : "s"})`,
+        output: `${verb} ${shown} (${bytes} byte${bytes === 1 ? "" : "s"}, ${lines} line${lines === 1 ? "" : "s"}${note})`,
         metadata: { bytes, lines, created: !existing },
       };
     } catch (error) {
