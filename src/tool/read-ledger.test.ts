@@ -36,7 +36,7 @@ describe("read before write (ReadLedger)", () => {
     await fsRead.run({ path: "math.js" }, ctx);
     expect(
       (await fsEdit.run({ path: "math.js", old_string: "a - b", new_string: "a + b" }, ctx)).isError,
-    ).toBe(false);
+    ).toBeFalsy();
     expect(
       (await fsEdit.run({ path: "math.js", old_string: "add", new_string: "sum" }, ctx)).isError,
     ).toBeFalsy();
@@ -60,7 +60,7 @@ describe("read before write (ReadLedger)", () => {
     const plain = testContext(ws);
     expect(
       (await fsEdit.run({ path: "math.js", old_string: "a - b", new_string: "a + b" }, plain)).isError,
-    ).toBe(false);
+    ).toBeFalsy();
   });
 });
 
@@ -102,6 +102,6 @@ describe("null for an optional argument", () => {
       args: { path: "a", old_string: "x", new_string: "y" },
     });
     const bad = parseToolArguments(fsEdit, '{"path":null,"old_string":"x","new_string":"y"}');
-    expect(bad.ok).toBe(false);
+    expect(bad.ok).toBeFalsy();
   });
 });
