@@ -12,8 +12,18 @@ export interface ParsedCall {
   arguments: string;
 }
 
-const NAME_KEYS = ["name", "tool", "tool_name", "function", "function_name"];
-const ARG_KEYS = ["arguments", "parameters", "args", "input", "params"];
+const NAME_KEYS = ["name", "tool", "tool_name", "function", "function_name", "action", "toolName"];
+const ARG_KEYS = [
+  "arguments",
+  "parameters",
+  "args",
+  "input",
+  "params",
+  "action_input",
+  "tool_input",
+  "kwargs",
+  "argument",
+];
 
 type Shape = { name: string; args: unknown; hasArgs: boolean };
 
@@ -23,7 +33,7 @@ type Shape = { name: string; args: unknown; hasArgs: boolean };
  */
 function callShape(value: unknown): Shape | undefined {
   if (!isRecord(value)) return undefined;
-  const fn = value.function;
+  const fn = value.function ?? value.function_call;
   if (isRecord(fn) && typeof fn.name === "string") return callShape(fn);
   for (const nameKey of NAME_KEYS) {
     const name = value[nameKey];
@@ -52,7 +62,7 @@ export function callsFromValue(
     return callsFromValue(value.tool_calls, known, requireArgs);
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0) return undefined;
-  const shapes = items.map(callShape);
+  const shapes = items.map((item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)));
   if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs))) return undefined;
   const calls: ParsedCall[] = [];
   for (const shape of shapes as Shape[]) {
@@ -60,6 +70,20 @@ export function callsFromValue(
     if (name !== undefined) calls.push({ name, arguments: serialiseArguments(shape.args) });
   }
   return calls.length > 0 ? calls : undefined;
+}
+
+/**
+ * Apertus's `{"tool_name": {arguments}}`: one key, a known tool name, whose value is an object. Only
+ * inside call markers (never for bare JSON, where `{"path": {…}}` is ordinary data).
+ */
+function nameKeyShape(value: unknown, known: string[]): Shape | undefined {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const key = keys[0] as string;
+  const args = value[key];
+  if (!isRecord(args) || resolveToolName(key, known) === undefined) return undefined;
+  return { name: key, args, hasArgs: true };
 }
 
 /**
@@ -125,7 +149,8 @@ export function callsFromPython(text: string, known: string[]): ParsedCall[] | u
   return calls.length > 0 ? calls : undefined;
 }
 
-function findParenEnd(text: string, open: number): number | undefined {
+/** Index just past the `)` closing the `(` at `open` (strings and nested brackets skipped), or `undefined`. */
+export function findParenEnd(text: string, open: number): number | undefined {
   let depth = 0;
   let quote: string | undefined;
   for (let i = open; i < text.length; i++) {
@@ -221,7 +246,7 @@ export function argsFromParameterTags(body: string): Record<string, unknown> {
 }
 
 /**
- * Gemma 4 call bodies: `call:name{key:<|"|>text<|"|>,n:1}`. The `<|"|>` string delimiters become JSON
+ * Gemma 4 call bodies: `call:name{key:<|"|>text<|"|>,n:1}` (FunctionGemma writes `<escape>` for `<|"|>`). The `<|"|>` string delimiters become JSON
  * strings, then the object goes through JSON repair (unquoted keys). Returns `undefined` unless the
  * name resolves to a known tool.
  */
@@ -232,7 +257,9 @@ export function callFromGemma(body: string, known: string[]): ParsedCall | undef
   if (name === undefined) return undefined;
   const rest = body
     .slice(match[0].length)
-    .replace(/<\|"\|>([\s\S]*?)<\|"\|>/g, (_m, s: string) => JSON.stringify(s));
+    .replace(/<\|"\|>([\s\S]*?)<\|"\|>|<escape>([\s\S]*?)<escape>/g, (_m, a?: string, b?: string) =>
+      JSON.stringify(a ?? b ?? ""),
+    );
   if (rest.trim() === "") return { name, arguments: "{}" };
   const repaired = repairJson(rest);
   if (repaired === undefined || !isRecord(repaired.value)) return { name, arguments: rest.trim() };

@@ -95,13 +95,14 @@ export function stripFences(text: string): string | undefined {
 
 /**
  * Index just past the JSON-ish value (object or array) opening at `start`, tracking strings in double
- * or single quotes and backslash escapes; `undefined` when the value never closes. Brackets of either
- * kind count together, so a mismatched close still ends the value.
+ * or single quotes and backslash escapes; `undefined` when the value never closes before `limit`
+ * (default: the end of `text`). Brackets of either kind count together, so a mismatched close still
+ * ends the value. Linear in the characters read.
  */
-export function findValueEnd(text: string, start: number): number | undefined {
+export function findValueEnd(text: string, start: number, limit = text.length): number | undefined {
   let depth = 0;
   let quote: string | undefined;
-  for (let i = start; i < text.length; i++) {
+  for (let i = start; i < limit; i++) {
     const ch = text[i];
     if (quote !== undefined) {
       if (ch === "\\") i++;

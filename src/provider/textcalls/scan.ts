@@ -4,37 +4,36 @@
  * what it holds and gets back how much it may release; the whole-text parser calls it once with
  * `final: true`.
  *
- * Recognised call syntaxes (each only counts when a call names a known tool; otherwise its text stays
- * visible):
- * - Hermes/Qwen `<tool_call>{…}</tool_call>` (closing tag optional; several bodies allowed), whose body
- *   may also be Qwen3-Coder `<function=name><parameter=k>v</parameter></function>`;
- * - Mistral `[TOOL_CALLS] [{…}]`, `[TOOL_CALLS]name[ARGS]{…}` and `[TOOL_CALLS]name{…}`;
- * - Llama 3 `<|python_tag|>{…}` (several separated by `;`), Llama 4 `<|python_start|>{…}<|python_end|>`,
- *   and `<function=name>{…}</function>`;
- * - Gemma 4 `<|tool_call>call:name{…}<tool_call|>`, LFM2 `<|tool_call_start|>[f(a=1)]<|tool_call_end|>`,
- *   Phi-4-mini `functools[{…}]` at the start of a line;
- * - fenced blocks ```json / ```tool_call / ``` / ```tool_code (Python-style calls);
- * - bare JSON `{…}` or `[{…}]` starting a line (must carry an arguments key).
+ * A call region starts at a marker (formats/markers.ts lists them with the family and the source of
+ * each) and is read as a run of call items (formats/items.ts). Regions are:
+ * - closed by a tag or token (`<tool_call>…</tool_call>`, `<｜tool▁calls▁begin｜>…<｜tool▁calls▁end｜>`,
+ *   `[TOOL_REQUEST]…[END_TOOL_REQUEST]`, …; an unclosed one ends at the next same marker or the end);
+ * - open (`[TOOL_CALLS]`, `<|python_tag|>`, `<|tool_call|>`, `<function_call>`, `functools[`, `>>>`):
+ *   as many items as follow;
+ * - a call item on its own (`<function=…>`, `<invoke name=…>`, a tag named after a known tool);
+ * - harmony (gpt-oss) messages `<|channel|>commentary to=functions.x <|constrain|>json<|message|>{…}<|call|>`;
+ * - fenced blocks whose body is only calls (not after a cue such as "for example");
+ * - bare JSON `{…}`/`[{…}]` (with an arguments key) or a Python-style call starting a line (or after
+ *   `</think>`, or right after a call), again not after an example cue.
+ * Each call only counts when it names a known tool; otherwise its text stays visible.
  */
-import {
-  argsFromParameterTags,
-  callFromGemma,
-  callsFromJsonText,
-  callsFromPython,
-  type ParsedCall,
-  serialiseArguments,
-} from "./calls.ts";
+import type { ParsedCall } from "./calls.ts";
+import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
+import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
+import { scanHarmony } from "./formats/harmony.ts";
+import { readSpecialToken } from "./formats/tokens.ts";
 import { resolveToolName } from "./names.ts";
-import { findValueEnd, repairJson } from "./repair.ts";
 
 /** Scanner state carried between calls on consecutive pieces of one text. */
 export interface ScanState {
   /** True when the next character starts a line (only spaces/tabs since the last newline, or text start). */
   lineStart: boolean;
-  /** True inside a fenced code block whose language is not a call format (its text passes through). */
+  /** True inside a fenced code block whose body is not calls (its text passes through). */
   inTextFence: boolean;
-  /** True when only whitespace follows the last call: a `{` here may be the next bare call (`{…} {…}`). */
+  /** True when only whitespace (or `,`/`;`) follows the last call: a `{` here may be the next bare call. */
   afterCall: boolean;
+  /** The last characters of the text before this piece (raw), for example cues. */
+  tail?: string;
 }
 
 /** Output of one scan: visible text pieces, parsed calls, and how many characters were consumed. */
@@ -46,33 +45,6 @@ export interface ScanResult {
   state: ScanState;
 }
 
-/** Markers that open a call region, longest first where one is a prefix of another. */
-const MARKERS = [
-  "<tool_call>",
-  "<|tool_call>",
-  "<|tool_call_start|>",
-  "[TOOL_CALLS]",
-  "<|python_tag|>",
-  "<|python_start|>",
-  "<function=",
-  "```",
-] as const;
-
-/** Phi-4-mini's call marker: `functools[{"name": …, "arguments": …}, …]`. */
-const FUNCTOOLS = "functools[";
-
-/** Fence languages whose body may hold a call; any other fenced block passes through as text. */
-const CALL_FENCE_LANGS = new Set([
-  "",
-  "json",
-  "json5",
-  "jsonc",
-  "tool_call",
-  "tool_calls",
-  "tool",
-  "tool_code",
-]);
-
 type Region =
   | { kind: "more" }
   | { kind: "calls"; end: number; calls: ParsedCall[] }
@@ -80,18 +52,35 @@ type Region =
   | { kind: "fence"; end: number };
 
 const MORE: Region = { kind: "more" };
+/** Characters of preceding text kept for the example-cue check. */
+const TAIL = 200;
+
+/** Marker texts (plain) that may open a region anywhere, for holding back a partial marker. */
+const PLAIN_OPENERS = [
+  ...CLOSED_MARKERS.filter((m) => !m.token).map((m) => m.open),
+  ...OPEN_MARKERS.filter((m) => !m.token).map((m) => m.open),
+  "```",
+];
 
 /** The state at the start of a text. */
 export function initialScanState(): ScanState {
-  return { lineStart: true, inTextFence: false, afterCall: false };
+  return { lineStart: true, inTextFence: false, afterCall: false, tail: "" };
 }
 
 /**
  * Scans `text` from its start (which has `state`) for tool calls. With `final: false` it stops before
  * anything that may still turn out to be (part of) a call and reports how much it consumed; with
- * `final: true` it consumes everything, closing unterminated calls at the end.
+ * `final: true` it consumes everything, closing unterminated calls at the end — unless `cut` (the
+ * output was cut off, e.g. at max tokens), when a call still unterminated at the end is partial and
+ * stays text instead of being returned.
  */
-export function scanText(text: string, state: ScanState, known: string[], final: boolean): ScanResult {
+export function scanText(
+  text: string,
+  state: ScanState,
+  known: string[],
+  final: boolean,
+  cut = false,
+): ScanResult {
   const pieces: string[] = [];
   const calls: ParsedCall[] = [];
   let inTextFence = state.inTextFence;
@@ -100,19 +89,36 @@ export function scanText(text: string, state: ScanState, known: string[], final:
   let consumed = text.length;
   /** End of the last call region in `text`, or -1. */
   let lastCallEnd = -1;
+  const tail = state.tail ?? "";
   const afterCallAt = (pos: number): boolean => {
-    const from = Math.max(lastCallEnd, 0);
     if (lastCallEnd < 0 && !state.afterCall) return false;
-    return /^\s*$/.test(text.slice(from, pos));
+    for (let p = Math.max(lastCallEnd, 0); p < pos; p++) {
+      const ch = text[p] as string;
+      if (!(ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "," || ch === ";")) return false;
+    }
+    return true;
   };
   const lineStartAt = (pos: number): boolean => {
     for (let p = pos - 1; p >= 0; p--) {
       const ch = text[p];
       if (ch === "\n") return true;
+      if (ch === ">" && p >= 7 && text.startsWith("</think>", p - 7)) return true;
       if (ch !== " " && ch !== "\t") return false;
     }
     return state.lineStart;
   };
+  /** True when the prose right before `pos` introduces an example (not a call to run). */
+  const exampleBefore = (pos: number): boolean => {
+    const before = pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos);
+    const para = before.slice(before.lastIndexOf("\n\n") + 1);
+    return EXAMPLE_CUE.test(para);
+  };
+  const ctx = (requireArgs: boolean, closed: boolean): ItemContext => ({
+    known,
+    open: !final && !closed,
+    cut: cut && !closed,
+    requireArgs,
+  });
 
   scan: while (i < text.length) {
     if (inTextFence) {
@@ -126,20 +132,17 @@ export function scanText(text: string, state: ScanState, known: string[], final:
       continue;
     }
     for (let j = i; j < text.length; j++) {
-      const ch = text[j];
+      const ch = text[j] as string;
       let region: Region | undefined;
-      if (ch === "f") {
-        // Phi-4-mini's `functools[…]`, only where a line starts (so prose is never held back for it).
-        if (!lineStartAt(j)) continue;
-        if (text.startsWith(FUNCTOOLS, j)) region = scanFunctools(text, j, known, final);
-        else if (!final && couldBecome(text, j, [FUNCTOOLS])) region = MORE;
-      } else if (ch === "<" || ch === "[" || ch === "`" || ch === "{") {
-        const marker = MARKERS.find((m) => text.startsWith(m, j));
-        if (marker !== undefined) region = scanMarker(text, j, marker, known, final);
-        else if (!final && couldBecome(text, j, [...MARKERS])) region = MORE;
-        else if ((ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
-          region = scanBare(text, j, known, final);
+      if (ch === "<" || ch === "[" || ch === "`" || ch === "{") {
+        region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore);
+        if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
+          if (lineStartAt(j) && exampleBefore(j)) region = undefined;
+          else region = scanBare(text, j, ctx(true, false));
         }
+      } else if ((ch === "f" || ch === ">" || /[A-Za-z_]/.test(ch)) && lineStartAt(j)) {
+        region = scanLineStart(text, j, ctx, final, known);
+        if (region !== undefined && region.kind === "calls" && exampleBefore(j)) region = { kind: "text", end: region.end };
       }
       if (region === undefined) continue;
       if (region.kind === "more") {
@@ -152,17 +155,18 @@ export function scanText(text: string, state: ScanState, known: string[], final:
         textStart = region.end;
         lastCallEnd = region.end;
       } else if (region.kind === "fence") inTextFence = true;
-      i = region.end;
+      i = Math.max(region.end, j + 1);
       continue scan;
     }
     break;
   }
   if (consumed > textStart) pieces.push(text.slice(textStart, consumed));
+  const newTail = consumed >= TAIL ? text.slice(consumed - TAIL, consumed) : (tail + text.slice(0, consumed)).slice(-TAIL);
   return {
     pieces: pieces.filter((p) => p.length > 0),
     calls,
     consumed,
-    state: { lineStart: lineStartAt(consumed), inTextFence, afterCall: afterCallAt(consumed) },
+    state: { lineStart: lineStartAt(consumed), inTextFence, afterCall: afterCallAt(consumed), tail: newTail },
   };
 }
 
@@ -174,238 +178,113 @@ function partialSuffix(text: string, token: string): number {
   return 0;
 }
 
-function skipWs(text: string, k: number): number {
-  while (k < text.length && /\s/.test(text[k] as string)) k++;
-  return k;
-}
+type Ctx = (requireArgs: boolean, closed: boolean) => ItemContext;
 
-/** End of the JSON value opening at `k`; to the end of text when it never closes and `final`. */
-function valueEnd(text: string, k: number, final: boolean): number | undefined {
-  const end = findValueEnd(text, k);
-  if (end !== undefined) return end;
-  return final ? text.length : undefined;
-}
-
-/**
- * After a call body ending at `k`: consumes optional whitespace plus one of `suffixes` when present.
- * Returns the new end, or `undefined` when more text is needed to know.
- */
-function optionalSuffix(text: string, k: number, suffixes: string[], final: boolean): number | undefined {
-  const m = skipWs(text, k);
-  if (m === text.length) return final ? k : undefined;
-  for (const suffix of suffixes) {
-    if (text.startsWith(suffix, m)) return m + suffix.length;
-    if (!final && text.length - m < suffix.length && suffix.startsWith(text.slice(m))) return undefined;
-  }
-  return k;
-}
-
-/** Needs more text when `rest` (at `m`) could still become one of `tokens`. */
-function couldBecome(text: string, m: number, tokens: string[]): boolean {
-  const rest = text.slice(m);
-  return tokens.some((t) => t.length > rest.length && t.startsWith(rest));
-}
-
-function scanMarker(text: string, j: number, marker: string, known: string[], final: boolean): Region {
-  const k = j + marker.length;
-  switch (marker) {
-    case "<tool_call>":
-      return scanHermes(text, j, k, known, final);
-    case "<|tool_call>":
-      return scanDelimited(text, k, "<tool_call|>", final, (body) => {
-        const call = callFromGemma(body, known);
-        return call ? [call] : undefined;
-      });
-    case "<|tool_call_start|>":
-      return scanDelimited(text, k, "<|tool_call_end|>", final, (body) => {
-        const trimmed = body.trim();
-        return trimmed.startsWith("[{") || trimmed.startsWith("{")
-          ? callsFromJsonText(trimmed, known, false)
-          : callsFromPython(trimmed, known);
-      });
-    case "[TOOL_CALLS]":
-      return scanMistral(text, k, known, final);
-    case "<|python_tag|>":
-    case "<|python_start|>":
-      return scanPythonTag(text, j, k, known, final);
-    case "<function=": {
-      // A naked `<function=…>` (Qwen3-Coder without its `<tool_call>`) may still be followed by the
-      // orphan closing tag (jundot/omlx#844); it belongs to the call.
-      const region = scanFunctionTag(text, j, known, final) ?? { kind: "text", end: k };
-      if (region.kind !== "calls") return region;
-      const end = optionalSuffix(text, region.end, ["</tool_call>"], final);
-      return end === undefined ? MORE : { ...region, end };
-    }
-    default:
-      return scanFence(text, j, known, final);
-  }
-}
-
-/** `open…close` with a body parsed by `parse`; unterminated bodies run to the end when `final`. */
-function scanDelimited(
+/** A region opened by a marker at `j`, or `undefined` when no marker starts there. */
+function scanMarkerAt(
   text: string,
-  k: number,
-  close: string,
+  j: number,
+  known: string[],
   final: boolean,
-  parse: (body: string) => ParsedCall[] | undefined,
-): Region {
-  const at = text.indexOf(close, k);
-  if (at < 0 && !final) return MORE;
-  const bodyEnd = at < 0 ? text.length : at;
-  const end = at < 0 ? text.length : at + close.length;
-  const calls = parse(text.slice(k, bodyEnd));
-  return calls ? { kind: "calls", end, calls } : { kind: "text", end };
-}
-
-function scanHermes(text: string, j: number, k: number, known: string[], final: boolean): Region {
-  const calls: ParsedCall[] = [];
-  let end = k;
-  let items = 0;
-  for (;;) {
-    const m = skipWs(text, end);
-    if (m === text.length) {
-      if (!final) return MORE;
-      break;
-    }
-    if (text.startsWith("</tool_call>", m)) {
-      end = m + "</tool_call>".length;
-      break;
-    }
-    if (!final && couldBecome(text, m, ["</tool_call>", "<function="])) return MORE;
-    const ch = text[m];
-    if (ch === "{" || ch === "[") {
-      const stop = valueEnd(text, m, final);
-      if (stop === undefined) return MORE;
-      calls.push(...(callsFromJsonText(text.slice(m, stop), known, false) ?? []));
-      end = stop;
-      items++;
-      continue;
-    }
-    if (text.startsWith("<function=", m)) {
-      const inner = scanFunctionTag(text, m, known, final);
-      if (inner === undefined) break;
-      if (inner.kind === "more") return MORE;
-      if (inner.kind === "calls") calls.push(...inner.calls);
-      end = inner.end;
-      items++;
-      continue;
-    }
-    if (items > 0) break;
-    // Some other body (pythonic call, prose): up to the closing tag, the next opening tag, or the end.
-    const close = text.indexOf("</tool_call>", m);
-    const next = text.indexOf("<tool_call>", m);
-    if (close < 0 && next < 0 && !final) return MORE;
-    const candidates = [close, next].filter((x) => x >= 0);
-    const bodyEnd = candidates.length > 0 ? Math.min(...candidates) : text.length;
-    const body = text.slice(m, bodyEnd);
-    calls.push(...(callsFromJsonText(body, known, false) ?? callsFromPython(body, known) ?? []));
-    end = bodyEnd === close ? close + "</tool_call>".length : bodyEnd;
-    break;
+  cut: boolean,
+  ctx: Ctx,
+  exampleBefore: (pos: number) => boolean,
+): Region | undefined {
+  const ch = text[j];
+  if (ch === "`") {
+    if (!text.startsWith("```", j)) return !final && couldBecome(text, j, text.length, ["```"]) ? MORE : undefined;
+    return scanFence(text, j, final, ctx, exampleBefore(j));
   }
-  return calls.length > 0 ? { kind: "calls", end, calls } : { kind: "text", end: Math.max(end, j + 1) };
-}
-
-function scanMistral(text: string, k: number, known: string[], final: boolean): Region {
-  const m = skipWs(text, k);
-  if (m === text.length) return final ? { kind: "text", end: k } : MORE;
-  const suffixes = ["[/TOOL_CALLS]", "</s>"];
-  const ch = text[m];
-  if (ch === "[" || ch === "{") {
-    const stop = valueEnd(text, m, final);
-    if (stop === undefined) return MORE;
-    const calls = callsFromJsonText(text.slice(m, stop), known, false);
-    if (!calls) return { kind: "text", end: stop };
-    const end = optionalSuffix(text, stop, suffixes, final);
-    return end === undefined ? MORE : { kind: "calls", end, calls };
-  }
-  // name[CALL_ID]id[ARGS]{…} | name[ARGS]{…} | name{…}
-  const head = /^([A-Za-z_][\w.-]*)(\[CALL_ID\][A-Za-z0-9_-]*)?\s*(\[ARGS\])?\s*/.exec(text.slice(m));
-  if (!head) return { kind: "text", end: k };
-  const argsAt = m + head[0].length;
-  if (argsAt === text.length) return final ? { kind: "text", end: k } : MORE;
-  if (!final && couldBecome(text, m + (head[1] as string).length, ["[CALL_ID]", "[ARGS]"])) return MORE;
-  if (!final && couldBecome(text, argsAt, ["[ARGS]"])) return MORE;
-  if (text[argsAt] !== "{") return { kind: "text", end: k };
-  const stop = valueEnd(text, argsAt, final);
-  if (stop === undefined) return MORE;
-  const name = resolveToolName(head[1] as string, known);
-  if (name === undefined) return { kind: "text", end: stop };
-  const repaired = repairJson(text.slice(argsAt, stop));
-  const args = repaired ? serialiseArguments(repaired.value) : text.slice(argsAt, stop);
-  const end = optionalSuffix(text, stop, suffixes, final);
-  return end === undefined ? MORE : { kind: "calls", end, calls: [{ name, arguments: args }] };
-}
-
-function scanPythonTag(text: string, j: number, k: number, known: string[], final: boolean): Region {
-  const calls: ParsedCall[] = [];
-  let end = k;
-  for (;;) {
-    const m = skipWs(text, end);
-    if (m === text.length) {
-      if (!final) return MORE;
-      break;
+  if (ch === "<") {
+    const token = readSpecialToken(text, j, !final);
+    if (token === "more") return MORE;
+    if (token !== undefined) {
+      if (token.name === "channel" || token.name === "start") return scanHarmony(text, j, token.end, known, final, cut);
+      const closed = CLOSED_MARKERS.find((m) => m.token && m.open === token.name);
+      if (closed) return scanClosed(text, j, token.end, closed, ctx);
+      const open = OPEN_MARKERS.find((m) => m.token && m.open === token.name);
+      if (open) return scanOpen(text, token.end, ctx(open.requireArgs ?? false, false), token.end);
+      return undefined;
     }
-    if (text[m] !== "{") break;
-    const stop = valueEnd(text, m, final);
-    if (stop === undefined) return MORE;
-    const found = callsFromJsonText(text.slice(m, stop), known, false);
-    if (!found) break;
-    calls.push(...found);
-    end = stop;
-    const n = skipWs(text, end);
-    if (n === text.length && !final) return MORE;
-    if (text[n] === ";") end = n + 1;
   }
-  if (calls.length === 0) return { kind: "text", end: j + 1 };
-  const suffixed = optionalSuffix(text, end, ["<|python_end|>", "<|eom_id|>", "<|eot_id|>"], final);
-  return suffixed === undefined ? MORE : { kind: "calls", end: suffixed, calls };
-}
-
-/**
- * `<function=name>{json}</function>` (Llama) or `<function=name><parameter=k>v…</function>`
- * (Qwen3-Coder; closing tags optional). `undefined` when the text at `j` is not such a call.
- */
-function scanFunctionTag(text: string, j: number, known: string[], final: boolean): Region | undefined {
-  const k = j + "<function=".length;
-  const gt = text.indexOf(">", k);
-  if (gt < 0) return final ? undefined : MORE;
-  const rawName = text.slice(k, gt).trim();
-  if (!/^[\w.-]+$/.test(rawName)) return undefined;
-  const name = resolveToolName(rawName, known);
-  const m = skipWs(text, gt + 1);
-  if (m === text.length && !final) return MORE;
-  if (!final && couldBecome(text, m, ["</function>", "<parameter="])) return MORE;
-  if (text[m] === "{") {
-    const stop = valueEnd(text, m, final);
-    if (stop === undefined) return MORE;
-    const end = optionalSuffix(text, stop, ["</function>"], final);
-    if (end === undefined) return MORE;
-    if (name === undefined) return { kind: "text", end };
-    const repaired = repairJson(text.slice(m, stop));
-    const args = repaired ? serialiseArguments(repaired.value) : text.slice(m, stop);
-    return { kind: "calls", end, calls: [{ name, arguments: args }] };
-  }
-  if (text.startsWith("</function>", m)) {
-    const end = m + "</function>".length;
-    return name === undefined
-      ? { kind: "text", end }
-      : { kind: "calls", end, calls: [{ name, arguments: "{}" }] };
-  }
-  if (text.startsWith("<parameter=", m)) {
-    const close = text.indexOf("</function>", m);
-    const outer = text.indexOf("</tool_call>", m);
-    if (close < 0 && outer < 0 && !final) return MORE;
-    const stops = [close, outer].filter((x) => x >= 0);
-    const bodyEnd = stops.length > 0 ? Math.min(...stops) : text.length;
-    const end = bodyEnd === close ? close + "</function>".length : bodyEnd;
-    if (name === undefined) return { kind: "text", end };
-    const args = argsFromParameterTags(text.slice(m, bodyEnd));
-    return { kind: "calls", end, calls: [{ name, arguments: JSON.stringify(args) }] };
+  const closed = CLOSED_MARKERS.find((m) => !m.token && text.startsWith(m.open, j));
+  if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
+  const open = OPEN_MARKERS.find((m) => !m.token && text.startsWith(m.open, j));
+  if (open) return scanOpen(text, j + open.open.length, ctx(open.requireArgs ?? false, false), j + open.open.length);
+  if (!final && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
+  if (ch === "<") {
+    // A call item on its own: `<function=…>`, `<invoke name=…>`, a tag named after a known tool.
+    const items = readItems(text, j, text.length, ctx(false, false));
+    if (items === "more") return MORE;
+    if (items.count > 0 && items.calls.length > 0) return { kind: "calls", end: items.end, calls: items.calls };
+    return undefined;
   }
   return undefined;
 }
 
-function scanFence(text: string, j: number, known: string[], final: boolean): Region {
+/** A region with a closing marker: items up to the close (or the next same opener, or the end). */
+function scanClosed(text: string, j: number, k: number, marker: ClosedMarker, ctx: Ctx): Region {
+  const close = findClose(text, k, marker);
+  const next = marker.token ? findToken(text, k, [marker.open]) : { at: text.indexOf(marker.open, k), end: -1 };
+  if (close.at >= 0 && (next.at < 0 || close.at < next.at)) {
+    const items = readItems(text, k, close.at, ctx(false, true));
+    if (items === "more") return MORE; // cannot happen for a closed body
+    return items.calls.length > 0
+      ? { kind: "calls", end: close.end, calls: items.calls }
+      : { kind: "text", end: close.end };
+  }
+  if (next.at >= 0) {
+    const items = readItems(text, k, next.at, ctx(false, true));
+    if (items === "more") return MORE;
+    return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: k };
+  }
+  const items = readItems(text, k, text.length, ctx(false, false));
+  if (items === "more") return MORE;
+  return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: Math.max(k, j + 1) };
+}
+
+/** A region without a closing marker: as many items as follow. */
+function scanOpen(text: string, k: number, itemCtx: ItemContext, fallbackEnd: number): Region {
+  const items = readItems(text, k, text.length, itemCtx);
+  if (items === "more") return MORE;
+  return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: fallbackEnd };
+}
+
+/** The first closing marker of `marker` from `k`: its index and end, or `at: -1`. */
+function findClose(text: string, k: number, marker: ClosedMarker): { at: number; end: number } {
+  if (marker.token) return findToken(text, k, marker.close);
+  let best = { at: -1, end: -1 };
+  for (const close of marker.close) {
+    const at = text.indexOf(close, k);
+    if (at >= 0 && (best.at < 0 || at < best.at)) best = { at, end: at + close.length };
+  }
+  return best;
+}
+
+/** The first special token from `k` whose canonical name is one of `names`. */
+function findToken(text: string, k: number, names: readonly string[]): { at: number; end: number } {
+  for (let at = text.indexOf("<", k); at >= 0; at = text.indexOf("<", at + 1)) {
+    const token = readSpecialToken(text, at, false);
+    if (token !== undefined && token !== "more" && names.includes(token.name)) return { at, end: token.end };
+  }
+  return { at: -1, end: -1 };
+}
+
+/** Fence languages whose body may hold calls; any other fenced block passes through as text. */
+const CALL_FENCE_LANGS = new Set([
+  "",
+  "json",
+  "json5",
+  "jsonc",
+  "tool_call",
+  "tool_calls",
+  "tool",
+  "tool_code",
+  "function_call",
+  "xml",
+]);
+
+function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: boolean): Region {
   const k = j + 3;
   const nl = text.indexOf("\n", k);
   if (nl < 0 && !final) {
@@ -416,34 +295,92 @@ function scanFence(text: string, j: number, known: string[], final: boolean): Re
     .slice(k, nl < 0 ? text.length : nl)
     .trim()
     .toLowerCase();
-  if (!CALL_FENCE_LANGS.has(lang)) return { kind: "fence", end: k };
+  if (!CALL_FENCE_LANGS.has(lang) || example) return { kind: "fence", end: k };
   const bodyStart = nl < 0 ? text.length : nl + 1;
   const close = text.indexOf("```", bodyStart);
   if (close < 0 && !final) return MORE;
-  const body = text.slice(bodyStart, close < 0 ? text.length : close);
+  const bodyEnd = close < 0 ? text.length : close;
   const end = close < 0 ? text.length : close + 3;
-  const calls =
-    lang === "tool_code"
-      ? callsFromPython(body, known)
-      : callsFromJsonText(body, known, lang === "" || lang.startsWith("json"));
-  return calls ? { kind: "calls", end, calls } : { kind: "text", end };
+  const requireArgs = lang === "" || lang.startsWith("json");
+  const itemCtx = { ...ctx(requireArgs, true), cut: ctx(false, false).cut && close < 0 };
+  const items = readItems(text, bodyStart, bodyEnd, itemCtx);
+  if (items === "more" || items.calls.length === 0) return { kind: "fence", end: k };
+  // Only a body that is calls and nothing else: code that merely contains a call stays code.
+  if (text.slice(items.end, bodyEnd).trim() !== "") return { kind: "fence", end: k };
+  return { kind: "calls", end, calls: items.calls };
 }
 
-function scanBare(text: string, j: number, known: string[], final: boolean): Region | undefined {
-  const m = skipWs(text, j + 1);
-  if (m === text.length) return final ? undefined : MORE;
+/** Bare JSON (`{…}` / `[{…}]` with an arguments key) or a Python call list `[f(a=1)]` at `j`. */
+function scanBare(text: string, j: number, itemCtx: ItemContext): Region | undefined {
+  let m = j + 1;
+  while (m < text.length && /\s/.test(text[m] as string)) m++;
+  if (m === text.length) return itemCtx.open ? MORE : undefined;
   const next = text[m] as string;
-  if (text[j] === "[" ? next !== "{" : !/["'A-Za-z_}]/.test(next)) return undefined;
-  const stop = valueEnd(text, j, final);
-  if (stop === undefined) return MORE;
-  const calls = callsFromJsonText(text.slice(j, stop), known, true);
-  return calls ? { kind: "calls", end: stop, calls } : { kind: "text", end: stop };
+  if (text[j] === "[" ? !/[{A-Za-z_]/.test(next) : !/["'A-Za-z_}]/.test(next)) return undefined;
+  const item = readItem(text, j, text.length, itemCtx);
+  if (item === "more") return MORE;
+  if (item === undefined) return undefined;
+  return { kind: "calls", end: item.end, calls: item.calls };
 }
 
-function scanFunctools(text: string, j: number, known: string[], final: boolean): Region {
-  const open = j + FUNCTOOLS.length - 1;
-  const stop = valueEnd(text, open, final);
-  if (stop === undefined) return MORE;
-  const calls = callsFromJsonText(text.slice(open, stop), known, false);
-  return calls ? { kind: "calls", end: stop, calls } : { kind: "text", end: stop };
+/**
+ * At the start of a line: Phi-4-mini/FireFunction `functools[…]`, Functionary `>>>name\n{…}`, or a
+ * call on a line of its own: `name(k=v)`, `name {…}`, `name[ARGS]{…}`, `name\n{…}`.
+ */
+function scanLineStart(text: string, j: number, ctx: Ctx, final: boolean, known: string[]): Region | undefined {
+  if (text.startsWith("functools[", j) || (text[j] === "f" && !final && couldBecome(text, j, text.length, ["functools["]))) {
+    if (!text.startsWith("functools[", j)) return MORE;
+    const itemCtx = ctx(false, false);
+    const item = readItem(text, j + "functools".length, text.length, itemCtx);
+    if (item === "more") return MORE;
+    return item === undefined ? undefined : { kind: "calls", end: item.end, calls: item.calls };
+  }
+  if (text.startsWith("function call", j) || (text[j] === "f" && !final && couldBecome(text, j, text.length, ["function call"]))) {
+    // GigaChat 3: `function call{"name": …, "arguments": …}` (vLLM gigachat3).
+    if (!text.startsWith("function call", j)) return MORE;
+    const items = readItems(text, j + "function call".length, text.length, ctx(false, false));
+    if (items === "more") return MORE;
+    if (items.calls.length > 0) return { kind: "calls", end: items.end, calls: items.calls };
+  }
+  if (text[j] === ">") {
+    if (!text.startsWith(">>>", j)) return !final && couldBecome(text, j, text.length, [">>>"]) ? MORE : undefined;
+    const items = readItems(text, j + 3, text.length, ctx(false, false));
+    if (items === "more") return MORE;
+    return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : undefined;
+  }
+  if (/[A-Za-z_]/.test(text[j] as string)) {
+    const word = lineWord(text, j, known);
+    if (word === "more") return final ? undefined : MORE;
+    if (word === undefined) return undefined;
+  }
+  const itemCtx = ctx(false, false);
+  const item = readItem(text, j, text.length, itemCtx);
+  if (item === "more") return MORE;
+  if (item === undefined) return undefined;
+  // The call must end its line.
+  let p = item.end;
+  while (p < text.length && (text[p] === " " || text[p] === "\t" || text[p] === ";")) p++;
+  if (p < text.length && text[p] !== "\n" && text[p] !== "\r") return undefined;
+  if (p === text.length && !final) return MORE;
+  return { kind: "calls", end: item.end, calls: item.calls };
+}
+
+/**
+ * The word starting a line, when it may name a call: `"more"` when it reaches the end of the text and
+ * may still grow into a known tool name (or `print`, `call`), `undefined` when it cannot start a call,
+ * else the word. Keeps the stream from holding every line's first word.
+ */
+function lineWord(text: string, j: number, known: string[]): string | "more" | undefined {
+  let p = j;
+  while (p < text.length && p - j < 130 && /[\w.:-]/.test(text[p] as string)) p++;
+  const word = text.slice(j, p);
+  const canon = (s: string): string => s.toLowerCase().replace(/[.\-\s_]+/g, "_");
+  if (p === text.length) {
+    const w = canon(word);
+    const names = [...known, "print", "call", "functions.", "default_api."];
+    return names.some((k) => canon(k).startsWith(w) || w.startsWith(canon(k))) ? "more" : undefined;
+  }
+  const bare = word.replace(/:\d+$/, "").replace(/:$/, "");
+  if (bare === "print" || bare === "call") return word;
+  return resolveToolName(bare, known) === undefined ? undefined : word;
 }
