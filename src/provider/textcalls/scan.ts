@@ -21,6 +21,7 @@ import type { ParsedCall } from "./calls.ts";
 import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
 import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
 import { scanHarmony } from "./formats/harmony.ts";
+import { callFromKeyValues } from "./formats/keyvalue.ts";
 import { readSpecialToken } from "./formats/tokens.ts";
 import { resolveToolName } from "./names.ts";
 
@@ -47,7 +48,7 @@ export interface ScanResult {
 
 type Region =
   | { kind: "more" }
-  | { kind: "calls"; end: number; calls: ParsedCall[] }
+  | { kind: "calls"; end: number; calls: ParsedCall[]; standalone?: boolean }
   | { kind: "text"; end: number }
   | { kind: "fence"; end: number };
 
@@ -109,15 +110,16 @@ export function scanText(
   };
   /** True when the prose right before `pos` introduces an example (not a call to run). */
   const exampleBefore = (pos: number): boolean => {
-    const before = pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos);
+    const before = (pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos)).trimEnd();
     const para = before.slice(before.lastIndexOf("\n\n") + 1);
     return EXAMPLE_CUE.test(para);
   };
-  const ctx = (requireArgs: boolean, closed: boolean): ItemContext => ({
+  const ctx = (requireArgs: boolean, closed: boolean, inRegion = true): ItemContext => ({
     known,
     open: !final && !closed,
     cut: cut && !closed,
     requireArgs,
+    inRegion,
   });
 
   scan: while (i < text.length) {
@@ -136,9 +138,10 @@ export function scanText(
       let region: Region | undefined;
       if (ch === "<" || ch === "[" || ch === "`" || ch === "{") {
         region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore);
+        if (region?.kind === "calls" && region.standalone && exampleBefore(j)) region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
           if (lineStartAt(j) && exampleBefore(j)) region = undefined;
-          else region = scanBare(text, j, ctx(true, false));
+          else region = scanBare(text, j, ctx(true, false, false));
         }
       } else if ((ch === "f" || ch === ">" || /[A-Za-z_]/.test(ch)) && lineStartAt(j)) {
         region = scanLineStart(text, j, ctx, final, known);
@@ -178,7 +181,7 @@ function partialSuffix(text: string, token: string): number {
   return 0;
 }
 
-type Ctx = (requireArgs: boolean, closed: boolean) => ItemContext;
+type Ctx = (requireArgs: boolean, closed: boolean, inRegion?: boolean) => ItemContext;
 
 /** A region opened by a marker at `j`, or `undefined` when no marker starts there. */
 function scanMarkerAt(
@@ -214,9 +217,10 @@ function scanMarkerAt(
   if (!final && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
   if (ch === "<") {
     // A call item on its own: `<function=…>`, `<invoke name=…>`, a tag named after a known tool.
-    const items = readItems(text, j, text.length, ctx(false, false));
+    const items = readItems(text, j, text.length, ctx(false, false, false));
     if (items === "more") return MORE;
-    if (items.count > 0 && items.calls.length > 0) return { kind: "calls", end: items.end, calls: items.calls };
+    if (items.count > 0 && items.calls.length > 0)
+      return { kind: "calls", end: items.end, calls: items.calls, standalone: true };
     return undefined;
   }
   return undefined;
@@ -229,10 +233,15 @@ function scanClosed(text: string, j: number, k: number, marker: ClosedMarker, ct
   if (close.at >= 0 && (next.at < 0 || close.at < next.at)) {
     const items = readItems(text, k, close.at, ctx(false, true));
     if (items === "more") return MORE; // cannot happen for a closed body
-    return items.calls.length > 0
-      ? { kind: "calls", end: close.end, calls: items.calls }
-      : { kind: "text", end: close.end };
+    if (items.calls.length > 0) return { kind: "calls", end: close.end, calls: items.calls };
+    if (marker.family === "bracket") {
+      const call = callFromKeyValues(text.slice(k, close.at), ctx(false, true).known);
+      if (call) return { kind: "calls", end: close.end, calls: [call] };
+    }
+    return { kind: "text", end: close.end };
   }
+  // Not closed yet: wait for the close (or the end of the text).
+  if (next.at < 0 && ctx(false, false).open) return MORE;
   if (next.at >= 0) {
     const items = readItems(text, k, next.at, ctx(false, true));
     if (items === "more") return MORE;
@@ -353,7 +362,7 @@ function scanLineStart(text: string, j: number, ctx: Ctx, final: boolean, known:
     if (word === "more") return final ? undefined : MORE;
     if (word === undefined) return undefined;
   }
-  const itemCtx = ctx(false, false);
+  const itemCtx = ctx(false, false, false);
   const item = readItem(text, j, text.length, itemCtx);
   if (item === "more") return MORE;
   if (item === undefined) return undefined;

@@ -42,6 +42,11 @@ export interface ItemContext {
   cut: boolean;
   /** JSON items must carry an arguments key (bare JSON in prose). */
   requireArgs: boolean;
+  /**
+   * Inside a call marker's region (default true): a known name alone (`<tool_call>get_time</tool_call>`)
+   * is a call without arguments. Outside one (a line of prose) a name needs its arguments.
+   */
+  inRegion?: boolean;
 }
 
 /** One item: its calls and the index just past it. */
@@ -365,8 +370,11 @@ function nameItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
     const call = callFromGemma(text.slice(m, end), ctx.known);
     return call ? { calls: [call], end } : undefined;
   }
-  // DeepSeek-V3: `function<｜tool▁sep｜>name\n```json\n{…}\n````.
-  const sep = readSpecialToken(text, p, ctx.open);
+  // DeepSeek-V3: `function<｜tool▁sep｜>name\n```json\n{…}\n````; Kimi writes a space before its token.
+  let t = p;
+  while (t < limit && (text[t] === " " || text[t] === "\t")) t++;
+  if (t >= limit && ctx.open) return "more";
+  const sep = text[t] === "<" ? readSpecialToken(text, t, ctx.open) : undefined;
   if (sep === "more") return "more";
   if (sep !== undefined && sep.name === "tool_sep" && rawName === "function") {
     NAME.lastIndex = sep.end;
@@ -374,6 +382,11 @@ function nameItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
     rawName = text.slice(sep.end, NAME.lastIndex);
     p = NAME.lastIndex;
     if (p >= limit) return ctx.open ? "more" : undefined;
+    // Step-3 writes the name and then an `<steptml:invoke …>` block that names it again.
+    let q = p;
+    while (q < limit && /\s/.test(text[q] as string)) q++;
+    if (q >= limit && ctx.open) return "more";
+    if (text[q] === "<") return tagItem(text, q, limit, ctx);
     return argsAfterName(text, rawName, p, limit, ctx);
   }
   if (sep !== undefined && (sep.name === "tool_sep" || sep.name === "tool_call_argument_begin"))
@@ -394,7 +407,10 @@ function argsAfterName(text: string, rawName: string, p: number, limit: number, 
   if (name === undefined) return undefined;
   let q = p;
   while (q < limit && (text[q] === " " || text[q] === "\t" || text[q] === "\n" || text[q] === "\r")) q++;
-  if (q >= limit) return ctx.open ? "more" : undefined;
+  if (q >= limit) {
+    if (ctx.open) return "more";
+    return ctx.inRegion !== false && !ctx.cut ? { calls: [{ name, arguments: "{}" }], end: q } : undefined;
+  }
   if (text[q] === ":" && q === p) {
     q++;
     while (q < limit && (text[q] === " " || text[q] === "\t")) q++;

@@ -42,6 +42,8 @@ export const CLOSED_MARKERS: readonly ClosedMarker[] = [
   // FunctionGemma (vLLM functiongemma).
   { family: "functiongemma", open: "<start_function_call>", close: ["<end_function_call>"] },
   { family: "tool_use", open: "<tool_use>", close: ["</tool_use>"] },
+  // VCPToolBox's text protocol (`key:「始」value「末」` bodies, formats/keyvalue.ts).
+  { family: "bracket", open: "<<<[TOOL_REQUEST]>>>", close: ["<<<[END_TOOL_REQUEST]>>>"] },
   // LM Studio's text protocol and bracketed pseudo-calls.
   { family: "bracket", open: "[TOOL_REQUEST]", close: ["[END_TOOL_REQUEST]"] },
   { family: "bracket", open: "[TOOL_CALL]", close: ["[/TOOL_CALL]", "[END_TOOL_CALL]"] },
@@ -72,6 +74,8 @@ export const OPEN_MARKERS: readonly OpenMarker[] = [
   // Llama 3.x / 4 (vLLM llama3_json, llama4_pythonic).
   { family: "llama3_json", open: "python_tag", token: true },
   { family: "llama4_pythonic", open: "python_start", token: true },
+  // GigaChat 3.1 (vLLM gigachat3): `<|function_call|>{…}`.
+  { family: "gigachat", open: "function_call", token: true },
 ];
 
 /**

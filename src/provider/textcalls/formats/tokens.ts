@@ -67,4 +67,6 @@ export const SEPARATOR_TOKENS = new Set([
   "end_action",
   "tools_suffix",
   "tool_call_end_token",
+  "role_sep",
+  "tool_sep",
 ]);

@@ -150,11 +150,22 @@ export function argsFromChildTags(body: string): Record<string, unknown> | undef
     const key = m[1] as string;
     const close = body.indexOf(`</${key}>`, tag.lastIndex);
     if (close < 0) return undefined;
-    args.put(key, xmlValue(body.slice(tag.lastIndex, close)));
+    args.put(key, xmlValue(childText(body.slice(tag.lastIndex, close))));
     found = true;
     i = close + key.length + 3;
   }
   return found ? args.value : undefined;
+}
+
+/**
+ * The text of a child element as written inside tool-named tags: a one-line value is trimmed
+ * (`<path>\n  a.txt\n</path>` → `a.txt`); a multi-line value loses only its first newline and the
+ * indentation before its closing tag, so file contents keep their own layout.
+ */
+function childText(raw: string): string {
+  const inner = raw.trim();
+  if (!inner.includes("\n")) return inner;
+  return raw.replace(/^[ \t]*\r?\n/, "").replace(/\r?\n[ \t]*$/, "");
 }
 
 /**
