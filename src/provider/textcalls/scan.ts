@@ -163,6 +163,11 @@ export function scanText(
     }
     break;
   }
+  // A `</think>` still arriving decides whether the next character starts a line: hold it.
+  if (!final && !inTextFence) {
+    const partial = partialSuffix(text, "</think>");
+    if (partial > 0) consumed = Math.max(textStart, Math.min(consumed, text.length - partial));
+  }
   if (consumed > textStart) pieces.push(text.slice(textStart, consumed));
   const newTail = consumed >= TAIL ? text.slice(consumed - TAIL, consumed) : (tail + text.slice(0, consumed)).slice(-TAIL);
   return {
