@@ -226,7 +226,60 @@ function scanMarkerAt(
     if (items === "more") return MORE;
     if (items.count > 0 && items.calls.length > 0)
       return { kind: "calls", end: items.end, calls: items.calls, standalone: true };
+  }
+  return scanGenericWrapper(text, j, final, ctx);
+}
+
+/** Wrapper words: a tag or bracket named with one of them may hold calls (`<toolcall>`, `[TOOL]`). */
+const WRAPPER_TAG = /<([A-Za-z_][\w:.-]{0,40})>/y;
+const WRAPPER_BRACKET = /\[([A-Za-z_][\w ]{0,30})\]/y;
+const WRAPPER_WORD = /^(?:[\w.-]*:)?(?:use_?)?(?:tool|function|call|invoke|action)s?(?:[_ ]?(?:calls?|requests?|use|code|invocations?|blocks?))?$/i;
+
+/**
+ * Generic wrappers small models invent: `<toolcall>…</toolcall>`, `<tool_use>`, `<function_call>`,
+ * `[TOOL]…[/TOOL]`, `[tool_request]…[END_TOOL_REQUEST]`. The body must hold call items (or key-value
+ * lines for brackets); otherwise it is text. An unclosed wrapper waits for its close while streaming.
+ */
+function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): Region | undefined {
+  const bracket = text[j] === "[";
+  if (!bracket && text[j] !== "<") return undefined;
+  const re = bracket ? WRAPPER_BRACKET : WRAPPER_TAG;
+  re.lastIndex = j;
+  const m = re.exec(text);
+  if (!m) {
+    if (!final && text.length - j < 44 && !text.slice(j).includes("\n")) {
+      const rest = text.slice(j + 1);
+      if (bracket ? /^[A-Za-z_][\w ]*$/.test(rest) : /^[A-Za-z_][\w:.-]*$/.test(rest)) return MORE;
+    }
     return undefined;
+  }
+  const word = m[1] as string;
+  if (!WRAPPER_WORD.test(word.trim())) return undefined;
+  const k = re.lastIndex;
+  let closeAt = -1;
+  let closeEnd = -1;
+  if (bracket) {
+    const esc = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[ _]/g, "[ _]");
+    const close = new RegExp(`\\[(?:/|END[ _]?|/END[ _]?)${esc}\\]`, "gi");
+    close.lastIndex = k;
+    const c = close.exec(text);
+    if (c) {
+      closeAt = c.index;
+      closeEnd = c.index + c[0].length;
+    }
+  } else {
+    closeAt = text.indexOf(`</${word}>`, k);
+    closeEnd = closeAt + word.length + 3;
+  }
+  if (closeAt < 0 && !final) return MORE;
+  const bodyEnd = closeAt < 0 ? text.length : closeAt;
+  const itemCtx = closeAt < 0 ? ctx(false, false) : ctx(false, true);
+  const items = readItems(text, k, bodyEnd, itemCtx);
+  if (items === "more") return MORE;
+  if (items.calls.length > 0) return { kind: "calls", end: closeAt < 0 ? items.end : closeEnd, calls: items.calls };
+  if (bracket && closeAt >= 0) {
+    const call = callFromKeyValues(text.slice(k, closeAt), itemCtx.known);
+    if (call) return { kind: "calls", end: closeEnd, calls: [call] };
   }
   return undefined;
 }
