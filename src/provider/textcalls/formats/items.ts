@@ -28,7 +28,13 @@ import {
 import { resolveToolName } from "../names.ts";
 import { findValueEnd, repairJson } from "../repair.ts";
 import { readSpecialToken, SEPARATOR_TOKENS } from "./tokens.ts";
-import { argsFromAnyBody, argsFromArgKeys, argsFromEqualsParameters, argsFromNamedParameters } from "./xml.ts";
+import {
+  argsFromAnyBody,
+  argsFromArgKeys,
+  argsFromEqualsParameters,
+  argsFromNamedParameters,
+  xmlValue,
+} from "./xml.ts";
 
 /** How a run of items is read. */
 export interface ItemContext {
@@ -425,6 +431,9 @@ function argsAfterName(text: string, rawName: string, p: number, limit: number, 
   } else if (ctx.open && couldBecome(text, q, limit, ["[ARGS]", "[CALL_ID]", "```json", "<arg_key>"])) return "more";
   if (q >= limit) return ctx.open ? "more" : undefined;
   if (text.startsWith("<arg_key>", q)) return glmItem(text, name, q, limit, ctx);
+  if (ctx.open && limit === text.length && q > p && text[p] === " " && /^[A-Za-z_][\w-]{0,63}$/.test(text.slice(q)))
+    return "more";
+  if (q > p && text[p] === " " && SHELL_KEY.test(text.slice(q, Math.min(limit, q + 66)))) return shellItem(text, name, q, limit, ctx);
   let fenced = false;
   if (text.startsWith("```", q)) {
     const nl = text.indexOf("\n", q);
@@ -476,4 +485,30 @@ function glmItem(text: string, name: string, q: number, limit: number, ctx: Item
   }
   const args = argsFromArgKeys(text.slice(q, end)) ?? {};
   return { calls: [{ name, arguments: JSON.stringify(args) }], end };
+}
+
+const SHELL_KEY = /^[A-Za-z_][\w-]{0,63}=/;
+const SHELL_PAIR = /[ \t]*([A-Za-z_][\w-]{0,63})=(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"']+))/y;
+
+/**
+ * A shell-style call on one line: `read_file file="c:\\Users\\a.json" limit=20` (ollama/ollama-vscode#12).
+ * Quoted values are kept raw (Windows paths keep their backslashes); bare values go through `xmlValue`.
+ * The pairs must fill the rest of the line.
+ */
+function shellItem(text: string, name: string, q: number, limit: number, ctx: ItemContext): ItemResult {
+  const nl = text.indexOf("\n", q);
+  const lineEnd = nl >= 0 && nl < limit ? nl : limit;
+  if (lineEnd === limit && ctx.open) return "more";
+  const args: Record<string, unknown> = {};
+  let i = q;
+  for (;;) {
+    SHELL_PAIR.lastIndex = i;
+    const m = SHELL_PAIR.exec(text);
+    if (!m || SHELL_PAIR.lastIndex > lineEnd) break;
+    const raw = m[2] !== undefined ? m[2].replace(/\\"/g, '"') : m[3];
+    args[m[1] as string] = raw !== undefined ? raw : xmlValue(m[4] as string);
+    i = SHELL_PAIR.lastIndex;
+  }
+  if (i === q || text.slice(i, lineEnd).trim() !== "") return undefined;
+  return { calls: [{ name, arguments: JSON.stringify(args) }], end: lineEnd };
 }
