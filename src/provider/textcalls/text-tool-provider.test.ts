@@ -90,7 +90,7 @@ describe("withTextToolCalls (always)", () => {
     expect(third.find((e) => e.type === "tool_call_start")).toMatchObject({ id: "call_2" });
   });
 
-  it("does not invent a call for toolChoice required and keeps max_tokens", async () => {
+  it("does not invent a call for toolChoice required, keeps max_tokens and does not execute a call cut off", async () => {
     const inner = fakeProvider([
       [...textDeltas("I cannot decide."), { type: "finish", stopReason: "end_turn" }],
       [
@@ -103,8 +103,12 @@ describe("withTextToolCalls (always)", () => {
     expect(events.some((e) => e.type === "tool_call_start")).toBe(false);
     expect(events.at(-1)).toEqual({ type: "finish", stopReason: "end_turn" });
     expect(inner.requests[0]?.toolChoice).toBeUndefined();
+    // Cut at max tokens inside the call: the partial call is not executed; its text is shown.
     const cut = await collect(provider.stream(request()));
-    expect(cut.find((e) => e.type === "tool_call_done")).toMatchObject({ arguments: '{"path":"a"}' });
+    expect(cut.some((e) => e.type === "tool_call_start")).toBe(false);
+    expect(cut.filter((e) => e.type === "text_delta").map((e) => (e as { text: string }).text).join("")).toBe(
+      '<tool_call>{"name": "read_file", "arguments": {"path": "a',
+    );
     expect(cut.at(-1)).toEqual({ type: "finish", stopReason: "max_tokens" });
   });
 

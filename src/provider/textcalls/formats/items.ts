@@ -405,7 +405,7 @@ function nameItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
 function regionRest(text: string, _m: number, limit: number, ctx: ItemContext): number | "more" | undefined {
   if (limit < text.length) return limit;
   if (ctx.open) return "more";
-  return limit;
+  return ctx.cut ? undefined : limit;
 }
 
 function argsAfterName(text: string, rawName: string, p: number, limit: number, ctx: ItemContext): ItemResult {
@@ -499,6 +499,7 @@ function shellItem(text: string, name: string, q: number, limit: number, ctx: It
   const nl = text.indexOf("\n", q);
   const lineEnd = nl >= 0 && nl < limit ? nl : limit;
   if (lineEnd === limit && ctx.open) return "more";
+  if (lineEnd === limit && ctx.cut) return undefined;
   const args: Record<string, unknown> = {};
   let i = q;
   for (;;) {
