@@ -21,6 +21,25 @@ const PREFIXES = ["functions.", "function.", "tools.", "tool.", "default_api."];
  * Returns the known name, or `undefined` when nothing matches or a step matches more than one tool.
  */
 export function resolveToolName(name: string, known: string[]): string | undefined {
+  let cache = CACHE.get(known);
+  if (cache === undefined) {
+    cache = new Map();
+    CACHE.set(known, cache);
+  }
+  if (cache.has(name)) return cache.get(name);
+  const resolved = resolveUncached(name, known);
+  if (cache.size >= 4096) cache.clear();
+  cache.set(name, resolved);
+  return resolved;
+}
+
+/**
+ * Resolutions per known-name array (by identity: callers pass one array for a whole text or stream,
+ * and must not change it meanwhile), then by name; bounded, cleared when full.
+ */
+const CACHE = new WeakMap<string[], Map<string, string | undefined>>();
+
+function resolveUncached(name: string, known: string[]): string | undefined {
   const trimmed = name.trim().replace(/^["'`]+|["'`]+$/g, "");
   if (trimmed === "") return undefined;
   if (known.includes(trimmed)) return trimmed;

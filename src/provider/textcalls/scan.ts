@@ -63,6 +63,10 @@ const PLAIN_OPENERS = [
   "```",
 ];
 
+const PLAIN_CLOSED = CLOSED_MARKERS.filter((m) => !m.token);
+const PLAIN_OPEN = OPEN_MARKERS.filter((m) => !m.token);
+const LONGEST_OPENER = Math.max(...PLAIN_OPENERS.map((o) => o.length));
+
 /** The state at the start of a text. */
 export function initialScanState(): ScanState {
   return { lineStart: true, inTextFence: false, afterCall: false, tail: "" };
@@ -133,17 +137,18 @@ export function scanText(
       inTextFence = false;
       continue;
     }
-    for (let j = i; j < text.length; j++) {
+    for (let j = nextCandidate(text, i, lineStartAt); j >= 0; j = nextCandidate(text, j + 1, lineStartAt)) {
       const ch = text[j] as string;
+      const opener = ch === "<" || ch === "[" || ch === "`" || ch === "{";
       let region: Region | undefined;
-      if (ch === "<" || ch === "[" || ch === "`" || ch === "{") {
+      if (opener) {
         region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore);
         if (region?.kind === "calls" && region.standalone && exampleBefore(j)) region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
-          if (lineStartAt(j) && exampleBefore(j)) region = undefined;
-          else region = scanBare(text, j, ctx(true, false, false));
+          region = scanBare(text, j, ctx(true, false, false));
+          if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j)) region = { kind: "text", end: region.end };
         }
-      } else if ((ch === "f" || ch === ">" || /[A-Za-z_]/.test(ch)) && lineStartAt(j)) {
+      } else if (lineStartAt(j)) {
         region = scanLineStart(text, j, ctx, final, known);
         if (region !== undefined && region.kind === "calls" && exampleBefore(j)) region = { kind: "text", end: region.end };
       }
@@ -178,6 +183,28 @@ export function scanText(
   };
 }
 
+/**
+ * Where a region may start: `<`, `[`, a backtick or `{` anywhere, and a letter, `_` or `>` where a
+ * line starts (after a newline and indentation, or after `</think>`). Found with one native regex
+ * search, so prose is skipped without a per-character loop.
+ */
+const CANDIDATE = /<\/think>[ \t]*[A-Za-z_>]|[<[`{]|\n[ \t]*[A-Za-z_>]/g;
+const LINE_WORD = /[A-Za-z_>]/;
+
+/** The next candidate position at or after `from`, or -1. */
+function nextCandidate(text: string, from: number, lineStartAt: (pos: number) => boolean): number {
+  if (from >= text.length) return -1;
+  // A line that starts before `from` (or the text start) is not seen by the regex's `\n` branch.
+  let p = from;
+  while (p < text.length && (text[p] === " " || text[p] === "\t")) p++;
+  if (p < text.length && LINE_WORD.test(text[p] as string) && lineStartAt(p)) return p;
+  CANDIDATE.lastIndex = from;
+  const m = CANDIDATE.exec(text);
+  if (m === null) return -1;
+  const first = m[0].charCodeAt(0);
+  return first === 10 || m[0].length > 1 ? m.index + m[0].length - 1 : m.index;
+}
+
 /** Length of the longest proper prefix of `token` that `text` ends with. */
 function partialSuffix(text: string, token: string): number {
   for (let n = Math.min(token.length - 1, text.length); n > 0; n--) {
@@ -201,7 +228,7 @@ function scanMarkerAt(
   const ch = text[j];
   if (ch === "`") {
     if (!text.startsWith("```", j)) return !final && couldBecome(text, j, text.length, ["```"]) ? MORE : undefined;
-    return scanFence(text, j, final, ctx, exampleBefore(j));
+    return scanFence(text, j, final, ctx, () => exampleBefore(j));
   }
   if (ch === "<") {
     const token = readSpecialToken(text, j, !final);
@@ -215,11 +242,12 @@ function scanMarkerAt(
       return undefined;
     }
   }
-  const closed = CLOSED_MARKERS.find((m) => !m.token && text.startsWith(m.open, j));
+  if (ch === "{") return undefined;
+  const closed = PLAIN_CLOSED.find((m) => text.startsWith(m.open, j));
   if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
-  const open = OPEN_MARKERS.find((m) => !m.token && text.startsWith(m.open, j));
+  const open = PLAIN_OPEN.find((m) => text.startsWith(m.open, j));
   if (open) return scanOpen(text, j + open.open.length, ctx(open.requireArgs ?? false, false), j + open.open.length);
-  if (!final && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
+  if (!final && text.length - j < LONGEST_OPENER && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
   if (ch === "<") {
     // A call item on its own: `<function=…>`, `<invoke name=…>`, a tag named after a known tool.
     const items = readItems(text, j, text.length, ctx(false, false, false));
@@ -351,7 +379,7 @@ const CALL_FENCE_LANGS = new Set([
   "xml",
 ]);
 
-function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: boolean): Region {
+function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: () => boolean): Region {
   const k = j + 3;
   const nl = text.indexOf("\n", k);
   if (nl < 0 && !final) {
@@ -362,7 +390,7 @@ function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: b
     .slice(k, nl < 0 ? text.length : nl)
     .trim()
     .toLowerCase();
-  if (!CALL_FENCE_LANGS.has(lang) || example) return { kind: "fence", end: k };
+  if (!CALL_FENCE_LANGS.has(lang)) return { kind: "fence", end: k };
   const bodyStart = nl < 0 ? text.length : nl + 1;
   const close = text.indexOf("```", bodyStart);
   if (close < 0 && !final) return MORE;
@@ -374,6 +402,8 @@ function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: b
   if (items === "more" || items.calls.length === 0) return { kind: "fence", end: k };
   // Only a body that is calls and nothing else: code that merely contains a call stays code.
   if (text.slice(items.end, bodyEnd).trim() !== "") return { kind: "fence", end: k };
+  // A block introduced as an example ("for example:", "you can call it like this:") is for the user.
+  if (example()) return { kind: "fence", end: k };
   return { kind: "calls", end, calls: items.calls };
 }
 
