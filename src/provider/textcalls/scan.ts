@@ -63,8 +63,18 @@ const PLAIN_OPENERS = [
   "```",
 ];
 
-const PLAIN_CLOSED = CLOSED_MARKERS.filter((m) => !m.token);
-const PLAIN_OPEN = OPEN_MARKERS.filter((m) => !m.token);
+/** Plain markers by their first two characters, for a quick lookup at each candidate. */
+function byKey<T extends { open: string; token?: boolean }>(markers: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const m of markers) {
+    if (m.token) continue;
+    const key = m.open.slice(0, 2);
+    map.set(key, [...(map.get(key) ?? []), m]);
+  }
+  return map;
+}
+const PLAIN_CLOSED_BY_KEY = byKey(CLOSED_MARKERS);
+const PLAIN_OPEN_BY_KEY = byKey(OPEN_MARKERS);
 const LONGEST_OPENER = Math.max(...PLAIN_OPENERS.map((o) => o.length));
 
 /** The state at the start of a text. */
@@ -243,9 +253,13 @@ function scanMarkerAt(
     }
   }
   if (ch === "{") return undefined;
-  const closed = PLAIN_CLOSED.find((m) => text.startsWith(m.open, j));
+  const next = text[j + 1];
+  // `a < b`, `[ ]`, `<<` in prose: nothing starts with these (VCP's `<<<[` is checked by its key).
+  if (next === " " || next === "\n" || (next === undefined && final)) return undefined;
+  const key = text.slice(j, j + 2);
+  const closed = PLAIN_CLOSED_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
   if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
-  const open = PLAIN_OPEN.find((m) => text.startsWith(m.open, j));
+  const open = PLAIN_OPEN_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
   if (open) return scanOpen(text, j + open.open.length, ctx(open.requireArgs ?? false, false), j + open.open.length);
   if (!final && text.length - j < LONGEST_OPENER && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
   if (ch === "<") {
