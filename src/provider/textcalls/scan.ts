@@ -53,6 +53,8 @@ type Region =
   | { kind: "fence"; end: number };
 
 const MORE: Region = { kind: "more" };
+/** Special tokens that end a message; removed where they are left in the visible text. */
+const DROP_TOKENS = new Set(["end", "return", "call", "im_end", "eot_id", "eom_id", "end_of_text", "endoftext"]);
 /** Characters of preceding text kept for the example-cue check. */
 const TAIL = 200;
 
@@ -171,7 +173,7 @@ export function scanText(
         pieces.push(text.slice(textStart, j));
         calls.push(...region.calls);
         textStart = region.end;
-        lastCallEnd = region.end;
+        if (region.calls.length > 0) lastCallEnd = region.end;
       } else if (region.kind === "fence") inTextFence = true;
       i = Math.max(region.end, j + 1);
       continue scan;
@@ -245,6 +247,8 @@ function scanMarkerAt(
     if (token === "more") return MORE;
     if (token !== undefined) {
       if (token.name === "channel" || token.name === "start") return scanHarmony(text, j, token.end, known, final, cut);
+      // End-of-message tokens left in the text (harmony `<|end|>`, ChatML `<|im_end|>`) are not prose.
+      if (DROP_TOKENS.has(token.name)) return { kind: "calls", end: token.end, calls: [] };
       const closed = CLOSED_MARKERS.find((m) => m.token && m.open === token.name);
       if (closed) return scanClosed(text, j, token.end, closed, ctx);
       const open = OPEN_MARKERS.find((m) => m.token && m.open === token.name);
