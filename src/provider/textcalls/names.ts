@@ -6,7 +6,7 @@
  * for `fs_read`, the sanitising OpenAI applies to dotted names as in BFCL's `math.factorial`).
  * Borrowed behaviour: opencode's case fix and goose's name normalisation (anchors.md §3.2).
  * Names other agents use for owlet's built-in tools (`read_file`, `run_command`, `str_replace`, …) and
- * one-letter slips (`fs_raed`) are mapped too, only ever onto a tool that is offered.
+ * one-letter slips (`fs_reed`) are mapped too, only ever onto a tool that is offered.
  */
 import { distance } from "fastest-levenshtein";
 

@@ -85,6 +85,28 @@ describe("TextToolCallStream", () => {
     expect({ text: r.text, calls: r.calls }).toEqual(whole);
   });
 
+  it("recognises a call while it streams: text before it is shown at once, the call never", () => {
+    const s = new TextToolCallStream(tools);
+    expect(s.push("Checking the file.\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>read")).toEqual({
+      text: "Checking the file.",
+      calls: [],
+    });
+    expect(s.push('_file<｜tool▁sep｜>{"path": "a"}<｜tool▁call▁end｜>')).toEqual({ text: "", calls: [] });
+    expect(s.push("<｜tool▁calls▁end｜>\nDone")).toEqual({
+      text: "\n\nDone",
+      calls: [{ name: "read_file", arguments: '{"path":"a"}' }],
+    });
+  });
+
+  it("does not execute a partial call when the stream was cut", () => {
+    const s = new TextToolCallStream(tools);
+    expect(s.push('<minimax:tool_call><invoke name="bash"><parameter name="command">rm -r').text).toBe("");
+    expect(s.end({ cut: true })).toEqual({
+      text: '<minimax:tool_call><invoke name="bash"><parameter name="command">rm -r',
+      calls: [],
+    });
+  });
+
   it("rejects push after end()", () => {
     const s = new TextToolCallStream(tools);
     s.end();

@@ -71,6 +71,29 @@ describe("withTextToolCalls (always)", () => {
     ]);
   });
 
+  it("maps arguments onto the tool's schema and answers a call to a tool not offered", async () => {
+    const inner = fakeProvider([
+      [
+        ...textDeltas('<tool_call>{"name": "read_file", "arguments": {"file_path": "a.txt"}}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+      [
+        ...textDeltas('<tool_call>{"name": "delete_all", "arguments": {}}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+    ]);
+    const provider = withTextToolCalls(inner);
+    const mapped = await collect(provider.stream(request()));
+    expect(mapped.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "read_file",
+      arguments: '{"path":"a.txt"}',
+    });
+    // The engine answers an unknown name with "unknown tool … Available tools: …".
+    const unknown = await collect(provider.stream(request()));
+    expect(unknown.find((e) => e.type === "tool_call_done")).toMatchObject({ name: "delete_all", arguments: "{}" });
+    expect(unknown.at(-1)).toEqual({ type: "finish", stopReason: "tool_use" });
+  });
+
   it("numbers ids across requests and keeps end_turn when nothing was parsed", async () => {
     const call = textDeltas('{"name": "read_file", "arguments": {"path": "b"}}');
     const inner = fakeProvider([
