@@ -231,16 +231,16 @@ console.log(
 function timing(): Record<string, Record<string, number>> {
   const tools = ["fs_read", "fs_write", "fs_edit", "bash", "fs_grep"];
   const para =
-    "The parser reads {braces} and <tags> in prose, `code`, [links](x) and JSON like {\"a\": 1} without treating them as calls.\n" +
-    "```ts\nconst x = { name: \"bash\", arguments: [1, 2, 3] };\nif (a < b && c > d) run(x);\n```\n\n";
+    'The parser reads {braces} and <tags> in prose, `code`, [links](x) and JSON like {"a": 1} without treating them as calls.\n' +
+    '```ts\nconst x = { name: "bash", arguments: [1, 2, 3] };\nif (a < b && c > d) run(x);\n```\n\n';
   let prose = "";
   while (prose.length < 64 * 1024) prose += para;
   const calls =
     '<tool_call>{"name": "fs_read", "arguments": {"path": "src/a.ts"}}</tool_call>\n' +
-    '<tool_call>\n<function=bash>\n<parameter=command>\nnpm test\n</parameter>\n</function>\n</tool_call>\n' +
+    "<tool_call>\n<function=bash>\n<parameter=command>\nnpm test\n</parameter>\n</function>\n</tool_call>\n" +
     "[fs_grep(pattern='TODO', path='src')]\n";
   const mixed = prose.slice(0, 64 * 1024 - calls.length) + calls;
-  const body = "line of file content with \\\"quotes\\\" and {braces}\\n".repeat(1400).slice(0, 64 * 1024);
+  const body = 'line of file content with \\"quotes\\" and {braces}\\n'.repeat(1400).slice(0, 64 * 1024);
   const hermes = `Writing.\n<tool_call>{"name": "fs_write", "arguments": {"path": "big.txt", "content": "${body}"}}</tool_call>`;
   const qwenBody = "line of file content with <angle> and {braces}\n".repeat(1500).slice(0, 64 * 1024);
   const qwen = `<tool_call>\n<function=fs_write>\n<parameter=path>\nbig.txt\n</parameter>\n<parameter=content>\n${qwenBody}\n</parameter>\n</function>\n</tool_call>`;
@@ -262,12 +262,17 @@ function timing(): Record<string, Record<string, number>> {
       cpu.push((c.user + c.system) / 1000);
     }
     const med = (xs: number[]): number => Number(median(xs).toFixed(3));
-    result[`${name} (${(text.length / 1024).toFixed(0)} KiB)`] = { "median ms (wall)": med(runs), "median ms (cpu)": med(cpu) };
+    result[`${name} (${(text.length / 1024).toFixed(0)} KiB)`] = {
+      "median ms (wall)": med(runs),
+      "median ms (cpu)": med(cpu),
+    };
   }
   return result;
 }
 const timings = timing();
-console.log("Parse time of a 64 KiB response, whole text, median of 200 runs (wall clock, and CPU time of the process, which is less disturbed by other load):");
+console.log(
+  "Parse time of a 64 KiB response, whole text, median of 200 runs (wall clock, and CPU time of the process, which is less disturbed by other load):",
+);
 console.table(timings);
 
 const out = join(root, "bench/results/textcalls.json");

@@ -62,7 +62,9 @@ export function callsFromValue(
     return callsFromValue(value.tool_calls, known, requireArgs);
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0) return undefined;
-  const shapes = items.map((item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)));
+  const shapes = items.map(
+    (item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)),
+  );
   if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs))) return undefined;
   const calls: ParsedCall[] = [];
   for (const shape of shapes as Shape[]) {

@@ -66,7 +66,10 @@ describe("parseToolCalls: server and model families", () => {
         '<tool_calls>\n{"name": "get_weather", "arguments": {"city": "E"}}\n{"name": "get_weather", "arguments": {"city": "F"}}\n</tool_calls>',
         [weather("E"), weather("F")],
       ],
-      ['<|action_start|><|plugin|>{"name": "get_weather", "parameters": {"city": "G"}}<|action_end|>', [weather("G")]],
+      [
+        '<|action_start|><|plugin|>{"name": "get_weather", "parameters": {"city": "G"}}<|action_end|>',
+        [weather("G")],
+      ],
       ['<|tools_prefix|>[{"get_weather": {"city": "H"}}]<|tools_suffix|>', [weather("H")]],
       ['<TOOLCALL>[{"name": "get_weather", "arguments": {"city": "I"}}]</TOOLCALL>', [weather("I")]],
       ['<|function_call|>{"name": "get_weather", "arguments": {"city": "J"}}', [weather("J")]],
@@ -98,12 +101,15 @@ describe("parseToolCalls: server and model families", () => {
 
 describe("parseToolCalls: generic shapes", () => {
   it("reads tool-named tags with JSON, child tags or nothing, and <tool_name>/<arguments> pairs", () => {
-    expect(parsed('<bash>{"command": "ls"}</bash>').calls).toEqual([{ name: "bash", args: { command: "ls" } }]);
+    expect(parsed('<bash>{"command": "ls"}</bash>').calls).toEqual([
+      { name: "bash", args: { command: "ls" } },
+    ]);
     expect(parsed("<read_file>\n<path>src/a.ts</path>\n</read_file>").calls).toEqual([
       { name: "read_file", args: { path: "src/a.ts" } },
     ]);
     expect(
-      parsed('<tool_call><tool_name>read_file</tool_name><arguments>{"path": "b"}</arguments></tool_call>').calls,
+      parsed('<tool_call><tool_name>read_file</tool_name><arguments>{"path": "b"}</arguments></tool_call>')
+        .calls,
     ).toEqual([{ name: "read_file", args: { path: "b" } }]);
     expect(parsed('<tool name="read_file"><path>c</path></tool>').calls).toEqual([
       { name: "read_file", args: { path: "c" } },
@@ -114,15 +120,17 @@ describe("parseToolCalls: generic shapes", () => {
     expect(parsed('<toolcall><bash>{"command":"pwd"}</bash></toolcall>').calls).toEqual([
       { name: "bash", args: { command: "pwd" } },
     ]);
-    expect(parsed('[TOOL_REQUEST]\n{"name": "bash", "arguments": {"command": "ls"}}\n[END_TOOL_REQUEST]').calls).toEqual([
-      { name: "bash", args: { command: "ls" } },
-    ]);
+    expect(
+      parsed('[TOOL_REQUEST]\n{"name": "bash", "arguments": {"command": "ls"}}\n[END_TOOL_REQUEST]').calls,
+    ).toEqual([{ name: "bash", args: { command: "ls" } }]);
     expect(parsed("[TOOL]\ntool: bash\ncommand: make test\n[/TOOL]").calls).toEqual([
       { name: "bash", args: { command: "make test" } },
     ]);
-    expect(parsed("<<<[TOOL_REQUEST]>>>\ntool_name:「始」bash「末」,\ncommand:「始」ls「末」\n<<<[END_TOOL_REQUEST]>>>").calls).toEqual([
-      { name: "bash", args: { command: "ls" } },
-    ]);
+    expect(
+      parsed(
+        "<<<[TOOL_REQUEST]>>>\ntool_name:「始」bash「末」,\ncommand:「始」ls「末」\n<<<[END_TOOL_REQUEST]>>>",
+      ).calls,
+    ).toEqual([{ name: "bash", args: { command: "ls" } }]);
   });
 
   it("extracts every call of a message, in order, across formats", () => {
@@ -135,9 +143,9 @@ describe("parseToolCalls: generic shapes", () => {
   });
 
   it("reads a call right after a <think> block and a shell-style line", () => {
-    expect(parsed('<think>Need a file.</think>{"name": "read_file", "arguments": {"path": "a"}}').calls).toEqual([
-      { name: "read_file", args: { path: "a" } },
-    ]);
+    expect(
+      parsed('<think>Need a file.</think>{"name": "read_file", "arguments": {"path": "a"}}').calls,
+    ).toEqual([{ name: "read_file", args: { path: "a" } }]);
     expect(parsed('read_file path="C:\\Users\\me\\a.txt"').calls).toEqual([
       { name: "read_file", args: { path: "C:\\Users\\me\\a.txt" } },
     ]);

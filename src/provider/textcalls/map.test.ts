@@ -22,7 +22,10 @@ const fsEdit = {
 
 describe("mapArguments", () => {
   it("renames aliases and near-miss spellings to the schema's properties", () => {
-    expect(mapArguments({ file_path: "a.ts", start_line: "10" }, fsRead).args).toEqual({ path: "a.ts", offset: 10 });
+    expect(mapArguments({ file_path: "a.ts", start_line: "10" }, fsRead).args).toEqual({
+      path: "a.ts",
+      offset: 10,
+    });
     expect(mapArguments({ filePath: "a.ts" }, fsRead).args).toEqual({ path: "a.ts" });
     expect(mapArguments({ path: "a", old_str: "x", new_str: "y", replaceAll: "true" }, fsEdit).args).toEqual({
       path: "a",
@@ -40,7 +43,10 @@ describe("mapArguments", () => {
 
   it("unwraps an arguments wrapper, also one holding JSON text", () => {
     expect(mapArguments({ arguments: { path: "a" } }, fsRead).args).toEqual({ path: "a" });
-    expect(mapArguments({ input: '{"path": "b", "limit": 5}' }, fsRead).args).toEqual({ path: "b", limit: 5 });
+    expect(mapArguments({ input: '{"path": "b", "limit": 5}' }, fsRead).args).toEqual({
+      path: "b",
+      limit: 5,
+    });
   });
 
   it("converts values only where the schema's type makes it exact", () => {
@@ -71,7 +77,9 @@ describe("unmappedCallName", () => {
   });
 
   it("ignores calls to known tools and prose without call syntax", () => {
-    expect(unmappedCallName('<tool_call>{"name": "bash", "arguments": {}}</tool_call>', known)).toBeUndefined();
+    expect(
+      unmappedCallName('<tool_call>{"name": "bash", "arguments": {}}</tool_call>', known),
+    ).toBeUndefined();
     expect(unmappedCallName('Use {"name": "nuke"} as the config.', known)).toBeUndefined();
   });
 });

@@ -11,7 +11,22 @@ import type { JSONSchema } from "../types.ts";
 
 /** Names that mean the same argument; a key is renamed only to a schema property of its own group. */
 const ALIAS_GROUPS: readonly (readonly string[])[] = [
-  ["path", "file_path", "filepath", "file", "filename", "file_name", "target_file", "absolute_path", "abs_path", "target", "dir", "directory", "folder", "dir_path"],
+  [
+    "path",
+    "file_path",
+    "filepath",
+    "file",
+    "filename",
+    "file_name",
+    "target_file",
+    "absolute_path",
+    "abs_path",
+    "target",
+    "dir",
+    "directory",
+    "folder",
+    "dir_path",
+  ],
   ["command", "cmd", "shell_command", "script", "commands", "bash_command", "code"],
   ["content", "contents", "text", "file_content", "file_contents", "data", "body", "new_content"],
   ["pattern", "regex", "query", "search", "search_pattern", "glob_pattern", "expression"],
@@ -45,7 +60,7 @@ export function mapArguments(args: unknown, schema: JSONSchema): MappedArguments
   if (!isRecord(args) || props === undefined) return { args: isRecord(args) ? args : {}, changes };
   let current: Record<string, unknown> = args;
   const keys = Object.keys(current);
-  if (keys.length === 1 && WRAPPERS.includes(keys[0] as string) && !(keys[0] as string in props)) {
+  if (keys.length === 1 && WRAPPERS.includes(keys[0] as string) && !((keys[0] as string) in props)) {
     const inner = parseIfJson(current[keys[0] as string]);
     if (isRecord(inner)) {
       changes.push(`unwrapped "${keys[0]}"`);
@@ -69,14 +84,19 @@ export function mapArguments(args: unknown, schema: JSONSchema): MappedArguments
 }
 
 function canonical(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().replace(/[-\s.]+/g, "_");
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[-\s.]+/g, "_");
 }
 
 /** The property `key` stands for, or `key` itself when none (or the property is already given). */
 function aliasFor(key: string, props: Record<string, unknown>, given: Record<string, unknown>): string {
   const canon = canonical(key);
   const free = Object.keys(props).filter((p) => !(p in given));
-  const byCase = free.filter((p) => canonical(p) === canon || canonical(p).replace(/_/g, "") === canon.replace(/_/g, ""));
+  const byCase = free.filter(
+    (p) => canonical(p) === canon || canonical(p).replace(/_/g, "") === canon.replace(/_/g, ""),
+  );
   if (byCase.length === 1) return byCase[0] as string;
   const group = ALIAS_GROUPS.find((g) => g.includes(canon));
   if (group === undefined) return key;
@@ -116,7 +136,11 @@ function convert(value: unknown, prop: unknown): unknown {
     }
     return value;
   }
-  if ((typeof value === "number" || typeof value === "boolean") && has("string") && !has(typeof value === "number" ? "number" : "boolean")) {
+  if (
+    (typeof value === "number" || typeof value === "boolean") &&
+    has("string") &&
+    !has(typeof value === "number" ? "number" : "boolean")
+  ) {
     if (!(typeof value === "number" && has("integer") && Number.isInteger(value))) return String(value);
   }
   return value;

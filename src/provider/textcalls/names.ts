@@ -70,13 +70,44 @@ function resolveUncached(name: string, known: string[]): string | undefined {
 /** Names other agents and model templates use for owlet's built-in tools (separators removed). */
 const BUILTIN_ALIASES: Record<string, string> = Object.fromEntries(
   Object.entries({
-    fs_read: ["read_file", "readfile", "read", "view", "view_file", "open_file", "cat", "get_file", "file_read"],
+    fs_read: [
+      "read_file",
+      "readfile",
+      "read",
+      "view",
+      "view_file",
+      "open_file",
+      "cat",
+      "get_file",
+      "file_read",
+    ],
     fs_write: ["write_file", "write", "create_file", "save_file", "file_write", "write_to_file"],
-    fs_edit: ["edit_file", "edit", "str_replace", "replace_in_file", "apply_edit", "file_edit", "str_replace_editor"],
+    fs_edit: [
+      "edit_file",
+      "edit",
+      "str_replace",
+      "replace_in_file",
+      "apply_edit",
+      "file_edit",
+      "str_replace_editor",
+    ],
     fs_ls: ["list_dir", "list_directory", "ls", "list_files", "listdir", "dir"],
     fs_glob: ["glob", "find_files", "file_search", "glob_files"],
     fs_grep: ["grep", "search_files", "grep_search", "search_code", "rg", "ripgrep"],
-    bash: ["shell", "run", "execute", "run_command", "exec", "terminal", "run_shell", "execute_command", "run_in_terminal", "run_terminal_cmd", "execute_bash", "sh"],
+    bash: [
+      "shell",
+      "run",
+      "execute",
+      "run_command",
+      "exec",
+      "terminal",
+      "run_shell",
+      "execute_command",
+      "run_in_terminal",
+      "run_terminal_cmd",
+      "execute_bash",
+      "sh",
+    ],
   }).flatMap(([tool, names]) => names.map((n) => [n.replace(/_/g, ""), tool])),
 );
 

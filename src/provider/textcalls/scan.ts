@@ -18,10 +18,10 @@
  * Each call only counts when it names a known tool; otherwise its text stays visible.
  */
 import type { ParsedCall } from "./calls.ts";
-import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
-import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
 import { scanHarmony } from "./formats/harmony.ts";
+import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
 import { callFromKeyValues } from "./formats/keyvalue.ts";
+import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
 import { readSpecialToken } from "./formats/tokens.ts";
 import { resolveToolName } from "./names.ts";
 
@@ -54,7 +54,16 @@ type Region =
 
 const MORE: Region = { kind: "more" };
 /** Special tokens that end a message; removed where they are left in the visible text. */
-const DROP_TOKENS = new Set(["end", "return", "call", "im_end", "eot_id", "eom_id", "end_of_text", "endoftext"]);
+const DROP_TOKENS = new Set([
+  "end",
+  "return",
+  "call",
+  "im_end",
+  "eot_id",
+  "eom_id",
+  "end_of_text",
+  "endoftext",
+]);
 /** Characters of preceding text kept for the example-cue check. */
 const TAIL = 200;
 
@@ -111,7 +120,8 @@ export function scanText(
     if (lastCallEnd < 0 && !state.afterCall) return false;
     for (let p = Math.max(lastCallEnd, 0); p < pos; p++) {
       const ch = text[p] as string;
-      if (!(ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "," || ch === ";")) return false;
+      if (!(ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "," || ch === ";"))
+        return false;
     }
     return true;
   };
@@ -126,7 +136,9 @@ export function scanText(
   };
   /** True when the prose right before `pos` introduces an example (not a call to run). */
   const exampleBefore = (pos: number): boolean => {
-    const before = (pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos)).trimEnd();
+    const before = (
+      pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos)
+    ).trimEnd();
     const para = before.slice(before.lastIndexOf("\n\n") + 1);
     return EXAMPLE_CUE.test(para);
   };
@@ -155,14 +167,17 @@ export function scanText(
       let region: Region | undefined;
       if (opener) {
         region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore);
-        if (region?.kind === "calls" && region.standalone && exampleBefore(j)) region = { kind: "text", end: region.end };
+        if (region?.kind === "calls" && region.standalone && exampleBefore(j))
+          region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
           region = scanBare(text, j, ctx(true, false, false));
-          if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j)) region = { kind: "text", end: region.end };
+          if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j))
+            region = { kind: "text", end: region.end };
         }
       } else if (lineStartAt(j)) {
         region = scanLineStart(text, j, ctx, final, known);
-        if (region !== undefined && region.kind === "calls" && exampleBefore(j)) region = { kind: "text", end: region.end };
+        if (region !== undefined && region.kind === "calls" && exampleBefore(j))
+          region = { kind: "text", end: region.end };
       }
       if (region === undefined) continue;
       if (region.kind === "more") {
@@ -186,7 +201,8 @@ export function scanText(
     if (partial > 0) consumed = Math.max(textStart, Math.min(consumed, text.length - partial));
   }
   if (consumed > textStart) pieces.push(text.slice(textStart, consumed));
-  const newTail = consumed >= TAIL ? text.slice(consumed - TAIL, consumed) : (tail + text.slice(0, consumed)).slice(-TAIL);
+  const newTail =
+    consumed >= TAIL ? text.slice(consumed - TAIL, consumed) : (tail + text.slice(0, consumed)).slice(-TAIL);
   return {
     pieces: pieces.filter((p) => p.length > 0),
     calls,
@@ -239,14 +255,16 @@ function scanMarkerAt(
 ): Region | undefined {
   const ch = text[j];
   if (ch === "`") {
-    if (!text.startsWith("```", j)) return !final && couldBecome(text, j, text.length, ["```"]) ? MORE : undefined;
+    if (!text.startsWith("```", j))
+      return !final && couldBecome(text, j, text.length, ["```"]) ? MORE : undefined;
     return scanFence(text, j, final, ctx, () => exampleBefore(j));
   }
   if (ch === "<") {
     const token = readSpecialToken(text, j, !final);
     if (token === "more") return MORE;
     if (token !== undefined) {
-      if (token.name === "channel" || token.name === "start") return scanHarmony(text, j, token.end, known, final, cut);
+      if (token.name === "channel" || token.name === "start")
+        return scanHarmony(text, j, token.end, known, final, cut);
       // End-of-message tokens left in the text (harmony `<|end|>`, ChatML `<|im_end|>`) are not prose.
       if (DROP_TOKENS.has(token.name)) return { kind: "calls", end: token.end, calls: [] };
       const closed = CLOSED_MARKERS.find((m) => m.token && m.open === token.name);
@@ -264,8 +282,10 @@ function scanMarkerAt(
   const closed = PLAIN_CLOSED_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
   if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
   const open = PLAIN_OPEN_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
-  if (open) return scanOpen(text, j + open.open.length, ctx(open.requireArgs ?? false, false), j + open.open.length);
-  if (!final && text.length - j < LONGEST_OPENER && couldBecome(text, j, text.length, PLAIN_OPENERS)) return MORE;
+  if (open)
+    return scanOpen(text, j + open.open.length, ctx(open.requireArgs ?? false, false), j + open.open.length);
+  if (!final && text.length - j < LONGEST_OPENER && couldBecome(text, j, text.length, PLAIN_OPENERS))
+    return MORE;
   if (ch === "<") {
     // A call item on its own: `<function=…>`, `<invoke name=…>`, a tag named after a known tool.
     const items = readItems(text, j, text.length, ctx(false, false, false));
@@ -279,7 +299,8 @@ function scanMarkerAt(
 /** Wrapper words: a tag or bracket named with one of them may hold calls (`<toolcall>`, `[TOOL]`). */
 const WRAPPER_TAG = /<([A-Za-z_][\w:.-]{0,40})>/y;
 const WRAPPER_BRACKET = /\[([A-Za-z_][\w ]{0,30})\]/y;
-const WRAPPER_WORD = /^(?:[\w.-]*:)?(?:use_?)?(?:tool|function|call|invoke|action)s?(?:[_ ]?(?:calls?|requests?|use|code|invocations?|blocks?))?$/i;
+const WRAPPER_WORD =
+  /^(?:[\w.-]*:)?(?:use_?)?(?:tool|function|call|invoke|action)s?(?:[_ ]?(?:calls?|requests?|use|code|invocations?|blocks?))?$/i;
 
 /**
  * Generic wrappers small models invent: `<toolcall>…</toolcall>`, `<tool_use>`, `<function_call>`,
@@ -322,7 +343,8 @@ function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): 
   const itemCtx = closeAt < 0 ? ctx(false, false) : ctx(false, true);
   const items = readItems(text, k, bodyEnd, itemCtx);
   if (items === "more") return MORE;
-  if (items.calls.length > 0) return { kind: "calls", end: closeAt < 0 ? items.end : closeEnd, calls: items.calls };
+  if (items.calls.length > 0)
+    return { kind: "calls", end: closeAt < 0 ? items.end : closeEnd, calls: items.calls };
   if (bracket && closeAt >= 0) {
     const call = callFromKeyValues(text.slice(k, closeAt), itemCtx.known);
     if (call) return { kind: "calls", end: closeEnd, calls: [call] };
@@ -333,7 +355,9 @@ function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): 
 /** A region with a closing marker: items up to the close (or the next same opener, or the end). */
 function scanClosed(text: string, j: number, k: number, marker: ClosedMarker, ctx: Ctx): Region {
   const close = findClose(text, k, marker);
-  const next = marker.token ? findToken(text, k, [marker.open]) : { at: text.indexOf(marker.open, k), end: -1 };
+  const next = marker.token
+    ? findToken(text, k, [marker.open])
+    : { at: text.indexOf(marker.open, k), end: -1 };
   if (close.at >= 0 && (next.at < 0 || close.at < next.at)) {
     const items = readItems(text, k, close.at, ctx(false, true));
     if (items === "more") return MORE; // cannot happen for a closed body
@@ -349,18 +373,24 @@ function scanClosed(text: string, j: number, k: number, marker: ClosedMarker, ct
   if (next.at >= 0) {
     const items = readItems(text, k, next.at, ctx(false, true));
     if (items === "more") return MORE;
-    return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: k };
+    return items.calls.length > 0
+      ? { kind: "calls", end: items.end, calls: items.calls }
+      : { kind: "text", end: k };
   }
   const items = readItems(text, k, text.length, ctx(false, false));
   if (items === "more") return MORE;
-  return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: Math.max(k, j + 1) };
+  return items.calls.length > 0
+    ? { kind: "calls", end: items.end, calls: items.calls }
+    : { kind: "text", end: Math.max(k, j + 1) };
 }
 
 /** A region without a closing marker: as many items as follow. */
 function scanOpen(text: string, k: number, itemCtx: ItemContext, fallbackEnd: number): Region {
   const items = readItems(text, k, text.length, itemCtx);
   if (items === "more") return MORE;
-  return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : { kind: "text", end: fallbackEnd };
+  return items.calls.length > 0
+    ? { kind: "calls", end: items.end, calls: items.calls }
+    : { kind: "text", end: fallbackEnd };
 }
 
 /** The first closing marker of `marker` from `k`: its index and end, or `at: -1`. */
@@ -442,15 +472,27 @@ function scanBare(text: string, j: number, itemCtx: ItemContext): Region | undef
  * At the start of a line: Phi-4-mini/FireFunction `functools[…]`, Functionary `>>>name\n{…}`, or a
  * call on a line of its own: `name(k=v)`, `name {…}`, `name[ARGS]{…}`, `name\n{…}`.
  */
-function scanLineStart(text: string, j: number, ctx: Ctx, final: boolean, known: string[]): Region | undefined {
-  if (text.startsWith("functools[", j) || (text[j] === "f" && !final && couldBecome(text, j, text.length, ["functools["]))) {
+function scanLineStart(
+  text: string,
+  j: number,
+  ctx: Ctx,
+  final: boolean,
+  known: string[],
+): Region | undefined {
+  if (
+    text.startsWith("functools[", j) ||
+    (text[j] === "f" && !final && couldBecome(text, j, text.length, ["functools["]))
+  ) {
     if (!text.startsWith("functools[", j)) return MORE;
     const itemCtx = ctx(false, false);
     const item = readItem(text, j + "functools".length, text.length, itemCtx);
     if (item === "more") return MORE;
     return item === undefined ? undefined : { kind: "calls", end: item.end, calls: item.calls };
   }
-  if (text.startsWith("function call", j) || (text[j] === "f" && !final && couldBecome(text, j, text.length, ["function call"]))) {
+  if (
+    text.startsWith("function call", j) ||
+    (text[j] === "f" && !final && couldBecome(text, j, text.length, ["function call"]))
+  ) {
     // GigaChat 3: `function call{"name": …, "arguments": …}` (vLLM gigachat3).
     if (!text.startsWith("function call", j)) return MORE;
     const items = readItems(text, j + "function call".length, text.length, ctx(false, false));
@@ -458,7 +500,8 @@ function scanLineStart(text: string, j: number, ctx: Ctx, final: boolean, known:
     if (items.calls.length > 0) return { kind: "calls", end: items.end, calls: items.calls };
   }
   if (text[j] === ">") {
-    if (!text.startsWith(">>>", j)) return !final && couldBecome(text, j, text.length, [">>>"]) ? MORE : undefined;
+    if (!text.startsWith(">>>", j))
+      return !final && couldBecome(text, j, text.length, [">>>"]) ? MORE : undefined;
     const items = readItems(text, j + 3, text.length, ctx(false, false));
     if (items === "more") return MORE;
     return items.calls.length > 0 ? { kind: "calls", end: items.end, calls: items.calls } : undefined;

@@ -90,7 +90,10 @@ describe("withTextToolCalls (always)", () => {
     });
     // The engine answers an unknown name with "unknown tool … Available tools: …".
     const unknown = await collect(provider.stream(request()));
-    expect(unknown.find((e) => e.type === "tool_call_done")).toMatchObject({ name: "delete_all", arguments: "{}" });
+    expect(unknown.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "delete_all",
+      arguments: "{}",
+    });
     expect(unknown.at(-1)).toEqual({ type: "finish", stopReason: "tool_use" });
   });
 
@@ -129,9 +132,12 @@ describe("withTextToolCalls (always)", () => {
     // Cut at max tokens inside the call: the partial call is not executed; its text is shown.
     const cut = await collect(provider.stream(request()));
     expect(cut.some((e) => e.type === "tool_call_start")).toBe(false);
-    expect(cut.filter((e) => e.type === "text_delta").map((e) => (e as { text: string }).text).join("")).toBe(
-      '<tool_call>{"name": "read_file", "arguments": {"path": "a',
-    );
+    expect(
+      cut
+        .filter((e) => e.type === "text_delta")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toBe('<tool_call>{"name": "read_file", "arguments": {"path": "a');
     expect(cut.at(-1)).toEqual({ type: "finish", stopReason: "max_tokens" });
   });
 

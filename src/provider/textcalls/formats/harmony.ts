@@ -22,7 +22,14 @@ type Region =
  * The harmony message whose header starts at `j` (`k`: just past the first token). `final`: no more
  * text follows; `cut`: the text was cut off, so an unterminated call body is partial and not a call.
  */
-export function scanHarmony(text: string, j: number, k: number, known: string[], final: boolean, cut: boolean): Region {
+export function scanHarmony(
+  text: string,
+  j: number,
+  k: number,
+  known: string[],
+  final: boolean,
+  cut: boolean,
+): Region {
   let msg = -1;
   let bodyStart = -1;
   const limit = Math.min(text.length, j + MAX_HEADER);

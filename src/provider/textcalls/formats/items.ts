@@ -169,7 +169,12 @@ export function readItem(text: string, m: number, limit: number, ctx: ItemContex
  * End of the JSON-ish value opening at `m`: its end, "more" (open and not closed yet), `undefined`
  * (cut inside it), or `limit` (a closed region whose value lacks closing brackets: repair closes it).
  */
-export function jsonEnd(text: string, m: number, limit: number, ctx: ItemContext): number | "more" | undefined {
+export function jsonEnd(
+  text: string,
+  m: number,
+  limit: number,
+  ctx: ItemContext,
+): number | "more" | undefined {
   const end = findValueEnd(text, m, limit);
   if (end !== undefined) return end;
   if (ctx.open) return "more";
@@ -192,7 +197,8 @@ const PY_LIST = /\[\s*[A-Za-z_][\w.]*\s*\(/y;
 function pythonListAt(text: string, m: number, limit: number, ctx: ItemContext): ItemResult {
   PY_LIST.lastIndex = m;
   if (!PY_LIST.test(text) || PY_LIST.lastIndex > limit) {
-    if (ctx.open && limit === text.length && /^\[\s*[A-Za-z_]?[\w.]*\s*$/.test(text.slice(m, limit))) return "more";
+    if (ctx.open && limit === text.length && /^\[\s*[A-Za-z_]?[\w.]*\s*$/.test(text.slice(m, limit)))
+      return "more";
     return undefined;
   }
   const end = jsonEnd(text, m, limit, ctx);
@@ -211,7 +217,13 @@ function indexWithin(text: string, needle: string, from: number, limit: number):
  * The end of a tag body that must close with `close`: the close's index, or (not closed) "more" when
  * open, `undefined` when cut, else `limit`.
  */
-function bodyEnd(text: string, from: number, limit: number, close: string, ctx: ItemContext): number | "more" | undefined {
+function bodyEnd(
+  text: string,
+  from: number,
+  limit: number,
+  close: string,
+  ctx: ItemContext,
+): number | "more" | undefined {
   const at = indexWithin(text, close, from, limit);
   if (at >= 0) return at;
   if (ctx.open) return "more";
@@ -220,12 +232,22 @@ function bodyEnd(text: string, from: number, limit: number, close: string, ctx: 
 }
 
 const INVOKE = /<(｜DSML｜|[A-Za-z_][\w-]*:)?invoke\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
-const NAMED_ATTR = /<(function|tool|tool_call|call|tool_use)\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
+const NAMED_ATTR =
+  /<(function|tool|tool_call|call|tool_use)\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
 const NAME_TAG = /<(tool_name|name|function_name|tool|function)\s*>/y;
 const ARGS_TAG = /<(arguments|parameters|args|input|params|tool_input|argument)\s*>/y;
 const PLAIN_TAG = /<([A-Za-z_][\w.-]{0,63})\s*>/y;
 /** Prefixes of the tag items, for holding back a tag that is still arriving. */
-const TAG_PREFIXES = ["<function=", "<invoke ", "<｜DSML｜invoke ", "<steptml:invoke ", "<function name", "<tool name", "<tool_name>", "<name>"];
+const TAG_PREFIXES = [
+  "<function=",
+  "<invoke ",
+  "<｜DSML｜invoke ",
+  "<steptml:invoke ",
+  "<function name",
+  "<tool name",
+  "<tool_name>",
+  "<name>",
+];
 
 function tagItem(text: string, m: number, limit: number, ctx: ItemContext): ItemResult {
   if (text.startsWith("<function=", m)) return functionEqualsItem(text, m, limit, ctx);
@@ -251,7 +273,8 @@ function tagItem(text: string, m: number, limit: number, ctx: ItemContext): Item
   }
   NAME_TAG.lastIndex = m;
   const nameTag = NAME_TAG.exec(text);
-  if (nameTag && NAME_TAG.lastIndex <= limit) return nameTagItem(text, m, nameTag[1] as string, NAME_TAG.lastIndex, limit, ctx);
+  if (nameTag && NAME_TAG.lastIndex <= limit)
+    return nameTagItem(text, nameTag[1] as string, NAME_TAG.lastIndex, limit, ctx);
   PLAIN_TAG.lastIndex = m;
   const plain = PLAIN_TAG.exec(text);
   if (plain && PLAIN_TAG.lastIndex <= limit) {
@@ -262,12 +285,21 @@ function tagItem(text: string, m: number, limit: number, ctx: ItemContext): Item
     if (stop === "more" || stop === undefined) return stop;
     const args = argsFromAnyBody(text.slice(PLAIN_TAG.lastIndex, stop));
     if (args === undefined) return undefined;
-    return { calls: [{ name: resolved, arguments: JSON.stringify(args) }], end: stop === limit ? limit : stop + close.length };
+    return {
+      calls: [{ name: resolved, arguments: JSON.stringify(args) }],
+      end: stop === limit ? limit : stop + close.length,
+    };
   }
   if (ctx.open && limit === text.length) {
     const rest = text.slice(m, limit);
     if (rest.length < 80 && !rest.includes(">") && !rest.includes("\n")) {
-      if (couldBecome(text, m, limit, TAG_PREFIXES) || /^<[A-Za-z_][\w.-]*$/.test(rest) || /^<[A-Za-z_:｜DSML]*invoke\s/.test(rest) || rest.startsWith("<function name") || rest.startsWith("<tool name"))
+      if (
+        couldBecome(text, m, limit, TAG_PREFIXES) ||
+        /^<[A-Za-z_][\w.-]*$/.test(rest) ||
+        /^<[A-Za-z_:｜DSML]*invoke\s/.test(rest) ||
+        rest.startsWith("<function name") ||
+        rest.startsWith("<tool name")
+      )
         return "more";
     }
   }
@@ -275,7 +307,7 @@ function tagItem(text: string, m: number, limit: number, ctx: ItemContext): Item
 }
 
 /** `<tool_name>x</tool_name>` then `<arguments>…</arguments>` (or nothing before the region's end). */
-function nameTagItem(text: string, m: number, tag: string, from: number, limit: number, ctx: ItemContext): ItemResult {
+function nameTagItem(text: string, tag: string, from: number, limit: number, ctx: ItemContext): ItemResult {
   const close = `</${tag}>`;
   const nameEnd = bodyEnd(text, from, limit, close, ctx);
   if (nameEnd === "more" || nameEnd === undefined) return nameEnd;
@@ -292,16 +324,25 @@ function nameTagItem(text: string, m: number, tag: string, from: number, limit: 
   ARGS_TAG.lastIndex = k;
   const argsTag = ARGS_TAG.exec(text);
   if (!argsTag || ARGS_TAG.lastIndex > limit) {
-    if (ctx.open && couldBecome(text, k, limit, ["<arguments>", "<parameters>", "<args>", "<input>", "<params>"])) return "more";
+    if (
+      ctx.open &&
+      couldBecome(text, k, limit, ["<arguments>", "<parameters>", "<args>", "<input>", "<params>"])
+    )
+      return "more";
     // Nothing else in a closed region: a call without arguments.
-    return /^\s*$/.test(text.slice(k, limit)) || text.startsWith("</", k) ? { calls: [{ name, arguments: "{}" }], end: k } : undefined;
+    return /^\s*$/.test(text.slice(k, limit)) || text.startsWith("</", k)
+      ? { calls: [{ name, arguments: "{}" }], end: k }
+      : undefined;
   }
   const argsClose = `</${argsTag[1]}>`;
   const stop = bodyEnd(text, ARGS_TAG.lastIndex, limit, argsClose, ctx);
   if (stop === "more" || stop === undefined) return stop;
   const args = argsFromAnyBody(text.slice(ARGS_TAG.lastIndex, stop));
   if (args === undefined) return undefined;
-  return { calls: [{ name, arguments: JSON.stringify(args) }], end: stop === limit ? limit : stop + argsClose.length };
+  return {
+    calls: [{ name, arguments: JSON.stringify(args) }],
+    end: stop === limit ? limit : stop + argsClose.length,
+  };
 }
 
 /**
@@ -312,7 +353,10 @@ function functionEqualsItem(text: string, m: number, limit: number, ctx: ItemCon
   const k = m + "<function=".length;
   const gt = text.indexOf(">", k);
   if (gt < 0 || gt >= limit) return ctx.open && limit === text.length && limit - k < 130 ? "more" : undefined;
-  const rawName = text.slice(k, gt).trim().replace(/^["']|["']$/g, "");
+  const rawName = text
+    .slice(k, gt)
+    .trim()
+    .replace(/^["']|["']$/g, "");
   if (!/^[\w.:-]+$/.test(rawName)) return undefined;
   const name = resolveToolName(rawName, ctx.known);
   let p = gt + 1;
@@ -328,7 +372,10 @@ function functionEqualsItem(text: string, m: number, limit: number, ctx: ItemCon
     else if (ctx.open && couldBecome(text, q, limit, ["</function>"])) return "more";
     if (name === undefined) return undefined;
     const repaired = repairJson(text.slice(p, stop));
-    return { calls: [{ name, arguments: repaired ? serialiseArguments(repaired.value) : text.slice(p, stop) }], end };
+    return {
+      calls: [{ name, arguments: repaired ? serialiseArguments(repaired.value) : text.slice(p, stop) }],
+      end,
+    };
   }
   const close = indexWithin(text, "</function>", p, limit);
   const next = indexWithin(text, "<function=", p, limit);
@@ -408,7 +455,13 @@ function regionRest(text: string, _m: number, limit: number, ctx: ItemContext): 
   return ctx.cut ? undefined : limit;
 }
 
-function argsAfterName(text: string, rawName: string, p: number, limit: number, ctx: ItemContext): ItemResult {
+function argsAfterName(
+  text: string,
+  rawName: string,
+  p: number,
+  limit: number,
+  ctx: ItemContext,
+): ItemResult {
   const name = resolveToolName(rawName.replace(/:\d+$/, ""), ctx.known);
   if (name === undefined) return undefined;
   let q = p;
@@ -428,12 +481,20 @@ function argsAfterName(text: string, rawName: string, p: number, limit: number, 
   if (text.startsWith("[ARGS]", q)) {
     q += "[ARGS]".length;
     while (q < limit && /\s/.test(text[q] as string)) q++;
-  } else if (ctx.open && couldBecome(text, q, limit, ["[ARGS]", "[CALL_ID]", "```json", "<arg_key>"])) return "more";
+  } else if (ctx.open && couldBecome(text, q, limit, ["[ARGS]", "[CALL_ID]", "```json", "<arg_key>"]))
+    return "more";
   if (q >= limit) return ctx.open ? "more" : undefined;
   if (text.startsWith("<arg_key>", q)) return glmItem(text, name, q, limit, ctx);
-  if (ctx.open && limit === text.length && q > p && text[p] === " " && /^[A-Za-z_][\w-]{0,63}$/.test(text.slice(q)))
+  if (
+    ctx.open &&
+    limit === text.length &&
+    q > p &&
+    text[p] === " " &&
+    /^[A-Za-z_][\w-]{0,63}$/.test(text.slice(q))
+  )
     return "more";
-  if (q > p && text[p] === " " && SHELL_KEY.test(text.slice(q, Math.min(limit, q + 66)))) return shellItem(text, name, q, limit, ctx);
+  if (q > p && text[p] === " " && SHELL_KEY.test(text.slice(q, Math.min(limit, q + 66))))
+    return shellItem(text, name, q, limit, ctx);
   let fenced = false;
   if (text.startsWith("```", q)) {
     const nl = text.indexOf("\n", q);

@@ -43,7 +43,10 @@ export function readSpecialToken(text: string, at: number, open: boolean): Speci
 
 /** `tool▁calls▁begin` → `tool_calls_begin`. */
 export function canonicalToken(raw: string): string {
-  return raw.trim().toLowerCase().replace(/[▁\s-]+/g, "_");
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/[▁\s-]+/g, "_");
 }
 
 /**

@@ -26,7 +26,8 @@ export function xmlValue(value: string, raw = false): unknown {
   }
   if (trimmed === "true") return true;
   if (trimmed === "false") return false;
-  if (/^-?\d{1,15}(?:\.\d{1,15})?$/.test(trimmed) && String(Number(trimmed)) === trimmed) return Number(trimmed);
+  if (/^-?\d{1,15}(?:\.\d{1,15})?$/.test(trimmed) && String(Number(trimmed)) === trimmed)
+    return Number(trimmed);
   return text;
 }
 
