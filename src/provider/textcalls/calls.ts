@@ -25,7 +25,7 @@ const ARG_KEYS = [
   "argument",
 ];
 
-type Shape = { name: string; args: unknown; hasArgs: boolean };
+type Shape = { name: string; args: unknown; hasArgs: boolean; flat?: boolean };
 
 /**
  * Reads one call-shaped object: `{"name", "arguments"|"parameters"|"args"|"input"}`,
@@ -41,31 +41,38 @@ function callShape(value: unknown): Shape | undefined {
     for (const argKey of ARG_KEYS) {
       if (argKey in value) return { name, args: value[argKey], hasArgs: true };
     }
-    return { name, args: undefined, hasArgs: false };
+    // Flattened: `{"name": "read_file", "path": "a"}` (gpt-oss on Workers AI, cloudflare/ai#574).
+    const rest = Object.entries(value).filter(([k]) => k !== nameKey && !META_KEYS.includes(k));
+    return { name, args: rest.length > 0 ? Object.fromEntries(rest) : undefined, hasArgs: false, flat: rest.length > 0 };
   }
   return undefined;
 }
+
+/** Keys of a call object that are not arguments. */
+const META_KEYS = ["type", "id", "tool_call_id", "call_id", "index"];
 
 /**
  * Extracts tool calls from a parsed value: a call object, an array of call objects, or
  * `{"tool_calls": [...]}`. Only calls whose name resolves to a `known` tool are returned (unknown
  * ones are dropped). `requireArgs`: for bare JSON in prose, a call object must carry an arguments key
- * (so `{"name": "Alice"}` in prose is not a call). Returns `undefined` when the value is not call-shaped
+ * (so `{"name": "Alice"}` in prose is not a call), unless `allowFlat` (the JSON is the whole message)
+ * accepts the arguments flattened beside the name (`{"name": "read_file", "path": "a"}`). Returns `undefined` when the value is not call-shaped
  * or no call names a known tool.
  */
 export function callsFromValue(
   value: unknown,
   known: string[],
   requireArgs: boolean,
+  allowFlat = false,
 ): ParsedCall[] | undefined {
   if (isRecord(value) && Array.isArray(value.tool_calls))
-    return callsFromValue(value.tool_calls, known, requireArgs);
+    return callsFromValue(value.tool_calls, known, requireArgs, allowFlat);
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0) return undefined;
   const shapes = items.map(
     (item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)),
   );
-  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs))) return undefined;
+  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs && !(allowFlat && s.flat)))) return undefined;
   const calls: ParsedCall[] = [];
   for (const shape of shapes as Shape[]) {
     const name = resolveToolName(shape.name, known);

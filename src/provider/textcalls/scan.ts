@@ -170,7 +170,8 @@ export function scanText(
         if (region?.kind === "calls" && region.standalone && exampleBefore(j))
           region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
-          region = scanBare(text, j, ctx(true, false, false));
+          const wholeBefore = text.slice(0, j).trim() === "" && (state.tail ?? "").trim() === "";
+          region = scanBare(text, j, ctx(true, false, false), wholeBefore);
           if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j))
             region = { kind: "text", end: region.end };
         }
@@ -456,7 +457,7 @@ function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: (
 }
 
 /** Bare JSON (`{…}` / `[{…}]` with an arguments key) or a Python call list `[f(a=1)]` at `j`. */
-function scanBare(text: string, j: number, itemCtx: ItemContext): Region | undefined {
+function scanBare(text: string, j: number, itemCtx: ItemContext, wholeBefore = false): Region | undefined {
   let m = j + 1;
   while (m < text.length && /\s/.test(text[m] as string)) m++;
   if (m === text.length) return itemCtx.open ? MORE : undefined;
@@ -464,8 +465,13 @@ function scanBare(text: string, j: number, itemCtx: ItemContext): Region | undef
   if (text[j] === "[" ? !/[{A-Za-z_]/.test(next) : !/["'A-Za-z_}]/.test(next)) return undefined;
   const item = readItem(text, j, text.length, itemCtx);
   if (item === "more") return MORE;
-  if (item === undefined) return undefined;
-  return { kind: "calls", end: item.end, calls: item.calls };
+  if (item !== undefined) return { kind: "calls", end: item.end, calls: item.calls };
+  // A whole message that is one JSON object naming a tool, its arguments beside the name.
+  if (!wholeBefore || text[j] !== "{") return undefined;
+  const flat = readItem(text, j, text.length, { ...itemCtx, allowFlat: true });
+  if (flat === "more") return MORE;
+  if (flat === undefined || text.slice(flat.end).trim() !== "") return undefined;
+  return itemCtx.open ? MORE : { kind: "calls", end: flat.end, calls: flat.calls };
 }
 
 /**

@@ -68,7 +68,11 @@ export function scanHarmony(
     const open = text.indexOf("{", bodyStart);
     if (cut && (open < 0 || findValueEnd(text, open) === undefined)) return { kind: "text", end: k };
   }
-  const name = resolveToolName(to[1] as string, known);
+  // `to=functions.shelljson`: some renderings glue the content type to the name (llama.cpp#15158).
+  const recipient = to[1] as string;
+  const name =
+    resolveToolName(recipient, known) ??
+    (recipient.endsWith("json") ? resolveToolName(recipient.slice(0, -4), known) : undefined);
   if (name === undefined) return { kind: "text", end: k };
   const body = text.slice(bodyStart, stop).trim();
   const repaired = body === "" ? { value: {} } : repairJson(body);

@@ -48,6 +48,8 @@ export interface ItemContext {
   cut: boolean;
   /** JSON items must carry an arguments key (bare JSON in prose). */
   requireArgs: boolean;
+  /** The JSON is the whole message: arguments flattened beside the name count (calls.ts). */
+  allowFlat?: boolean;
   /**
    * Inside a call marker's region (default true): a known name alone (`<tool_call>get_time</tool_call>`)
    * is a call without arguments. Outside one (a line of prose) a name needs its arguments.
@@ -187,7 +189,7 @@ function jsonItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
   if (end === "more" || end === undefined) return end;
   const repaired = repairJson(text.slice(m, end));
   if (repaired === undefined) return undefined;
-  const calls = callsFromValue(repaired.value, ctx.known, ctx.requireArgs);
+  const calls = callsFromValue(repaired.value, ctx.known, ctx.requireArgs, ctx.allowFlat === true);
   return calls ? { calls, end } : undefined;
 }
 
