@@ -43,7 +43,12 @@ function callShape(value: unknown): Shape | undefined {
     }
     // Flattened: `{"name": "read_file", "path": "a"}` (gpt-oss on Workers AI, cloudflare/ai#574).
     const rest = Object.entries(value).filter(([k]) => k !== nameKey && !META_KEYS.includes(k));
-    return { name, args: rest.length > 0 ? Object.fromEntries(rest) : undefined, hasArgs: false, flat: rest.length > 0 };
+    return {
+      name,
+      args: rest.length > 0 ? Object.fromEntries(rest) : undefined,
+      hasArgs: false,
+      flat: rest.length > 0,
+    };
   }
   return undefined;
 }
@@ -72,7 +77,8 @@ export function callsFromValue(
   const shapes = items.map(
     (item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)),
   );
-  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs && !(allowFlat && s.flat)))) return undefined;
+  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs && !(allowFlat && s.flat))))
+    return undefined;
   const calls: ParsedCall[] = [];
   for (const shape of shapes as Shape[]) {
     const name = resolveToolName(shape.name, known);

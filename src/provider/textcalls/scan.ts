@@ -134,11 +134,12 @@ export function scanText(
     }
     return state.lineStart;
   };
+  /** The raw text (up to TAIL characters) before `pos`, including what earlier pieces held. */
+  const rawBefore = (pos: number): string =>
+    pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos);
   /** True when the prose right before `pos` introduces an example (not a call to run). */
   const exampleBefore = (pos: number): boolean => {
-    const before = (
-      pos >= TAIL ? text.slice(pos - TAIL, pos) : tail.slice(-(TAIL - pos)) + text.slice(0, pos)
-    ).trimEnd();
+    const before = rawBefore(pos).trimEnd();
     const para = before.slice(before.lastIndexOf("\n\n") + 1);
     return EXAMPLE_CUE.test(para);
   };
@@ -166,7 +167,7 @@ export function scanText(
       const opener = ch === "<" || ch === "[" || ch === "`" || ch === "{";
       let region: Region | undefined;
       if (opener) {
-        region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore);
+        region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore, rawBefore);
         if (region?.kind === "calls" && region.standalone && exampleBefore(j))
           region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
@@ -253,6 +254,7 @@ function scanMarkerAt(
   cut: boolean,
   ctx: Ctx,
   exampleBefore: (pos: number) => boolean,
+  rawBefore: (pos: number) => string,
 ): Region | undefined {
   const ch = text[j];
   if (ch === "`") {
@@ -264,8 +266,10 @@ function scanMarkerAt(
     const token = readSpecialToken(text, j, !final);
     if (token === "more") return MORE;
     if (token !== undefined) {
-      if (token.name === "channel" || token.name === "start")
-        return scanHarmony(text, j, token.end, known, final, cut);
+      if (token.name === "channel" || token.name === "start") {
+        const line = rawBefore(j);
+        return scanHarmony(text, j, token.end, known, final, cut, line.slice(line.lastIndexOf("\n") + 1));
+      }
       // End-of-message tokens left in the text (harmony `<|end|>`, ChatML `<|im_end|>`) are not prose.
       if (DROP_TOKENS.has(token.name)) return { kind: "calls", end: token.end, calls: [] };
       const closed = CLOSED_MARKERS.find((m) => m.token && m.open === token.name);

@@ -1,7 +1,8 @@
 /**
  * OpenAI harmony (gpt-oss; vLLM `openai` tool parser, llama.cpp gpt-oss): messages are
  * `<|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{…}<|call|>`
- * (the recipient may also come before `<|channel|>`). A message with a `to=` recipient is a call;
+ * (the recipient may also come before `<|channel|>`, or before the first token when the output starts
+ * right after the prompt's `<|start|>assistant`). A message with a `to=` recipient is a call;
  * the header of any other message (analysis, final) is removed and its text kept.
  */
 import type { ParsedCall } from "../calls.ts";
@@ -20,7 +21,8 @@ type Region =
 
 /**
  * The harmony message whose header starts at `j` (`k`: just past the first token). `final`: no more
- * text follows; `cut`: the text was cut off, so an unterminated call body is partial and not a call.
+ * text follows; `cut`: the text was cut off, so an unterminated call body is partial and not a call;
+ * `before`: the raw text on the line before `j` (for a recipient written before the header).
  */
 export function scanHarmony(
   text: string,
@@ -29,6 +31,7 @@ export function scanHarmony(
   known: string[],
   final: boolean,
   cut: boolean,
+  before = "",
 ): Region {
   let msg = -1;
   let bodyStart = -1;
@@ -47,7 +50,9 @@ export function scanHarmony(
     return { kind: "text", end: k };
   }
   const header = text.slice(j, msg);
-  const to = /to=([\w.:-]+)/.exec(header);
+  // The recipient may also stand before the first token, where the output starts right after the
+  // prompt's `<|start|>assistant` (llama.cpp tests/test-chat.cpp, "Tool call with constraint").
+  const to = /to=([\w.:-]+)/.exec(header) ?? /(?:^|\s)to=([\w.:-]+)\s*$/.exec(before);
   if (!to) return { kind: "calls", end: bodyStart, calls: [] };
   // The body runs to the next harmony token (<|call|>, <|end|>, …) or the end.
   let stop = -1;
