@@ -153,7 +153,9 @@ for (const c of corpus) {
   });
   const extra = Math.max(0, got.length - c.expected.length);
   const right = isDeepStrictEqual(got, c.expected);
-  const clean = !CALL_SYNTAX.some((syntax) => whole.text.includes(syntax));
+  // Reasoning (`<think>…</think>`) is kept verbatim, call syntax it quotes included.
+  const outside = whole.text.replace(/<(seed:)?think>[\s\S]*?<\/(seed:)?think>/g, "");
+  const clean = !CALL_SYNTAX.some((syntax) => outside.includes(syntax));
   const agree = streamAgrees(c, whole);
   const real = c.source !== "synthetic";
   perCase.push({ id: c.id, format: c.format, real, right, clean, found, expected: c.expected.length });

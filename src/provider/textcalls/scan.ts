@@ -35,6 +35,8 @@ export interface ScanState {
   afterCall: boolean;
   /** The last characters of the text before this piece (raw), for example cues. */
   tail?: string;
+  /** True inside a reasoning block (`<think>` … `</think>`) that has not closed yet. */
+  inThink?: boolean;
 }
 
 /** Output of one scan: visible text pieces, parsed calls, and how many characters were consumed. */
@@ -53,6 +55,8 @@ type Region =
   | { kind: "fence"; end: number };
 
 const MORE: Region = { kind: "more" };
+/** Reasoning block tags (DeepSeek-R1/Qwen3 `<think>`, Seed-OSS `<seed:think>`, `<thinking>`). */
+const THINK_TAGS = ["<think>", "</think>", "<seed:think>", "</seed:think>", "<thinking>", "</thinking>"];
 /** Special tokens that end a message; removed where they are left in the visible text. */
 const DROP_TOKENS = new Set([
   "end",
@@ -90,7 +94,7 @@ const LONGEST_OPENER = Math.max(...PLAIN_OPENERS.map((o) => o.length));
 
 /** The state at the start of a text. */
 export function initialScanState(): ScanState {
-  return { lineStart: true, inTextFence: false, afterCall: false, tail: "" };
+  return { lineStart: true, inTextFence: false, afterCall: false, tail: "", inThink: false };
 }
 
 /**
@@ -110,6 +114,7 @@ export function scanText(
   const pieces: string[] = [];
   const calls: ParsedCall[] = [];
   let inTextFence = state.inTextFence;
+  let inThink = state.inThink === true;
   let textStart = 0;
   let i = 0;
   let consumed = text.length;
@@ -165,6 +170,13 @@ export function scanText(
     for (let j = nextCandidate(text, i, lineStartAt); j >= 0; j = nextCandidate(text, j + 1, lineStartAt)) {
       const ch = text[j] as string;
       const opener = ch === "<" || ch === "[" || ch === "`" || ch === "{";
+      if (ch === "<") {
+        const think = THINK_TAGS.find((t) => text.startsWith(t, j));
+        if (think !== undefined) {
+          inThink = think[1] !== "/";
+          continue;
+        }
+      }
       let region: Region | undefined;
       if (opener) {
         region = scanMarkerAt(text, j, known, final, cut, ctx, exampleBefore, rawBefore);
@@ -182,6 +194,14 @@ export function scanText(
           region = { kind: "text", end: region.end };
       }
       if (region === undefined) continue;
+      if (inThink && region.kind === "calls" && region.calls.length > 0) {
+        // A call inside reasoning that closes later is the model thinking aloud (vLLM drops it too);
+        // one in reasoning that never closes is the only call the model made.
+        const end = region.end;
+        const closes = THINK_TAGS.filter((t) => t[1] === "/").map((t) => text.indexOf(t, end));
+        if (closes.some((at) => at >= 0)) region = { kind: "text", end };
+        else if (!final) region = MORE;
+      }
       if (region.kind === "more") {
         consumed = j;
         break scan;
@@ -209,7 +229,13 @@ export function scanText(
     pieces: pieces.filter((p) => p.length > 0),
     calls,
     consumed,
-    state: { lineStart: lineStartAt(consumed), inTextFence, afterCall: afterCallAt(consumed), tail: newTail },
+    state: {
+      lineStart: lineStartAt(consumed),
+      inTextFence,
+      afterCall: afterCallAt(consumed),
+      tail: newTail,
+      inThink,
+    },
   };
 }
 
