@@ -22,6 +22,7 @@ import { scanHarmony } from "./formats/harmony.ts";
 import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
 import { callFromKeyValues } from "./formats/keyvalue.ts";
 import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
+import { ScanMemo } from "./formats/memo.ts";
 import { readSpecialToken } from "./formats/tokens.ts";
 import { resolveToolName } from "./names.ts";
 
@@ -148,7 +149,9 @@ export function scanText(
     const para = before.slice(before.lastIndexOf("\n\n") + 1);
     return EXAMPLE_CUE.test(para);
   };
+  const memo = new ScanMemo();
   const ctx = (requireArgs: boolean, closed: boolean, inRegion = true): ItemContext => ({
+    memo,
     known,
     open: !final && !closed,
     cut: cut && !closed,
@@ -198,7 +201,7 @@ export function scanText(
         // A call inside reasoning that closes later is the model thinking aloud (vLLM drops it too);
         // one in reasoning that never closes is the only call the model made.
         const end = region.end;
-        const closes = THINK_TAGS.filter((t) => t[1] === "/").map((t) => text.indexOf(t, end));
+        const closes = THINK_TAGS.filter((t) => t[1] === "/").map((t) => memo.indexOf(text, t, end));
         if (closes.some((at) => at >= 0)) region = { kind: "text", end };
         else if (!final) region = MORE;
       }
@@ -310,6 +313,10 @@ function scanMarkerAt(
   // `a < b`, `[ ]`, `<<` in prose: nothing starts with these (VCP's `<<<[` is checked by its key).
   if (next === " " || next === "\n" || (next === undefined && final)) return undefined;
   const key = text.slice(j, j + 2);
+  // `<|…` that is no special token: only Gemma 4's `<|tool_call>` opens a region with it.
+  if ((next === "|" || next === "｜") && !text.startsWith("<|tool_call>", j)) {
+    return !final && couldBecome(text, j, text.length, ["<|tool_call>"]) ? MORE : undefined;
+  }
   const closed = PLAIN_CLOSED_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
   if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
   const open = PLAIN_OPEN_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
@@ -359,14 +366,15 @@ function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): 
   if (bracket) {
     const esc = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[ _]/g, "[ _]");
     const close = new RegExp(`\\[(?:/|END[ _]?|/END[ _]?)${esc}\\]`, "gi");
-    close.lastIndex = k;
-    const c = close.exec(text);
-    if (c) {
-      closeAt = c.index;
-      closeEnd = c.index + c[0].length;
-    }
+    const memo = ctx(false, true).memo as ScanMemo;
+    closeAt = memo.find(`bracket:${word.toLowerCase()}`, k, () => {
+      close.lastIndex = k;
+      const c = close.exec(text);
+      if (c) closeEnd = c.index + c[0].length;
+      return c ? c.index : -1;
+    });
   } else {
-    closeAt = text.indexOf(`</${word}>`, k);
+    closeAt = (ctx(false, true).memo as ScanMemo).indexOf(text, `</${word}>`, k);
     closeEnd = closeAt + word.length + 3;
   }
   if (closeAt < 0 && !final) return MORE;
@@ -385,10 +393,11 @@ function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): 
 
 /** A region with a closing marker: items up to the close (or the next same opener, or the end). */
 function scanClosed(text: string, j: number, k: number, marker: ClosedMarker, ctx: Ctx): Region {
-  const close = findClose(text, k, marker);
+  const memo = ctx(false, true).memo as ScanMemo;
+  const close = findClose(text, k, marker, memo);
   const next = marker.token
-    ? findToken(text, k, [marker.open])
-    : { at: text.indexOf(marker.open, k), end: -1 };
+    ? findToken(text, k, [marker.open], memo)
+    : { at: memo.indexOf(text, marker.open, k), end: -1 };
   if (close.at >= 0 && (next.at < 0 || close.at < next.at)) {
     const items = readItems(text, k, close.at, ctx(false, true));
     if (items === "more") return MORE; // cannot happen for a closed body
@@ -425,23 +434,45 @@ function scanOpen(text: string, k: number, itemCtx: ItemContext, fallbackEnd: nu
 }
 
 /** The first closing marker of `marker` from `k`: its index and end, or `at: -1`. */
-function findClose(text: string, k: number, marker: ClosedMarker): { at: number; end: number } {
-  if (marker.token) return findToken(text, k, marker.close);
+function findClose(
+  text: string,
+  k: number,
+  marker: ClosedMarker,
+  memo: ScanMemo,
+): { at: number; end: number } {
+  if (marker.token) return findToken(text, k, marker.close, memo);
   let best = { at: -1, end: -1 };
   for (const close of marker.close) {
-    const at = text.indexOf(close, k);
+    const at = memo.indexOf(text, close, k);
     if (at >= 0 && (best.at < 0 || at < best.at)) best = { at, end: at + close.length };
   }
   return best;
 }
 
 /** The first special token from `k` whose canonical name is one of `names`. */
-function findToken(text: string, k: number, names: readonly string[]): { at: number; end: number } {
-  for (let at = text.indexOf("<", k); at >= 0; at = text.indexOf("<", at + 1)) {
+function findToken(
+  text: string,
+  k: number,
+  names: readonly string[],
+  memo: ScanMemo,
+): { at: number; end: number } {
+  let end = -1;
+  const at = memo.find(`token:${names.join("|")}`, k, () => {
+    for (let p = text.indexOf("<", k); p >= 0; p = text.indexOf("<", p + 1)) {
+      const token = readSpecialToken(text, p, false);
+      if (token !== undefined && token !== "more" && names.includes(token.name)) {
+        end = token.end;
+        return p;
+      }
+    }
+    return -1;
+  });
+  if (at >= 0 && end < 0) {
+    // Found by an earlier search of this key from a smaller position: read the token again.
     const token = readSpecialToken(text, at, false);
-    if (token !== undefined && token !== "more" && names.includes(token.name)) return { at, end: token.end };
+    end = token !== undefined && token !== "more" ? token.end : at;
   }
-  return { at: -1, end: -1 };
+  return { at, end };
 }
 
 /** Fence languages whose body may hold calls; any other fenced block passes through as text. */
@@ -465,13 +496,13 @@ function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: (
     // The language word is still arriving; anything but a word means this is not an opening fence.
     return /^[\w.+-]*$/.test(text.slice(k)) ? MORE : { kind: "fence", end: k };
   }
-  const lang = text
-    .slice(k, nl < 0 ? text.length : nl)
-    .trim()
-    .toLowerCase();
+  const lineEnd = nl < 0 ? text.length : nl;
+  // A fence's language is a short word; a long first line (or more backticks) is not a call fence.
+  if (lineEnd - k > 40) return { kind: "fence", end: k };
+  const lang = text.slice(k, lineEnd).trim().toLowerCase();
   if (!CALL_FENCE_LANGS.has(lang)) return { kind: "fence", end: k };
   const bodyStart = nl < 0 ? text.length : nl + 1;
-  const close = text.indexOf("```", bodyStart);
+  const close = (ctx(false, true).memo as ScanMemo).indexOf(text, "```", bodyStart);
   if (close < 0 && !final) return MORE;
   const bodyEnd = close < 0 ? text.length : close;
   const end = close < 0 ? text.length : close + 3;

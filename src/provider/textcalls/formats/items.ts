@@ -27,6 +27,7 @@ import {
 } from "../calls.ts";
 import { resolveToolName } from "../names.ts";
 import { findValueEnd, repairJson } from "../repair.ts";
+import type { ScanMemo } from "./memo.ts";
 import { readSpecialToken, SEPARATOR_TOKENS } from "./tokens.ts";
 import {
   argsFromAnyBody,
@@ -50,6 +51,8 @@ export interface ItemContext {
   requireArgs: boolean;
   /** The JSON is the whole message: arguments flattened beside the name count (calls.ts). */
   allowFlat?: boolean;
+  /** Shared by every context of one scan (linear time on openers that never close). */
+  memo?: ScanMemo;
   /**
    * Inside a call marker's region (default true): a known name alone (`<tool_call>get_time</tool_call>`)
    * is a call without arguments. Outside one (a line of prose) a name needs its arguments.
@@ -160,6 +163,11 @@ export function readItem(text: string, m: number, limit: number, ctx: ItemContex
   if (ch === "[") {
     const py = pythonListAt(text, m, limit, ctx);
     if (py !== undefined) return py;
+    // An array of calls starts `[{` (whitespace allowed); `[TOOL]`, `[1, 2]` are not calls.
+    let q = m + 1;
+    while (q < limit && /\s/.test(text[q] as string)) q++;
+    if (q >= limit) return ctx.open && limit === text.length ? "more" : undefined;
+    if (text[q] !== "{") return undefined;
     return jsonItem(text, m, limit, ctx);
   }
   if (ch === "<") return tagItem(text, m, limit, ctx);
@@ -177,11 +185,39 @@ export function jsonEnd(
   limit: number,
   ctx: ItemContext,
 ): number | "more" | undefined {
-  const end = findValueEnd(text, m, limit);
+  return bracketEnd(text, m, limit, ctx, "value", findValueEnd);
+}
+
+/**
+ * The end of a bracketed value or call at `m` found by `find`, with the unclosed rules of `jsonEnd`.
+ * Outside call markers, a value left unclosed to the end is remembered (memo.ts): later candidates
+ * inside it are not values.
+ */
+function bracketEnd(
+  text: string,
+  m: number,
+  limit: number,
+  ctx: ItemContext,
+  kind: "value" | "paren",
+  find: (text: string, start: number, limit: number) => number | undefined,
+): number | "more" | undefined {
+  // Only for a scan to the end of a complete text; inside markers and out (the first unclosed value
+  // is still repaired; later ones inside it are not values).
+  const memo = limit === text.length && !ctx.open ? ctx.memo : undefined;
+  if (memo?.insideUnclosed(kind, m)) return undefined;
+  const end = find(text, m, limit);
   if (end !== undefined) return end;
   if (ctx.open) return "more";
-  if (ctx.cut) return undefined;
+  memo?.markUnclosed(kind, m);
+  // An unclosed value is closed by repair; an unclosed Python call is not a call.
+  if (ctx.cut || kind === "paren") return undefined;
   return limit;
+}
+
+/** `findParenEnd` bounded by `limit`. */
+function parenEnd(text: string, start: number, limit: number): number | undefined {
+  const end = findParenEnd(text, start);
+  return end !== undefined && end <= limit ? end : undefined;
 }
 
 function jsonItem(text: string, m: number, limit: number, ctx: ItemContext): ItemResult {
@@ -210,8 +246,8 @@ function pythonListAt(text: string, m: number, limit: number, ctx: ItemContext):
 }
 
 /** Index of `needle` in `text` from `from`, only if it ends by `limit`; else -1. */
-function indexWithin(text: string, needle: string, from: number, limit: number): number {
-  const at = text.indexOf(needle, from);
+function indexWithin(text: string, needle: string, from: number, limit: number, memo?: ScanMemo): number {
+  const at = memo ? memo.indexOf(text, needle, from) : text.indexOf(needle, from);
   return at >= 0 && at + needle.length <= limit ? at : -1;
 }
 
@@ -226,7 +262,7 @@ function bodyEnd(
   close: string,
   ctx: ItemContext,
 ): number | "more" | undefined {
-  const at = indexWithin(text, close, from, limit);
+  const at = indexWithin(text, close, from, limit, ctx.memo);
   if (at >= 0) return at;
   if (ctx.open) return "more";
   if (ctx.cut) return undefined;
@@ -285,6 +321,8 @@ function tagItem(text: string, m: number, limit: number, ctx: ItemContext): Item
     const close = `</${plain[1]}>`;
     const stop = bodyEnd(text, PLAIN_TAG.lastIndex, limit, close, ctx);
     if (stop === "more" || stop === undefined) return stop;
+    // A tool-named tag never closed, outside any call marker, is not a call (`<bash>` in prose).
+    if (stop === limit && ctx.inRegion === false) return undefined;
     const args = argsFromAnyBody(text.slice(PLAIN_TAG.lastIndex, stop));
     if (args === undefined) return undefined;
     return {
@@ -379,8 +417,8 @@ function functionEqualsItem(text: string, m: number, limit: number, ctx: ItemCon
       end,
     };
   }
-  const close = indexWithin(text, "</function>", p, limit);
-  const next = indexWithin(text, "<function=", p, limit);
+  const close = indexWithin(text, "</function>", p, limit, ctx.memo);
+  const next = indexWithin(text, "<function=", p, limit, ctx.memo);
   let stop: number;
   let end: number;
   if (close >= 0 && (next < 0 || close < next)) {
@@ -413,8 +451,8 @@ function nameItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
   let rawName = text.slice(m, p);
   if (text[p] === "(") {
     // Python-style `name(k=v)` (also Gemma's `print(default_api.name(…))`).
-    const close = findParenEnd(text, p);
-    if (close === undefined || close > limit) return ctx.open ? "more" : undefined;
+    const close = bracketEnd(text, p, limit, ctx, "paren", parenEnd);
+    if (close === "more" || close === undefined) return close;
     const calls = callsFromPython(text.slice(m, close), ctx.known);
     return calls ? { calls, end: close } : undefined;
   }
@@ -532,8 +570,8 @@ function glmItem(text: string, name: string, q: number, limit: number, ctx: Item
       if (ctx.open && (k >= limit || couldBecome(text, k, limit, ["<arg_key>"]))) return "more";
       break;
     }
-    const valueClose = indexWithin(text, "</arg_value>", k, limit);
-    const nextKey = indexWithin(text, "<arg_key>", k + 1, limit);
+    const valueClose = indexWithin(text, "</arg_value>", k, limit, ctx.memo);
+    const nextKey = indexWithin(text, "<arg_key>", k + 1, limit, ctx.memo);
     if (valueClose < 0 || (nextKey >= 0 && nextKey < valueClose)) {
       if (nextKey >= 0) {
         end = nextKey;

@@ -110,24 +110,34 @@ export function argsFromNamedParameters(body: string, prefix = ""): Record<strin
 export function argsFromArgKeys(body: string): Record<string, unknown> | undefined {
   const args = new Args();
   let found = false;
+  // Each tag is searched for once past the previous match: linear even when tags never close.
+  const next = (tag: string, from: number, cache: { at: number }): number => {
+    if (cache.at === -1 || cache.at >= from) return cache.at === -1 ? -1 : cache.at;
+    cache.at = body.indexOf(tag, from);
+    return cache.at;
+  };
+  const keyEnds = { at: -2 };
+  const values = { at: -2 };
+  const valueEnds = { at: -2 };
+  const keys = { at: -2 };
   let at = body.indexOf("<arg_key>");
   while (at >= 0) {
-    const keyEnd = body.indexOf("</arg_key>", at);
+    const keyEnd = next("</arg_key>", at, keyEnds);
     if (keyEnd < 0) break;
     const key = body.slice(at + "<arg_key>".length, keyEnd).trim();
-    const valueAt = body.indexOf("<arg_value>", keyEnd);
-    const nextKey = body.indexOf("<arg_key>", keyEnd);
+    const valueAt = next("<arg_value>", keyEnd, values);
+    const nextKey = next("<arg_key>", keyEnd, keys);
     if (valueAt < 0 || (nextKey >= 0 && nextKey < valueAt)) {
       args.put(key, "");
       found = true;
       at = nextKey;
       continue;
     }
-    let valueEnd = body.indexOf("</arg_value>", valueAt);
+    let valueEnd = next("</arg_value>", valueAt, valueEnds);
     if (valueEnd < 0) valueEnd = nextKey >= 0 ? nextKey : body.length;
     args.put(key, xmlValue(body.slice(valueAt + "<arg_value>".length, valueEnd)));
     found = true;
-    at = body.indexOf("<arg_key>", valueEnd);
+    at = next("<arg_key>", valueEnd, keys);
   }
   return found ? args.value : undefined;
 }
