@@ -313,9 +313,13 @@ function scanMarkerAt(
   // `a < b`, `[ ]`, `<<` in prose: nothing starts with these (VCP's `<<<[` is checked by its key).
   if (next === " " || next === "\n" || (next === undefined && final)) return undefined;
   const key = text.slice(j, j + 2);
-  // `<|…` that is no special token: only Gemma 4's `<|tool_call>` opens a region with it.
-  if ((next === "|" || next === "｜") && !text.startsWith("<|tool_call>", j)) {
-    return !final && couldBecome(text, j, text.length, ["<|tool_call>"]) ? MORE : undefined;
+  // `<|…` that is no special token nor a plain marker (Gemma 4 `<|tool_call>`, DeepSeek DSML): no call.
+  if (
+    (next === "|" || next === "｜") &&
+    !PLAIN_CLOSED_BY_KEY.get(key)?.some((m) => text.startsWith(m.open, j))
+  ) {
+    const opens = PLAIN_CLOSED_BY_KEY.get(key)?.map((m) => m.open) ?? [];
+    return !final && couldBecome(text, j, text.length, opens) ? MORE : undefined;
   }
   const closed = PLAIN_CLOSED_BY_KEY.get(key)?.find((m) => text.startsWith(m.open, j));
   if (closed) return scanClosed(text, j, j + closed.open.length, closed, ctx);
