@@ -107,6 +107,29 @@ describe("TextToolCallStream", () => {
     });
   });
 
+  it("stays linear on 64 KiB of openers that never close", () => {
+    const fill = (s: string) => s.repeat(Math.ceil(65536 / s.length)).slice(0, 65536);
+    const inputs = [
+      "<bash>",
+      "\nbash(",
+      "[TOOL]",
+      "<tool_call>",
+      "```",
+      "{",
+      "<function=bash>",
+      "<|tool_call>",
+    ];
+    const started = performance.now();
+    for (const text of inputs.map(fill)) {
+      parseToolCalls(text, tools);
+      const s = new TextToolCallStream(tools);
+      for (let i = 0; i < text.length; i += 64) s.push(text.slice(i, i + 64));
+      s.end();
+    }
+    // Quadratic rescanning would take tens of seconds here; linear work takes well under one.
+    expect(performance.now() - started).toBeLessThan(8000);
+  });
+
   it("rejects push after end()", () => {
     const s = new TextToolCallStream(tools);
     s.end();
