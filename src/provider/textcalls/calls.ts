@@ -35,6 +35,16 @@ function callShape(value: unknown): Shape | undefined {
   if (!isRecord(value)) return undefined;
   const fn = value.function ?? value.function_call;
   if (isRecord(fn) && typeof fn.name === "string") return callShape(fn);
+  // A tool definition echoed back (`{"name", "description", "parameters": {"type": "object", …}}`)
+  // describes a tool; it does not call it.
+  const params = value.parameters ?? value.input_schema;
+  if (
+    typeof value.description === "string" &&
+    isRecord(params) &&
+    params.type === "object" &&
+    isRecord(params.properties)
+  )
+    return undefined;
   for (const nameKey of NAME_KEYS) {
     const name = value[nameKey];
     if (typeof name !== "string") continue;

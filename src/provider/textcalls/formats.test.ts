@@ -142,6 +142,28 @@ describe("parseToolCalls: generic shapes", () => {
     });
   });
 
+  it("reads a name tag followed by parameter tags, and ReAct Action / Action Input lines", () => {
+    expect(parsed("<tool_call>\n<tool>read_file</tool>\n<path>a.txt</path>\n</tool_call>").calls).toEqual([
+      { name: "read_file", args: { path: "a.txt" } },
+    ]);
+    expect(
+      parsed('Thought: I need the file.\nAction: read_file\nAction Input: {"path": "b.txt"}\nObservation:'),
+    ).toEqual({
+      text: "Thought: I need the file.\n\nObservation:",
+      calls: [{ name: "read_file", args: { path: "b.txt" } }],
+    });
+  });
+
+  it("ignores calls inside a closed <think> block but keeps one in reasoning that never closes", () => {
+    const thinking =
+      '<think>Maybe <tool_call>{"name": "bash", "arguments": {"command": "rm -r x"}}</tool_call>? No.</think>\nReading.\n<tool_call>{"name": "read_file", "arguments": {"path": "a"}}</tool_call>';
+    expect(parsed(thinking).calls).toEqual([{ name: "read_file", args: { path: "a" } }]);
+    expect(
+      parsed('<think>Call it.\n<tool_call>{"name": "bash", "arguments": {"command": "ls"}}</tool_call>')
+        .calls,
+    ).toEqual([{ name: "bash", args: { command: "ls" } }]);
+  });
+
   it("reads a call right after a <think> block and a shell-style line", () => {
     expect(
       parsed('<think>Need a file.</think>{"name": "read_file", "arguments": {"path": "a"}}').calls,
@@ -159,6 +181,8 @@ describe("parseToolCalls: generic shapes", () => {
       "I ran read_file(path='a.txt') before.",
       "```python\nbash(command='ls')\n```",
       "Use <toolcall> tags only when asked.",
+      '<tools>\n{"type": "function", "function": {"name": "bash", "description": "Run", "parameters": {"type": "object", "properties": {"command": {"type": "string"}}}}}\n</tools>',
+      "Action: bash\nAction Input: whatever you like",
     ];
     for (const text of negatives) expect(parsed(text), text).toEqual({ text, calls: [] });
   });

@@ -19,12 +19,13 @@
  */
 import type { ParsedCall } from "./calls.ts";
 import { scanHarmony } from "./formats/harmony.ts";
-import { couldBecome, type ItemContext, readItem, readItems } from "./formats/items.ts";
+import { couldBecome, type ItemContext, jsonEnd, readItem, readItems } from "./formats/items.ts";
 import { callFromKeyValues } from "./formats/keyvalue.ts";
 import { CLOSED_MARKERS, type ClosedMarker, EXAMPLE_CUE, OPEN_MARKERS } from "./formats/markers.ts";
 import { ScanMemo } from "./formats/memo.ts";
 import { readSpecialToken } from "./formats/tokens.ts";
 import { resolveToolName } from "./names.ts";
+import { repairJson } from "./repair.ts";
 
 /** Scanner state carried between calls on consecutive pieces of one text. */
 export interface ScanState {
@@ -550,6 +551,10 @@ function scanLineStart(
   final: boolean,
   known: string[],
 ): Region | undefined {
+  if (text[j] === "A") {
+    const react = scanReAct(text, j, ctx(false, false, false), final, known);
+    if (react !== undefined) return react;
+  }
   if (
     text.startsWith("functools[", j) ||
     (text[j] === "f" && !final && couldBecome(text, j, text.length, ["functools["]))
@@ -612,4 +617,48 @@ function lineWord(text: string, j: number, known: string[]): string | "more" | u
   const bare = word.replace(/:\d+$/, "").replace(/:$/, "");
   if (bare === "print" || bare === "call") return word;
   return resolveToolName(bare, known) === undefined ? undefined : word;
+}
+
+const REACT_ACTION = /Action:[ \t]*`?([\w.-]{1,80})`?[ \t]*\r?\n/y;
+const REACT_INPUT = /[ \t]*Action Input:[ \t]*/y;
+
+/**
+ * ReAct lines (LangChain's agent format, which small models fall back to): `Action: read_file` then
+ * `Action Input: {"path": "a.txt"}` on the next line. Only a JSON object input to a known tool counts.
+ */
+function scanReAct(
+  text: string,
+  j: number,
+  itemCtx: ItemContext,
+  final: boolean,
+  known: string[],
+): Region | undefined {
+  if (!text.startsWith("Action:", j)) {
+    return !final && couldBecome(text, j, text.length, ["Action:"]) ? MORE : undefined;
+  }
+  REACT_ACTION.lastIndex = j;
+  const action = REACT_ACTION.exec(text);
+  if (!action) return !final && !text.slice(j).includes("\n") ? MORE : undefined;
+  const name = resolveToolName(action[1] as string, known);
+  if (name === undefined) return undefined;
+  REACT_INPUT.lastIndex = REACT_ACTION.lastIndex;
+  if (!REACT_INPUT.test(text)) {
+    const rest = text.slice(REACT_ACTION.lastIndex).trimStart();
+    return !final && "Action Input:".startsWith(rest) ? MORE : undefined;
+  }
+  const k = REACT_INPUT.lastIndex;
+  if (k >= text.length) return final ? undefined : MORE;
+  if (text[k] !== "{") return undefined;
+  const end = jsonEnd(text, k, text.length, itemCtx);
+  if (end === "more") return MORE;
+  if (end === undefined) return undefined;
+  const repaired = repairJson(text.slice(k, end));
+  if (
+    repaired === undefined ||
+    typeof repaired.value !== "object" ||
+    repaired.value === null ||
+    Array.isArray(repaired.value)
+  )
+    return undefined;
+  return { kind: "calls", end, calls: [{ name, arguments: JSON.stringify(repaired.value) }] };
 }

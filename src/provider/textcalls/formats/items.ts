@@ -32,6 +32,7 @@ import { readSpecialToken, SEPARATOR_TOKENS } from "./tokens.ts";
 import {
   argsFromAnyBody,
   argsFromArgKeys,
+  argsFromChildTags,
   argsFromEqualsParameters,
   argsFromNamedParameters,
   xmlValue,
@@ -271,7 +272,7 @@ function bodyEnd(
 
 const INVOKE = /<(｜DSML｜|[A-Za-z_][\w-]*:)?invoke\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
 const NAMED_ATTR =
-  /<(function|tool|tool_call|call|tool_use)\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
+  /<(function|tool|tool_call|call|tool_use|function_call)\s+name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))\s*>/y;
 const NAME_TAG = /<(tool_name|name|function_name|tool|function)\s*>/y;
 const ARGS_TAG = /<(arguments|parameters|args|input|params|tool_input|argument)\s*>/y;
 const PLAIN_TAG = /<([A-Za-z_][\w.-]{0,63})\s*>/y;
@@ -364,6 +365,10 @@ function nameTagItem(text: string, tag: string, from: number, limit: number, ctx
   ARGS_TAG.lastIndex = k;
   const argsTag = ARGS_TAG.exec(text);
   if (!argsTag || ARGS_TAG.lastIndex > limit) {
+    // `<tool>read_file</tool>\n<path>a.txt</path>`: the parameters as sibling tags.
+    const children = childRun(text, k, limit);
+    if (children !== undefined && Object.keys(children.args).length > 0)
+      return { calls: [{ name, arguments: JSON.stringify(children.args) }], end: children.end };
     if (
       ctx.open &&
       couldBecome(text, k, limit, ["<arguments>", "<parameters>", "<args>", "<input>", "<params>"])
@@ -614,3 +619,44 @@ function shellItem(text: string, name: string, q: number, limit: number, ctx: It
   if (i === q || text.slice(i, lineEnd).trim() !== "") return undefined;
   return { calls: [{ name, arguments: JSON.stringify(args) }], end: lineEnd };
 }
+
+const CHILD_OPEN = /<([A-Za-z_][\w.-]{0,63})\s*>/y;
+
+/**
+ * A run of `<key>value</key>` elements from `k` (whitespace between): their arguments and the end of
+ * the last one; `undefined` when none starts at `k`. Stops at the first thing that is not such an element.
+ */
+function childRun(
+  text: string,
+  k: number,
+  limit: number,
+): { args: Record<string, unknown>; end: number } | undefined {
+  const body: string[] = [];
+  let i = k;
+  let end = k;
+  for (;;) {
+    while (i < limit && /\s/.test(text[i] as string)) i++;
+    CHILD_OPEN.lastIndex = i;
+    const m = CHILD_OPEN.exec(text);
+    if (!m || CHILD_OPEN.lastIndex > limit || ARG_WRAPPERS.has(m[1] as string)) break;
+    const close = text.indexOf(`</${m[1]}>`, CHILD_OPEN.lastIndex);
+    if (close < 0 || close + (m[1] as string).length + 3 > limit) break;
+    end = close + (m[1] as string).length + 3;
+    body.push(text.slice(i, end));
+    i = end;
+  }
+  if (body.length === 0) return undefined;
+  const args = argsFromChildTags(body.join("\n"));
+  return args === undefined ? undefined : { args, end };
+}
+
+/** Tags that wrap a whole call, never a parameter. */
+const ARG_WRAPPERS = new Set([
+  "tool_call",
+  "tool_calls",
+  "function_call",
+  "tool_use",
+  "invoke",
+  "function",
+  "tool",
+]);
