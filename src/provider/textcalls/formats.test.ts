@@ -164,6 +164,19 @@ describe("parseToolCalls: generic shapes", () => {
     ).toEqual([{ name: "bash", args: { command: "ls" } }]);
   });
 
+  it("reads a Python block that holds nothing but calls, Functionary >>> calls and v2 recipients", () => {
+    expect(parsed("```python\nread_file(path='a.txt')\n```").calls).toEqual([
+      { name: "read_file", args: { path: "a.txt" } },
+    ]);
+    expect(parsed('get_weather\n{"city": "SF"}>>>get_time\n{}').calls).toEqual([
+      weather("SF"),
+      { name: "get_time", args: {} },
+    ]);
+    expect(parsed('<|from|>assistant\n<|recipient|>get_weather\n<|content|>{"city": "Oslo"}').calls).toEqual([
+      weather("Oslo"),
+    ]);
+  });
+
   it("reads a call right after a <think> block and a shell-style line", () => {
     expect(
       parsed('<think>Need a file.</think>{"name": "read_file", "arguments": {"path": "a"}}').calls,
@@ -179,7 +192,8 @@ describe("parseToolCalls: generic shapes", () => {
       "For example, <read_file><path>a.txt</path></read_file> reads a file.",
       "If a < b and c > d then [x] holds; see {braces}.",
       "I ran read_file(path='a.txt') before.",
-      "```python\nbash(command='ls')\n```",
+      "In Python you would write:\n```python\nbash(command='ls')\n```",
+      "```python\nimport os\nbash(command='ls')\n```",
       "Use <toolcall> tags only when asked.",
       '<tools>\n{"type": "function", "function": {"name": "bash", "description": "Run", "parameters": {"type": "object", "properties": {"command": {"type": "string"}}}}}\n</tools>',
       "Action: bash\nAction Input: whatever you like",

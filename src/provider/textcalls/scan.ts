@@ -192,7 +192,7 @@ export function scanText(
           if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j))
             region = { kind: "text", end: region.end };
         }
-      } else if (lineStartAt(j)) {
+      } else if (lineStartAt(j) || (ch === ">" && text.startsWith(">>>", j) && afterCallAt(j))) {
         region = scanLineStart(text, j, ctx, final, known);
         if (region !== undefined && region.kind === "calls" && exampleBefore(j))
           region = { kind: "text", end: region.end };
@@ -248,7 +248,7 @@ export function scanText(
  * line starts (after a newline and indentation, or after `</think>`). Found with one native regex
  * search, so prose is skipped without a per-character loop.
  */
-const CANDIDATE = /<\/think>[ \t]*[A-Za-z_>]|[<[`{]|\n[ \t]*[A-Za-z_>]/g;
+const CANDIDATE = /<\/think>[ \t]*[A-Za-z_>]|[<[`{]|\n[ \t]*[A-Za-z_>]|>>>/g;
 const LINE_WORD = /[A-Za-z_>]/;
 
 /** The next candidate position at or after `from`, or -1. */
@@ -261,6 +261,7 @@ function nextCandidate(text: string, from: number, lineStartAt: (pos: number) =>
   CANDIDATE.lastIndex = from;
   const m = CANDIDATE.exec(text);
   if (m === null) return -1;
+  if (m[0] === ">>>") return m.index;
   const first = m[0].charCodeAt(0);
   return first === 10 || m[0].length > 1 ? m.index + m[0].length - 1 : m.index;
 }
@@ -300,6 +301,7 @@ function scanMarkerAt(
         const line = rawBefore(j);
         return scanHarmony(text, j, token.end, known, final, cut, line.slice(line.lastIndexOf("\n") + 1));
       }
+      if (token.name === "recipient") return scanRecipient(text, token.end, ctx(false, false), final, known);
       // End-of-message tokens left in the text (harmony `<|end|>`, ChatML `<|im_end|>`) are not prose.
       if (DROP_TOKENS.has(token.name)) return { kind: "calls", end: token.end, calls: [] };
       const closed = CLOSED_MARKERS.find((m) => m.token && m.open === token.name);
@@ -505,9 +507,19 @@ function scanFence(text: string, j: number, final: boolean, ctx: Ctx, example: (
   // A fence's language is a short word; a long first line (or more backticks) is not a call fence.
   if (lineEnd - k > 40) return { kind: "fence", end: k };
   const lang = text.slice(k, lineEnd).trim().toLowerCase();
-  if (!CALL_FENCE_LANGS.has(lang)) return { kind: "fence", end: k };
+  const python = lang === "python" || lang === "py";
+  if (!CALL_FENCE_LANGS.has(lang) && !python) return { kind: "fence", end: k };
   const bodyStart = nl < 0 ? text.length : nl + 1;
   const close = (ctx(false, true).memo as ScanMemo).indexOf(text, "```", bodyStart);
+  if (python) {
+    // A Python block is held back only while it still looks like nothing but calls (`read_file(`);
+    // ordinary code streams as text.
+    const body = text.slice(bodyStart, close < 0 ? text.length : close).trimStart();
+    const callLike =
+      /^\[?\s*[A-Za-z_][\w.]*\s*(?:\(|$)/.test(body) &&
+      !/^(?:print|def|class|import|from|if|for|while|return)\b/.test(body);
+    if (body !== "" && !callLike) return { kind: "fence", end: k };
+  }
   if (close < 0 && !final) return MORE;
   const bodyEnd = close < 0 ? text.length : close;
   const end = close < 0 ? text.length : close + 3;
@@ -591,10 +603,13 @@ function scanLineStart(
   const item = readItem(text, j, text.length, itemCtx);
   if (item === "more") return MORE;
   if (item === undefined) return undefined;
-  // The call must end its line.
+  // The call must end its line (or be followed by Functionary's `>>>` before the next call).
   let p = item.end;
   while (p < text.length && (text[p] === " " || text[p] === "\t" || text[p] === ";")) p++;
-  if (p < text.length && text[p] !== "\n" && text[p] !== "\r") return undefined;
+  if (p < text.length && text[p] !== "\n" && text[p] !== "\r" && !text.startsWith(">>>", p)) {
+    if (!final && couldBecome(text, p, text.length, [">>>"])) return MORE;
+    return undefined;
+  }
   if (p === text.length && !final) return MORE;
   return { kind: "calls", end: item.end, calls: item.calls };
 }
@@ -659,6 +674,39 @@ function scanReAct(
     repaired.value === null ||
     Array.isArray(repaired.value)
   )
+    return undefined;
+  return { kind: "calls", end, calls: [{ name, arguments: JSON.stringify(repaired.value) }] };
+}
+
+/**
+ * Functionary v2 (llama.cpp, vLLM's functionary templates): `<|recipient|>get_weather\n<|content|>{…}`;
+ * the recipient `all` marks plain text. `k` is just past `<|recipient|>`.
+ */
+function scanRecipient(
+  text: string,
+  k: number,
+  itemCtx: ItemContext,
+  final: boolean,
+  known: string[],
+): Region | undefined {
+  const nl = text.indexOf("\n", k);
+  if (nl < 0) return final ? undefined : MORE;
+  const name = resolveToolName(text.slice(k, nl).trim(), known);
+  let p = nl + 1;
+  if (p >= text.length) return final ? undefined : MORE;
+  const token = readSpecialToken(text, p, !final);
+  if (token === "more") return MORE;
+  if (token === undefined || token.name !== "content") return undefined;
+  if (name === undefined) return { kind: "calls", end: token.end, calls: [] };
+  p = token.end;
+  while (p < text.length && /\s/.test(text[p] as string)) p++;
+  if (p >= text.length) return final ? undefined : MORE;
+  if (text[p] !== "{") return undefined;
+  const end = jsonEnd(text, p, text.length, itemCtx);
+  if (end === "more") return MORE;
+  if (end === undefined) return undefined;
+  const repaired = repairJson(text.slice(p, end));
+  if (repaired === undefined || typeof repaired.value !== "object" || repaired.value === null)
     return undefined;
   return { kind: "calls", end, calls: [{ name, arguments: JSON.stringify(repaired.value) }] };
 }
