@@ -197,6 +197,12 @@ export function findParenEnd(text: string, open: number): number | undefined {
 
 function parseKwargs(text: string): Record<string, unknown> | undefined {
   const args: Record<string, unknown> = {};
+  // `read_file({"path": "a"})`: one positional JSON object is the arguments object itself.
+  const whole = text.trim();
+  if (whole.startsWith("{") && findValueEnd(whole, 0) === whole.length) {
+    const parsed = repairJson(whole);
+    if (parsed !== undefined && isRecord(parsed.value)) return parsed.value;
+  }
   for (const part of splitTopLevel(text)) {
     if (part.trim() === "") continue;
     const eq = /^\s*([A-Za-z_]\w*)\s*[=:]\s*/.exec(part);

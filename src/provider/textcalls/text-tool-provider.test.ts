@@ -97,6 +97,25 @@ describe("withTextToolCalls (always)", () => {
     expect(unknown.at(-1)).toEqual({ type: "finish", stopReason: "tool_use" });
   });
 
+  it("puts plain-text arguments into a tool's only required string parameter", async () => {
+    const bash: ToolSchema = {
+      name: "bash",
+      description: "Run a command.",
+      inputSchema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+    };
+    const inner = fakeProvider([
+      [
+        ...textDeltas('<tool_call>{"name": "bash", "arguments": "ls -la"}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+    ]);
+    const events = await collect(withTextToolCalls(inner).stream(request({ tools: [bash] })));
+    expect(events.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "bash",
+      arguments: '{"command":"ls -la"}',
+    });
+  });
+
   it("numbers ids across requests and keeps end_turn when nothing was parsed", async () => {
     const call = textDeltas('{"name": "read_file", "arguments": {"path": "b"}}');
     const inner = fakeProvider([

@@ -169,7 +169,11 @@ function mapCall(call: ParsedCall, request: ProviderRequest): ParsedCall {
   try {
     args = JSON.parse(call.arguments);
   } catch {
-    return call;
+    // Arguments written as plain text (`"arguments": "ls -la"`) fill a tool's only required string.
+    const only = soleStringParameter(tool.inputSchema);
+    return only === undefined
+      ? call
+      : { name: call.name, arguments: JSON.stringify({ [only]: call.arguments }) };
   }
   if (typeof args !== "object" || args === null || Array.isArray(args)) return call;
   const mapped = mapArguments(args, tool.inputSchema);
@@ -233,4 +237,12 @@ async function* parseFallback(
     yield* flush(undefined);
     if (usage) yield usage;
   }
+}
+
+/** The name of the only required parameter of `schema` when it is a string, else `undefined`. */
+function soleStringParameter(schema: Record<string, unknown>): string | undefined {
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
+  const props = schema.properties as Record<string, { type?: unknown }> | undefined;
+  if (required.length !== 1 || typeof required[0] !== "string" || props === undefined) return undefined;
+  return props[required[0]]?.type === "string" ? required[0] : undefined;
 }
