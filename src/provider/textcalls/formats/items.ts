@@ -452,7 +452,7 @@ function nameItem(text: string, m: number, limit: number, ctx: ItemContext): Ite
   NAME.lastIndex = m;
   if (!NAME.test(text)) return undefined;
   let p = Math.min(NAME.lastIndex, limit);
-  if (p >= limit) return ctx.open ? "more" : undefined;
+  if (p >= limit) return ctx.open ? "more" : argsAfterName(text, text.slice(m, p), p, limit, ctx);
   let rawName = text.slice(m, p);
   if (text[p] === "(") {
     // Python-style `name(k=v)` (also Gemma's `print(default_api.name(…))`).
@@ -513,7 +513,10 @@ function argsAfterName(
   while (q < limit && (text[q] === " " || text[q] === "\t" || text[q] === "\n" || text[q] === "\r")) q++;
   if (q >= limit) {
     if (ctx.open) return "more";
-    return ctx.inRegion !== false && !ctx.cut ? { calls: [{ name, arguments: "{}" }], end: q } : undefined;
+    // A name alone is a call without arguments only inside a region that closed after it.
+    return ctx.inRegion !== false && !ctx.cut && limit < text.length
+      ? { calls: [{ name, arguments: "{}" }], end: q }
+      : undefined;
   }
   if (text[q] === ":" && q === p) {
     q++;
