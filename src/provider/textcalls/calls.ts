@@ -292,7 +292,16 @@ export function callFromGemma(body: string, known: string[]): ParsedCall | undef
       JSON.stringify(a ?? b ?? ""),
     );
   if (rest.trim() === "") return { name, arguments: "{}" };
-  const repaired = repairJson(rest);
+  const repaired =
+    repairJson(rest) ??
+    // Unquoted string values (`{location:Tokyo,unit:celsius}`): quote bare words that are no literal.
+    repairJson(
+      rest.replace(
+        /([:,[{]\s*)([A-Za-z_][^,:{}[\]"]*?)(\s*)(?=[,}\]])/g,
+        (m, pre: string, word: string, ws: string) =>
+          /^(?:true|false|null|True|False|None)$/.test(word) ? m : `${pre}${JSON.stringify(word)}${ws}`,
+      ),
+    );
   if (repaired === undefined || !isRecord(repaired.value)) return { name, arguments: rest.trim() };
   return { name, arguments: JSON.stringify(repaired.value) };
 }
