@@ -367,6 +367,9 @@ function scanGenericWrapper(text: string, j: number, final: boolean, ctx: Ctx): 
   }
   const word = m[1] as string;
   if (!WRAPPER_WORD.test(word.trim())) return undefined;
+  // Brackets: `[TOOL]`, `[tool_call]`; not a Markdown link (`[tools](docs.md)`) or a plain word.
+  if (bracket && (text[re.lastIndex] === "(" || !(word === word.toUpperCase() || word.includes("_"))))
+    return undefined;
   const k = re.lastIndex;
   let closeAt = -1;
   let closeEnd = -1;
