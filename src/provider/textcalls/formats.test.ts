@@ -131,6 +131,13 @@ describe("parseToolCalls: generic shapes", () => {
         "<<<[TOOL_REQUEST]>>>\ntool_name:「始」bash「末」,\ncommand:「始」ls「末」\n<<<[END_TOOL_REQUEST]>>>",
       ).calls,
     ).toEqual([{ name: "bash", args: { command: "ls" } }]);
+    expect(parsed('[Calling tool: bash | Arguments: {"command": "ls"}]').calls).toEqual([
+      { name: "bash", args: { command: "ls" } },
+    ]);
+    expect(parsed('Reading. [calling tool: read_file({"path": "a"})]').calls).toEqual([
+      { name: "read_file", args: { path: "a" } },
+    ]);
+    expect(parsed("See [Calling tool docs](x).").calls).toEqual([]);
   });
 
   it("extracts every call of a message, in order, across formats", () => {

@@ -17,7 +17,7 @@
  *   `</think>`, or right after a call), again not after an example cue.
  * Each call only counts when it names a known tool; otherwise its text stays visible.
  */
-import type { ParsedCall } from "./calls.ts";
+import { callsFromPython, findParenEnd, type ParsedCall } from "./calls.ts";
 import { scanHarmony } from "./formats/harmony.ts";
 import { couldBecome, type ItemContext, jsonEnd, readItem, readItems } from "./formats/items.ts";
 import { callFromKeyValues } from "./formats/keyvalue.ts";
@@ -338,7 +338,67 @@ function scanMarkerAt(
     if (items.count > 0 && items.calls.length > 0)
       return { kind: "calls", end: items.end, calls: items.calls, standalone: true };
   }
+  if (ch === "[") {
+    const pseudo = scanPseudoCall(text, j, final, ctx(false, false, false), known);
+    if (pseudo !== undefined) return pseudo;
+  }
   return scanGenericWrapper(text, j, final, ctx);
+}
+
+const PSEUDO_HEAD =
+  /\[\s*(?:calling(?:\s+tool)?|call(?:ing)?|tool(?:\s*call)?|function(?:\s*call)?|using(?:\s+tool)?|use\s+tool|executing|running|invoking)\s*[:=]?\s*`?([A-Za-z_][\w.-]{0,80})`?/iy;
+const PSEUDO_ARGS =
+  /\s*(?:with\s+(?:arguments?|args|input|params)?|\|\s*arguments?|arguments?|args|input|params)?\s*[:=]?\s*/iy;
+
+/**
+ * Bracketed pseudo-calls, the announcements agent UIs print (`[Calling tool: read_file]`,
+ * `[Calling tool: bash | Arguments: {"command": "ls"}]`, `[calling tool: f({…})]`) that models then
+ * imitate: a known tool name, then nothing, a JSON object, or a Python-style argument list, then `]`.
+ */
+function scanPseudoCall(
+  text: string,
+  j: number,
+  final: boolean,
+  itemCtx: ItemContext,
+  known: string[],
+): Region | undefined {
+  PSEUDO_HEAD.lastIndex = j;
+  const head = PSEUDO_HEAD.exec(text);
+  if (!head) {
+    const rest = text.slice(j, j + 40);
+    return !final && j + 40 > text.length && /^\[\s*[A-Za-z ]*:?\s*`?[\w.-]*$/i.test(rest) ? MORE : undefined;
+  }
+  const name = resolveToolName(head[1] as string, known);
+  if (name === undefined) return undefined;
+  let p = PSEUDO_HEAD.lastIndex;
+  if (p >= text.length) return final ? undefined : MORE;
+  let args = "{}";
+  if (text[p] === "(") {
+    const close = findParenEnd(text, p);
+    if (close === undefined) return final ? undefined : MORE;
+    const calls = callsFromPython(`${name}${text.slice(p, close)}`, known);
+    if (!calls) return undefined;
+    args = (calls[0] as ParsedCall).arguments;
+    p = close;
+  } else {
+    PSEUDO_ARGS.lastIndex = p;
+    PSEUDO_ARGS.exec(text);
+    const q = PSEUDO_ARGS.lastIndex;
+    if (text[q] === "{") {
+      const end = jsonEnd(text, q, text.length, itemCtx);
+      if (end === "more") return MORE;
+      if (end === undefined) return undefined;
+      const repaired = repairJson(text.slice(q, end));
+      if (repaired === undefined || typeof repaired.value !== "object" || repaired.value === null)
+        return undefined;
+      args = JSON.stringify(repaired.value);
+      p = end;
+    } else if (q >= text.length) return final ? undefined : MORE;
+  }
+  while (p < text.length && (text[p] === " " || text[p] === "\t" || text[p] === ".")) p++;
+  if (p >= text.length) return final ? undefined : MORE;
+  if (text[p] !== "]") return undefined;
+  return { kind: "calls", end: p + 1, calls: [{ name, arguments: args }] };
 }
 
 /** Wrapper words: a tag or bracket named with one of them may hold calls (`<toolcall>`, `[TOOL]`). */
