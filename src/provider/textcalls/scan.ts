@@ -13,9 +13,14 @@
  * - a call item on its own (`<function=…>`, `<invoke name=…>`, a tag named after a known tool);
  * - harmony (gpt-oss) messages `<|channel|>commentary to=functions.x <|constrain|>json<|message|>{…}<|call|>`;
  * - fenced blocks whose body is only calls (not after a cue such as "for example");
- * - bare JSON `{…}`/`[{…}]` (with an arguments key) or a Python-style call starting a line (or after
- *   `</think>`, or right after a call), again not after an example cue.
- * Each call only counts when it names a known tool; otherwise its text stays visible.
+ * - bare JSON `{…}`/`[{…}]` (with an arguments key, or flattened when it is the whole message) or a
+ *   Python-style call starting a line (or after `</think>`, or right after a call), again not after an
+ *   example cue; shell-style `name key="value"` lines; ReAct `Action:`/`Action Input:` lines;
+ * - invented wrappers (`<toolcall>`, `[TOOL]…[/TOOL]`, VCP `<<<[TOOL_REQUEST]>>>` key-value bodies) and
+ *   bracketed pseudo-calls (`[Calling tool: name | Arguments: {…}]`).
+ * Calls inside a `<think>` block that closes later are reasoning, not calls. Each call only counts when
+ * it names a known tool; otherwise its text stays visible. Searches for closing tags are memoised per
+ * scan (formats/memo.ts), so text full of openers that never close costs linear time.
  */
 import { callsFromPython, findParenEnd, type ParsedCall } from "./calls.ts";
 import { scanHarmony } from "./formats/harmony.ts";
