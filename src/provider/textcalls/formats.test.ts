@@ -193,6 +193,14 @@ describe("parseToolCalls: generic shapes", () => {
     ]);
   });
 
+  it("reads a fenced call after ordinary assistant prose", () => {
+    expect(
+      parsed(
+        'It looks like your config is missing. Let me read it:\n```json\n{"name": "read_file", "arguments": {"path": "c.json"}}\n```',
+      ).calls,
+    ).toEqual([{ name: "read_file", args: { path: "c.json" } }]);
+  });
+
   it("leaves examples for the user, prose and code alone", () => {
     const negatives = [
       'You can call it like this:\n\n```json\n{"name": "bash", "arguments": {"command": "ls"}}\n```',

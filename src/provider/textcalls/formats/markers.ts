@@ -81,6 +81,7 @@ export const OPEN_MARKERS: readonly OpenMarker[] = [
 /**
  * Prose that introduces an example rather than a call (checked on the paragraph before a fenced or
  * bare call): "for example", "e.g.", "like this", "would look like", "the format", "you can", …
+ * Words an assistant also uses before a real call ("your file", "it looks like", "usage") are not cues.
  */
 export const EXAMPLE_CUE =
-  /\b(?:for example|for instance|e\.g\.|example|such as|like this|like so|looks? like|would (?:look|be)|formats?|syntax|here'?s how|how to|you (?:can|could|should|would|might|need to)|your\b|sample|template|usage|schema|should look)\b/i;
+  /\b(?:for example|for instance|e\.g\.|example|such as|like this|like so|(?:would|should|will) look|the (?:following )?format|this format|syntax|here'?s how|how to|you (?:can|could|should|would|might|need to)|sample|template)\b/i;
