@@ -156,6 +156,8 @@ export function scanText(
     return EXAMPLE_CUE.test(para);
   };
   const memo = new ScanMemo();
+  /** Index of the first non-whitespace character (a bare call is "the whole message" only before it). */
+  const firstNonWs = text.search(/\S/);
   const ctx = (requireArgs: boolean, closed: boolean, inRegion = true): ItemContext => ({
     memo,
     known,
@@ -192,7 +194,7 @@ export function scanText(
         if (region?.kind === "calls" && region.standalone && exampleBefore(j))
           region = { kind: "text", end: region.end };
         if (region === undefined && (ch === "{" || ch === "[") && (lineStartAt(j) || afterCallAt(j))) {
-          const wholeBefore = text.slice(0, j).trim() === "" && (state.tail ?? "").trim() === "";
+          const wholeBefore = (firstNonWs < 0 || firstNonWs >= j) && (state.tail ?? "").trim() === "";
           region = scanBare(text, j, ctx(true, false, false), wholeBefore);
           if (region?.kind === "calls" && lineStartAt(j) && exampleBefore(j))
             region = { kind: "text", end: region.end };
