@@ -12,10 +12,20 @@ export interface ParsedCall {
   arguments: string;
 }
 
-const NAME_KEYS = ["name", "tool", "tool_name", "function", "function_name"];
-const ARG_KEYS = ["arguments", "parameters", "args", "input", "params"];
+const NAME_KEYS = ["name", "tool", "tool_name", "function", "function_name", "action", "toolName"];
+const ARG_KEYS = [
+  "arguments",
+  "parameters",
+  "args",
+  "input",
+  "params",
+  "action_input",
+  "tool_input",
+  "kwargs",
+  "argument",
+];
 
-type Shape = { name: string; args: unknown; hasArgs: boolean };
+type Shape = { name: string; args: unknown; hasArgs: boolean; flat?: boolean };
 
 /**
  * Reads one call-shaped object: `{"name", "arguments"|"parameters"|"args"|"input"}`,
@@ -23,43 +33,82 @@ type Shape = { name: string; args: unknown; hasArgs: boolean };
  */
 function callShape(value: unknown): Shape | undefined {
   if (!isRecord(value)) return undefined;
-  const fn = value.function;
+  const fn = value.function ?? value.function_call;
   if (isRecord(fn) && typeof fn.name === "string") return callShape(fn);
+  // A tool definition echoed back (`{"name", "description", "parameters": {"type": "object", …}}`)
+  // describes a tool; it does not call it.
+  const params = value.parameters ?? value.input_schema;
+  if (
+    typeof value.description === "string" &&
+    isRecord(params) &&
+    params.type === "object" &&
+    isRecord(params.properties)
+  )
+    return undefined;
   for (const nameKey of NAME_KEYS) {
     const name = value[nameKey];
     if (typeof name !== "string") continue;
     for (const argKey of ARG_KEYS) {
       if (argKey in value) return { name, args: value[argKey], hasArgs: true };
     }
-    return { name, args: undefined, hasArgs: false };
+    // Flattened: `{"name": "read_file", "path": "a"}` (gpt-oss on Workers AI, cloudflare/ai#574).
+    const rest = Object.entries(value).filter(([k]) => k !== nameKey && !META_KEYS.includes(k));
+    return {
+      name,
+      args: rest.length > 0 ? Object.fromEntries(rest) : undefined,
+      hasArgs: false,
+      flat: rest.length > 0,
+    };
   }
   return undefined;
 }
+
+/** Keys of a call object that are not arguments. */
+const META_KEYS = ["type", "id", "tool_call_id", "call_id", "index"];
 
 /**
  * Extracts tool calls from a parsed value: a call object, an array of call objects, or
  * `{"tool_calls": [...]}`. Only calls whose name resolves to a `known` tool are returned (unknown
  * ones are dropped). `requireArgs`: for bare JSON in prose, a call object must carry an arguments key
- * (so `{"name": "Alice"}` in prose is not a call). Returns `undefined` when the value is not call-shaped
+ * (so `{"name": "Alice"}` in prose is not a call), unless `allowFlat` (the JSON is the whole message)
+ * accepts the arguments flattened beside the name (`{"name": "read_file", "path": "a"}`). Returns `undefined` when the value is not call-shaped
  * or no call names a known tool.
  */
 export function callsFromValue(
   value: unknown,
   known: string[],
   requireArgs: boolean,
+  allowFlat = false,
 ): ParsedCall[] | undefined {
   if (isRecord(value) && Array.isArray(value.tool_calls))
-    return callsFromValue(value.tool_calls, known, requireArgs);
+    return callsFromValue(value.tool_calls, known, requireArgs, allowFlat);
   const items = Array.isArray(value) ? value : [value];
   if (items.length === 0) return undefined;
-  const shapes = items.map(callShape);
-  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs))) return undefined;
+  const shapes = items.map(
+    (item) => callShape(item) ?? (requireArgs ? undefined : nameKeyShape(item, known)),
+  );
+  if (shapes.some((s) => s === undefined || (requireArgs && !s.hasArgs && !(allowFlat && s.flat))))
+    return undefined;
   const calls: ParsedCall[] = [];
   for (const shape of shapes as Shape[]) {
     const name = resolveToolName(shape.name, known);
     if (name !== undefined) calls.push({ name, arguments: serialiseArguments(shape.args) });
   }
   return calls.length > 0 ? calls : undefined;
+}
+
+/**
+ * Apertus's `{"tool_name": {arguments}}`: one key, a known tool name, whose value is an object. Only
+ * inside call markers (never for bare JSON, where `{"path": {…}}` is ordinary data).
+ */
+function nameKeyShape(value: unknown, known: string[]): Shape | undefined {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const key = keys[0] as string;
+  const args = value[key];
+  if (!isRecord(args) || resolveToolName(key, known) === undefined) return undefined;
+  return { name: key, args, hasArgs: true };
 }
 
 /**
@@ -125,7 +174,8 @@ export function callsFromPython(text: string, known: string[]): ParsedCall[] | u
   return calls.length > 0 ? calls : undefined;
 }
 
-function findParenEnd(text: string, open: number): number | undefined {
+/** Index just past the `)` closing the `(` at `open` (strings and nested brackets skipped), or `undefined`. */
+export function findParenEnd(text: string, open: number): number | undefined {
   let depth = 0;
   let quote: string | undefined;
   for (let i = open; i < text.length; i++) {
@@ -147,6 +197,12 @@ function findParenEnd(text: string, open: number): number | undefined {
 
 function parseKwargs(text: string): Record<string, unknown> | undefined {
   const args: Record<string, unknown> = {};
+  // `read_file({"path": "a"})`: one positional JSON object is the arguments object itself.
+  const whole = text.trim();
+  if (whole.startsWith("{") && findValueEnd(whole, 0) === whole.length) {
+    const parsed = repairJson(whole);
+    if (parsed !== undefined && isRecord(parsed.value)) return parsed.value;
+  }
   for (const part of splitTopLevel(text)) {
     if (part.trim() === "") continue;
     const eq = /^\s*([A-Za-z_]\w*)\s*[=:]\s*/.exec(part);
@@ -221,7 +277,7 @@ export function argsFromParameterTags(body: string): Record<string, unknown> {
 }
 
 /**
- * Gemma 4 call bodies: `call:name{key:<|"|>text<|"|>,n:1}`. The `<|"|>` string delimiters become JSON
+ * Gemma 4 call bodies: `call:name{key:<|"|>text<|"|>,n:1}` (FunctionGemma writes `<escape>` for `<|"|>`). The `<|"|>` string delimiters become JSON
  * strings, then the object goes through JSON repair (unquoted keys). Returns `undefined` unless the
  * name resolves to a known tool.
  */
@@ -232,9 +288,20 @@ export function callFromGemma(body: string, known: string[]): ParsedCall | undef
   if (name === undefined) return undefined;
   const rest = body
     .slice(match[0].length)
-    .replace(/<\|"\|>([\s\S]*?)<\|"\|>/g, (_m, s: string) => JSON.stringify(s));
+    .replace(/<\|"\|>([\s\S]*?)<\|"\|>|<escape>([\s\S]*?)<escape>/g, (_m, a?: string, b?: string) =>
+      JSON.stringify(a ?? b ?? ""),
+    );
   if (rest.trim() === "") return { name, arguments: "{}" };
-  const repaired = repairJson(rest);
+  const repaired =
+    repairJson(rest) ??
+    // Unquoted string values (`{location:Tokyo,unit:celsius}`): quote bare words that are no literal.
+    repairJson(
+      rest.replace(
+        /([:,[{]\s*)([A-Za-z_][^,:{}[\]"]*?)(\s*)(?=[,}\]])/g,
+        (m, pre: string, word: string, ws: string) =>
+          /^(?:true|false|null|True|False|None)$/.test(word) ? m : `${pre}${JSON.stringify(word)}${ws}`,
+      ),
+    );
   if (repaired === undefined || !isRecord(repaired.value)) return { name, arguments: rest.trim() };
   return { name, arguments: JSON.stringify(repaired.value) };
 }

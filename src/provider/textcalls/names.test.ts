@@ -47,3 +47,21 @@ describe("resolveToolName", () => {
     expect(resolveToolName("grep", twins)).toBe("grep");
   });
 });
+
+describe("resolveToolName: other agents' names and near misses", () => {
+  const owlet = ["bash", "fs_read", "fs_write", "fs_edit", "fs_ls", "fs_glob", "fs_grep"];
+  it("maps common names of the built-in tools onto owlet's, only when offered", () => {
+    expect(resolveToolName("read_file", owlet)).toBe("fs_read");
+    expect(resolveToolName("run_command", owlet)).toBe("bash");
+    expect(resolveToolName("str_replace", owlet)).toBe("fs_edit");
+    expect(resolveToolName("list_dir", owlet)).toBe("fs_ls");
+    expect(resolveToolName("read_file", ["bash"])).toBeUndefined();
+  });
+
+  it("accepts a one-letter slip but not a different word", () => {
+    expect(resolveToolName("fs_reed", owlet)).toBe("fs_read");
+    expect(resolveToolName("get_weathr", ["get_weather", "get_time"])).toBe("get_weather");
+    expect(resolveToolName("deploy", owlet)).toBeUndefined();
+    expect(resolveToolName("ls", ["ps"])).toBeUndefined();
+  });
+});

@@ -95,30 +95,36 @@ export function stripFences(text: string): string | undefined {
 
 /**
  * Index just past the JSON-ish value (object or array) opening at `start`, tracking strings in double
- * or single quotes and backslash escapes; `undefined` when the value never closes. Brackets of either
- * kind count together, so a mismatched close still ends the value.
+ * or single quotes and backslash escapes; `undefined` when the value never closes before `limit`
+ * (default: the end of `text`). Brackets of either kind count together, so a mismatched close still
+ * ends the value. Linear in the characters read.
  */
-export function findValueEnd(text: string, start: number): number | undefined {
+export function findValueEnd(text: string, start: number, limit = text.length): number | undefined {
   let depth = 0;
-  let quote: string | undefined;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (quote !== undefined) {
-      if (ch === "\\") i++;
-      else if (ch === quote) quote = undefined;
+  let quote = 0;
+  for (let i = start; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 92) i++;
+      else if (c === quote) quote = 0;
       continue;
     }
-    if (ch === '"' || ch === "'") {
+    if (c === 34) quote = 34;
+    else if (c === 39) {
       // An apostrophe inside a word (don't) is not a quote in JSON-ish text outside strings.
-      if (ch === "'" && /\w/.test(text[i - 1] ?? "") && /\w/.test(text[i + 1] ?? "")) continue;
-      quote = ch;
-    } else if (ch === "{" || ch === "[") depth++;
-    else if (ch === "}" || ch === "]") {
+      if (!(isWordChar(text.charCodeAt(i - 1)) && isWordChar(text.charCodeAt(i + 1)))) quote = 39;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
       depth--;
       if (depth === 0) return i + 1;
     }
   }
   return undefined;
+}
+
+/** `\w` for a character code (NaN, past either end of the text, is not a word character). */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 interface Frame {

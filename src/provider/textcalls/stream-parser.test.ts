@@ -85,6 +85,51 @@ describe("TextToolCallStream", () => {
     expect({ text: r.text, calls: r.calls }).toEqual(whole);
   });
 
+  it("recognises a call while it streams: text before it is shown at once, the call never", () => {
+    const s = new TextToolCallStream(tools);
+    expect(s.push("Checking the file.\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>read")).toEqual({
+      text: "Checking the file.",
+      calls: [],
+    });
+    expect(s.push('_file<｜tool▁sep｜>{"path": "a"}<｜tool▁call▁end｜>')).toEqual({ text: "", calls: [] });
+    expect(s.push("<｜tool▁calls▁end｜>\nDone")).toEqual({
+      text: "\n\nDone",
+      calls: [{ name: "read_file", arguments: '{"path":"a"}' }],
+    });
+  });
+
+  it("does not execute a partial call when the stream was cut", () => {
+    const s = new TextToolCallStream(tools);
+    expect(s.push('<minimax:tool_call><invoke name="bash"><parameter name="command">rm -r').text).toBe("");
+    expect(s.end({ cut: true })).toEqual({
+      text: '<minimax:tool_call><invoke name="bash"><parameter name="command">rm -r',
+      calls: [],
+    });
+  });
+
+  it("stays linear on 64 KiB of openers that never close", () => {
+    const fill = (s: string) => s.repeat(Math.ceil(65536 / s.length)).slice(0, 65536);
+    const inputs = [
+      "<bash>",
+      "\nbash(",
+      "[TOOL]",
+      "<tool_call>",
+      "```",
+      "{",
+      "<function=bash>",
+      "<|tool_call>",
+    ];
+    const started = performance.now();
+    for (const text of inputs.map(fill)) {
+      parseToolCalls(text, tools);
+      const s = new TextToolCallStream(tools);
+      for (let i = 0; i < text.length; i += 64) s.push(text.slice(i, i + 64));
+      s.end();
+    }
+    // Quadratic rescanning would take tens of seconds here; linear work takes well under one.
+    expect(performance.now() - started).toBeLessThan(8000);
+  });
+
   it("rejects push after end()", () => {
     const s = new TextToolCallStream(tools);
     s.end();

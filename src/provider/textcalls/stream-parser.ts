@@ -65,16 +65,20 @@ export class TextToolCallStream {
     return this.drain(false);
   }
 
-  /** Ends the text: resolves what is held (unterminated calls are closed) and returns the rest. */
-  end(): StreamChunkResult {
+  /**
+   * Ends the text: resolves what is held and returns the rest. Unterminated calls are closed (repaired)
+   * unless `cut` says the output was cut off (max tokens, an aborted stream): then a call still
+   * unterminated at the end is partial, is not returned, and its text is released as visible text.
+   */
+  end(opts: { cut?: boolean } = {}): StreamChunkResult {
     if (this.ended) return { text: "", calls: [] };
-    const result = this.drain(true);
+    const result = this.drain(true, opts.cut === true);
     this.ended = true;
     return { text: result.text + this.visible.end(), calls: result.calls };
   }
 
-  private drain(final: boolean): StreamChunkResult {
-    const result = scanText(this.buffer, this.state, this.known, final);
+  private drain(final: boolean, cut = false): StreamChunkResult {
+    const result = scanText(this.buffer, this.state, this.known, final, cut);
     this.buffer = this.buffer.slice(result.consumed);
     this.heldAfterScan = this.buffer.length;
     this.state = result.state;

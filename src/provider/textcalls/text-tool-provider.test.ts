@@ -71,6 +71,51 @@ describe("withTextToolCalls (always)", () => {
     ]);
   });
 
+  it("maps arguments onto the tool's schema and answers a call to a tool not offered", async () => {
+    const inner = fakeProvider([
+      [
+        ...textDeltas('<tool_call>{"name": "read_file", "arguments": {"file_path": "a.txt"}}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+      [
+        ...textDeltas('<tool_call>{"name": "delete_all", "arguments": {}}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+    ]);
+    const provider = withTextToolCalls(inner);
+    const mapped = await collect(provider.stream(request()));
+    expect(mapped.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "read_file",
+      arguments: '{"path":"a.txt"}',
+    });
+    // The engine answers an unknown name with "unknown tool … Available tools: …".
+    const unknown = await collect(provider.stream(request()));
+    expect(unknown.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "delete_all",
+      arguments: "{}",
+    });
+    expect(unknown.at(-1)).toEqual({ type: "finish", stopReason: "tool_use" });
+  });
+
+  it("puts plain-text arguments into a tool's only required string parameter", async () => {
+    const bash: ToolSchema = {
+      name: "bash",
+      description: "Run a command.",
+      inputSchema: { type: "object", properties: { command: { type: "string" } }, required: ["command"] },
+    };
+    const inner = fakeProvider([
+      [
+        ...textDeltas('<tool_call>{"name": "bash", "arguments": "ls -la"}</tool_call>'),
+        { type: "finish", stopReason: "end_turn" },
+      ],
+    ]);
+    const events = await collect(withTextToolCalls(inner).stream(request({ tools: [bash] })));
+    expect(events.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "bash",
+      arguments: '{"command":"ls -la"}',
+    });
+  });
+
   it("numbers ids across requests and keeps end_turn when nothing was parsed", async () => {
     const call = textDeltas('{"name": "read_file", "arguments": {"path": "b"}}');
     const inner = fakeProvider([
@@ -90,7 +135,7 @@ describe("withTextToolCalls (always)", () => {
     expect(third.find((e) => e.type === "tool_call_start")).toMatchObject({ id: "call_2" });
   });
 
-  it("does not invent a call for toolChoice required and keeps max_tokens", async () => {
+  it("does not invent a call for toolChoice required, keeps max_tokens and does not execute a call cut off", async () => {
     const inner = fakeProvider([
       [...textDeltas("I cannot decide."), { type: "finish", stopReason: "end_turn" }],
       [
@@ -103,8 +148,15 @@ describe("withTextToolCalls (always)", () => {
     expect(events.some((e) => e.type === "tool_call_start")).toBe(false);
     expect(events.at(-1)).toEqual({ type: "finish", stopReason: "end_turn" });
     expect(inner.requests[0]?.toolChoice).toBeUndefined();
+    // Cut at max tokens inside the call: the partial call is not executed; its text is shown.
     const cut = await collect(provider.stream(request()));
-    expect(cut.find((e) => e.type === "tool_call_done")).toMatchObject({ arguments: '{"path":"a"}' });
+    expect(cut.some((e) => e.type === "tool_call_start")).toBe(false);
+    expect(
+      cut
+        .filter((e) => e.type === "text_delta")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toBe('<tool_call>{"name": "read_file", "arguments": {"path": "a');
     expect(cut.at(-1)).toEqual({ type: "finish", stopReason: "max_tokens" });
   });
 

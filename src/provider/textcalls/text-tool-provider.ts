@@ -5,8 +5,10 @@
 import type { ContentBlock, Message, StopReason } from "../../message/types.ts";
 import type { StreamEvent } from "../../stream/events.ts";
 import type { Provider, ProviderRequest } from "../types.ts";
+import { mapArguments, unmappedCallName } from "./map.ts";
+import { resolveToolName } from "./names.ts";
 import { renderToolsForPrompt } from "./render.ts";
-import { type StreamChunkResult, TextToolCallStream } from "./stream-parser.ts";
+import { type ParsedCall, type StreamChunkResult, TextToolCallStream } from "./stream-parser.ts";
 
 /**
  * `always`: the inner provider never sees tools; every request with tools uses the text protocol.
@@ -28,9 +30,13 @@ export interface TextToolCallOptions {
  * is appended to the system prompt, history tool calls are rewritten as `<tool_call>{…}</tool_call>`
  * text and tool results as user text `<tool_response name="…">…</tool_response>`. The response text
  * is streamed through `TextToolCallStream`: visible text as `text_delta`, each parsed call as
- * `tool_call_start` + `tool_call_done` (ids `call_<n>`, n counting up over this provider's life);
- * the stop reason becomes `tool_use` when calls were parsed (a `max_tokens` stop is kept, so the
- * engine knows the last call may have been cut off and repaired).
+ * `tool_call_start` + `tool_call_done` (ids `call_<n>`, n counting up over this provider's life), with
+ * the arguments mapped onto the tool's schema (map.ts: aliases, wrappers, value types);
+ * the stop reason becomes `tool_use` when calls were parsed (a `max_tokens` stop is kept). A response
+ * cut at max tokens (or ending without a finish event) does not execute a call left unterminated at
+ * its end; that text is shown instead. When no call was parsed but the text holds an unmistakable
+ * call to a tool that was not offered (`<tool_call>{"name": "nuke", …}`), it is emitted under that
+ * name so the engine answers "unknown tool … Available tools: …" (always mode only).
  * A `required` tool choice with no call parsed is passed on as is: the decorator never invents calls.
  * Requests without tools, or with tool choice `none` (history still rewritten), pass text through.
  * Errors from `inner` propagate unchanged.
@@ -106,16 +112,32 @@ async function* parseAlways(
   request: ProviderRequest,
   newId: () => string,
 ): AsyncIterable<StreamEvent> {
-  const parser = new TextToolCallStream(request.tools.map((t) => t.name));
+  const known = request.tools.map((t) => t.name);
+  const parser = new TextToolCallStream(known);
   let parsed = 0;
+  let visible = "";
   function* emit(chunk: StreamChunkResult): Generator<StreamEvent> {
-    if (chunk.text !== "") yield { type: "text_delta", text: chunk.text };
+    if (chunk.text !== "") {
+      visible += chunk.text;
+      yield { type: "text_delta", text: chunk.text };
+    }
     for (const call of chunk.calls) {
       const id = newId();
       parsed++;
-      yield { type: "tool_call_start", id, name: call.name };
-      yield { type: "tool_call_done", id, name: call.name, arguments: call.arguments };
+      const mapped = mapCall(call, request);
+      yield { type: "tool_call_start", id, name: mapped.name };
+      yield { type: "tool_call_done", id, name: mapped.name, arguments: mapped.arguments };
     }
+  }
+  /** A call the model clearly wrote to a tool it was not offered: answered by the engine as unknown. */
+  function* unmapped(): Generator<StreamEvent> {
+    if (parsed > 0) return;
+    const name = unmappedCallName(visible, (n) => resolveToolName(n, known) !== undefined);
+    if (name === undefined) return;
+    const id = newId();
+    parsed++;
+    yield { type: "tool_call_start", id, name };
+    yield { type: "tool_call_done", id, name, arguments: "{}" };
   }
   let finished = false;
   // `usage` comes before `finish`, but calls still held by the parser are only released at the end:
@@ -125,7 +147,9 @@ async function* parseAlways(
     if (event.type === "text_delta") yield* emit(parser.push(event.text));
     else if (event.type === "usage") usage = event;
     else if (event.type === "finish") {
-      yield* emit(parser.end());
+      // A response cut at max tokens may end inside a call: that partial call is not executed.
+      yield* emit(parser.end({ cut: event.stopReason === "max_tokens" }));
+      yield* unmapped();
       if (usage) yield usage;
       usage = undefined;
       finished = true;
@@ -133,9 +157,32 @@ async function* parseAlways(
     } else yield event;
   }
   if (!finished) {
-    yield* emit(parser.end());
+    // The stream ended without a finish event (cut off): a partial call at the end is not executed.
+    yield* emit(parser.end({ cut: true }));
     if (usage) yield usage;
   }
+}
+
+/**
+ * Maps a parsed call's arguments onto the offered tool's schema (map.ts). Arguments that are not a
+ * JSON object are passed on as they are, so the engine reports them to the model.
+ */
+function mapCall(call: ParsedCall, request: ProviderRequest): ParsedCall {
+  const tool = request.tools.find((t) => t.name === call.name);
+  if (tool === undefined) return call;
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    // Arguments written as plain text (`"arguments": "ls -la"`) fill a tool's only required string.
+    const only = soleStringParameter(tool.inputSchema);
+    return only === undefined
+      ? call
+      : { name: call.name, arguments: JSON.stringify({ [only]: call.arguments }) };
+  }
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return call;
+  const mapped = mapArguments(args, tool.inputSchema);
+  return mapped.changes.length === 0 ? call : { name: call.name, arguments: JSON.stringify(mapped.args) };
 }
 
 function stopReasonFor(inner: StopReason, parsed: number): StopReason {
@@ -159,14 +206,15 @@ async function* parseFallback(
   const flush = function* (
     stopReason: StopReason | undefined,
   ): Generator<StreamEvent, StopReason | undefined> {
-    const rest = parser.end();
+    const rest = parser.end({ cut: stopReason === undefined || stopReason === "max_tokens" });
     if (rest.text !== "") yield { type: "text_delta", text: rest.text };
     held.push(...rest.calls);
     if (native || held.length === 0) return stopReason;
     for (const call of held) {
       const id = newId();
-      yield { type: "tool_call_start", id, name: call.name };
-      yield { type: "tool_call_done", id, name: call.name, arguments: call.arguments };
+      const mapped = mapCall(call, request);
+      yield { type: "tool_call_start", id, name: mapped.name };
+      yield { type: "tool_call_done", id, name: mapped.name, arguments: mapped.arguments };
     }
     return stopReason === undefined ? undefined : stopReasonFor(stopReason, held.length);
   };
@@ -194,4 +242,12 @@ async function* parseFallback(
     yield* flush(undefined);
     if (usage) yield usage;
   }
+}
+
+/** The name of the only required parameter of `schema` when it is a string, else `undefined`. */
+function soleStringParameter(schema: Record<string, unknown>): string | undefined {
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
+  const props = schema.properties as Record<string, { type?: unknown }> | undefined;
+  if (required.length !== 1 || typeof required[0] !== "string" || props === undefined) return undefined;
+  return props[required[0]]?.type === "string" ? required[0] : undefined;
 }

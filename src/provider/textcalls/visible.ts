@@ -10,17 +10,20 @@ export class VisibleText {
 
   /** Adds raw visible text; returns the cleaned text that can be shown now (trailing whitespace is held). */
   push(text: string): string {
-    let out = "";
-    for (const match of text.matchAll(/(\s+)|(\S+)/g)) {
-      if (match[1] !== undefined) {
-        this.pendingWs += match[1];
-        continue;
-      }
-      if (this.started) out += collapse(this.pendingWs);
-      this.pendingWs = "";
-      this.started = true;
-      out += match[2];
+    const n = text.length;
+    let s = 0;
+    while (s < n && isWhitespace(text.charCodeAt(s))) s++;
+    if (s === n) {
+      this.pendingWs += text;
+      return "";
     }
+    let e = n;
+    while (e > s && isWhitespace(text.charCodeAt(e - 1))) e--;
+    let out = "";
+    if (this.started) out += collapse(this.pendingWs + text.slice(0, s));
+    this.started = true;
+    out += collapseInner(text.slice(s, e));
+    this.pendingWs = text.slice(e);
     return out;
   }
 
@@ -31,8 +34,45 @@ export class VisibleText {
   }
 }
 
+/** Whitespace holding three newlines: where a run to collapse may be. */
+const THREE_NEWLINES = /\n[^\S\n]*\n[^\S\n]*\n/g;
+
+/** `collapse` applied to every whitespace run of `text` (which starts and ends with non-whitespace). */
+function collapseInner(text: string): string {
+  THREE_NEWLINES.lastIndex = 0;
+  let out = "";
+  let last = 0;
+  for (let m = THREE_NEWLINES.exec(text); m !== null; m = THREE_NEWLINES.exec(text)) {
+    let a = m.index;
+    while (a > last && isWhitespace(text.charCodeAt(a - 1))) a--;
+    let b = THREE_NEWLINES.lastIndex;
+    while (b < text.length && isWhitespace(text.charCodeAt(b))) b++;
+    out += text.slice(last, a) + collapse(text.slice(a, b));
+    last = b;
+    THREE_NEWLINES.lastIndex = b;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
 function collapse(ws: string): string {
   const newlines = ws.split("\n").length - 1;
   if (newlines < 3) return ws;
   return `\n\n${ws.slice(ws.lastIndexOf("\n") + 1)}`;
+}
+
+/** True for the characters `\s` matches in a JavaScript regular expression. */
+function isWhitespace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 5760 ||
+    (c >= 8192 && c <= 8202) ||
+    c === 8232 ||
+    c === 8233 ||
+    c === 8239 ||
+    c === 8287 ||
+    c === 12288 ||
+    c === 65279
+  );
 }
