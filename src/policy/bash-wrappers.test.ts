@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseSimpleCommand } from "../tool/shell/bash-words.ts";
+import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import { wrappedCommands } from "./bash-wrappers.ts";
+
+beforeAll(() => loadBashGrammar());
 
 describe("wrappedCommands", () => {
   const wrapped = (text: string) => wrappedCommands(parseSimpleCommand(text).words);

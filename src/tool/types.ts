@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SandboxSettings } from "./sandbox/settings.ts";
 
 /**
  * Tool categories for two-stage routing (gnoma's tool/category.go): the model first picks one,
@@ -33,6 +34,8 @@ export interface ToolContext {
   workspaceRoot: string;
   signal: AbortSignal;
   limits: ToolLimits;
+  /** How bash sandboxes commands (see sandbox/settings.ts); absent: not sandboxed (tests, library use). */
+  sandbox?: SandboxSettings;
 }
 
 /**

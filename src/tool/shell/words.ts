@@ -1,0 +1,271 @@
+/**
+ * Reading one word of a parsed bash command as bash would (see analyse.ts): quotes and escapes removed, `$'…'`
+ * decoded, brace expansion applied (`{r,}m` → `rm m`), an unquoted `$IFS` splitting the word (as its default
+ * value does). Parameter expansions and substitutions are not evaluated: they are kept as written and the word
+ * is marked dynamic. Unquoted `*`, `?`, `[` mark it a glob.
+ */
+import type { Node } from "web-tree-sitter";
+
+/** A word's value(s) after brace expansion and `$IFS` splitting (usually one). */
+export interface WordValue {
+  values: string[];
+  /** It contains a parameter expansion or a command, process or arithmetic substitution. */
+  dynamic: boolean;
+  /** It contains an unquoted glob character. */
+  glob: boolean;
+}
+
+/** One character of a word and whether brace expansion and globbing must leave it alone (quoted or expanded). */
+export interface Char {
+  c: string;
+  quoted: boolean;
+}
+
+/** Marks an unquoted `$IFS`: the word splits there. */
+const SPLIT = "\u0000";
+/** Longest word brace expansion is applied to; a longer one with an unquoted `{` is marked dynamic instead. */
+const MAX_BRACE_WORD = 4096;
+/** Most words one brace expansion may produce; beyond it the word is kept unexpanded and marked dynamic. */
+const MAX_EXPANSIONS = 256;
+
+/** Reads `node` (any word-like node: word, string, concatenation, expansion, …) as bash would. */
+export function readWord(node: Node): WordValue {
+  const state = { dynamic: false };
+  const chars: Char[] = [];
+  collect(node, chars, state);
+  const value = readChars(chars);
+  return state.dynamic ? { ...value, dynamic: true } : value;
+}
+
+/** A word given as characters (quoted ones exempt from brace expansion and globbing), read as {@link readWord} does. */
+export function readChars(chars: Char[]): WordValue {
+  const state = { dynamic: false };
+  const expanded =
+    chars.length > MAX_BRACE_WORD
+      ? chars.some((ch) => ch.c === "{" && !ch.quoted)
+        ? undefined
+        : [chars]
+      : expandBraces(chars);
+  if (expanded === undefined) state.dynamic = true;
+  const values: string[] = [];
+  let glob = false;
+  for (const word of expanded ?? [chars]) {
+    let current = "";
+    let started = false;
+    for (const { c, quoted } of word) {
+      if (c === SPLIT && !quoted) {
+        if (started) values.push(current);
+        current = "";
+        started = false;
+        continue;
+      }
+      if (!quoted && (c === "*" || c === "?" || c === "[")) glob = true;
+      current += c;
+      started = true;
+    }
+    if (started || word.length === 0) values.push(current);
+  }
+  return { values, dynamic: state.dynamic, glob };
+}
+
+function push(out: Char[], text: string, quoted: boolean): void {
+  for (const c of text) out.push({ c, quoted });
+}
+
+function collect(node: Node, out: Char[], state: { dynamic: boolean }): void {
+  switch (node.type) {
+    case "raw_string":
+      push(out, node.text.slice(1, -1), true);
+      return;
+    case "ansi_c_string":
+      push(out, decodeAnsiC(node.text.slice(2, -1)), true);
+      return;
+    case "string":
+    case "translated_string":
+      collectString(node, out, state);
+      return;
+    case "simple_expansion":
+    case "expansion":
+      if (/^\$(?:IFS|\{IFS\})$/.test(node.text)) {
+        out.push({ c: SPLIT, quoted: false });
+        return;
+      }
+      state.dynamic = true;
+      push(out, node.text, true);
+      return;
+    case "command_substitution":
+    case "process_substitution":
+    case "arithmetic_expansion":
+      state.dynamic = true;
+      push(out, node.text, true);
+      return;
+    case "command_name":
+    case "variable_assignment":
+    case "concatenation": {
+      let at = node.startIndex;
+      const text = node.text;
+      for (const child of node.children) {
+        if (!child) continue;
+        if (child.startIndex > at)
+          unquoteBare(text.slice(at - node.startIndex, child.startIndex - node.startIndex), out);
+        collect(child, out, state);
+        at = child.endIndex;
+      }
+      if (at < node.endIndex) unquoteBare(text.slice(at - node.startIndex), out);
+      return;
+    }
+    default:
+      unquoteBare(node.text, out);
+  }
+}
+
+/** An unquoted run of text: a backslash quotes the next character; backslash-newline disappears. */
+function unquoteBare(text: string, out: Char[]): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\\" && i + 1 < text.length) {
+      const next = text[++i]!;
+      if (next !== "\n") out.push({ c: next, quoted: true });
+    } else out.push({ c, quoted: false });
+  }
+}
+
+/** A `"…"` string: gaps between expansions are literal, with `\"`, `\\`, `\$`, `` \` `` unescaped. */
+function collectString(node: Node, out: Char[], state: { dynamic: boolean }): void {
+  const text = node.text;
+  const open = text.startsWith('$"') ? 2 : 1;
+  const start = node.startIndex + open;
+  const end = node.endIndex - (text.endsWith('"') && text.length > open ? 1 : 0);
+  let at = start;
+  const literal = (from: number, to: number) => {
+    const part = text.slice(from - node.startIndex, to - node.startIndex);
+    push(
+      out,
+      part.replace(/\\(["\\$`\n])/g, (_, c: string) => (c === "\n" ? "" : c)),
+      true,
+    );
+  };
+  for (const child of node.namedChildren) {
+    if (!child || child.startIndex < start || child.endIndex > end) continue;
+    if (child.type === "string_content") continue; // read through the gaps, with its escapes
+    if (child.startIndex > at) literal(at, child.startIndex);
+    state.dynamic = true;
+    push(out, child.text, true);
+    at = child.endIndex;
+  }
+  if (end > at) literal(at, end);
+}
+
+const ANSI_ESCAPES: Record<string, string> = {
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+};
+
+/** The body of a `$'…'` string decoded as bash does (`\n`, `\x72`, `\u…`, octal, `\cX`). */
+export function decodeAnsiC(body: string): string {
+  let value = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== "\\" || i + 1 >= body.length) {
+      value += c;
+      continue;
+    }
+    const e = body[++i]!;
+    const code =
+      /^x([0-9a-fA-F]{1,2})/.exec(body.slice(i, i + 3)) ??
+      /^u([0-9a-fA-F]{1,4})/.exec(body.slice(i, i + 5)) ??
+      /^U([0-9a-fA-F]{1,8})/.exec(body.slice(i, i + 9));
+    const octal = /^[0-7]{1,3}/.exec(body.slice(i, i + 3));
+    if (code) {
+      value += String.fromCodePoint(Math.min(Number.parseInt(code[1]!, 16), 0x10ffff));
+      i += code[0].length - 1;
+    } else if (octal) {
+      value += String.fromCharCode(Number.parseInt(octal[0], 8) & 0xff);
+      i += octal[0].length - 1;
+    } else if (e === "c" && i + 1 < body.length) {
+      value += String.fromCharCode(body.charCodeAt(++i) & 0x1f);
+    } else {
+      value += ANSI_ESCAPES[e] ?? e;
+    }
+  }
+  return value;
+}
+
+/**
+ * Bash's brace expansion over unquoted characters: `a{b,c}d` → `abd acd`, nested, and sequences `{1..3}`,
+ * `{a..c}` (with an optional step). Returns the words, or undefined when there would be more than
+ * {@link MAX_EXPANSIONS}.
+ */
+export function expandBraces(chars: Char[]): Char[][] | undefined {
+  const out: Char[][] = [];
+  const work: Char[][] = [chars];
+  while (work.length > 0) {
+    const word = work.pop()!;
+    const alternatives = firstBrace(word);
+    if (alternatives === undefined) {
+      out.push(word);
+      if (out.length > MAX_EXPANSIONS) return undefined;
+      continue;
+    }
+    if (alternatives.length + out.length + work.length > MAX_EXPANSIONS * 4) return undefined;
+    for (let i = alternatives.length - 1; i >= 0; i--) work.push(alternatives[i]!);
+  }
+  return out;
+}
+
+/**
+ * The expansions of the first expandable brace group of `word`, or undefined when it has none. One pass pairs
+ * the unquoted braces (a stack), so a word of thousands of `{` costs linear time.
+ */
+function firstBrace(word: Char[]): Char[][] | undefined {
+  const stack: { open: number; commas: number[] }[] = [];
+  let best: { open: number; close: number; commas: number[] } | undefined;
+  for (let j = 0; j < word.length; j++) {
+    const { c, quoted } = word[j]!;
+    if (quoted) continue;
+    if (c === "{") stack.push({ open: j, commas: [] });
+    else if (c === "," && stack.length > 0) stack[stack.length - 1]!.commas.push(j);
+    else if (c === "}" && stack.length > 0) {
+      const group = stack.pop()!;
+      const expandable =
+        group.commas.length > 0 || expandSequence(word.slice(group.open + 1, j)) !== undefined;
+      if (expandable && (best === undefined || group.open < best.open)) best = { ...group, close: j };
+    }
+  }
+  if (!best) return undefined;
+  const { open, close, commas } = best;
+  const pre = word.slice(0, open);
+  const post = word.slice(close + 1);
+  if (commas.length > 0) {
+    const bounds = [open, ...commas, close];
+    return bounds.slice(0, -1).map((b, k) => [...pre, ...word.slice(b + 1, bounds[k + 1]), ...post]);
+  }
+  const sequence = expandSequence(word.slice(open + 1, close))!;
+  return sequence.map((item) => [...pre, ...[...item].map((c) => ({ c, quoted: true })), ...post]);
+}
+
+/** `1..5`, `5..1..2`, `a..e`: the items of a sequence expression, or undefined (at most MAX_EXPANSIONS). */
+function expandSequence(inner: Char[]): string[] | undefined {
+  if (inner.some((ch) => ch.quoted)) return undefined;
+  const text = inner.map((ch) => ch.c).join("");
+  const m = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const numeric = /\d/.test(m[1]!);
+  if (numeric !== /\d/.test(m[2]!)) return undefined;
+  const from = numeric ? Number(m[1]) : m[1]!.charCodeAt(0);
+  const to = numeric ? Number(m[2]) : m[2]!.charCodeAt(0);
+  const step = Math.max(1, Math.abs(Number(m[3] ?? 1)));
+  if (Math.abs(to - from) / step > MAX_EXPANSIONS) return undefined;
+  const items: string[] = [];
+  for (let v = from; from <= to ? v <= to : v >= to; v += from <= to ? step : -step) {
+    items.push(numeric ? String(v) : String.fromCharCode(v));
+  }
+  return items;
+}
