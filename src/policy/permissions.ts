@@ -1,4 +1,5 @@
 import path from "node:path";
+import { GRAMMAR_NOT_LOADED } from "../tool/shell/analyse.ts";
 import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import type { ToolCategory } from "../tool/types.ts";
 import { type BashSubject, bashSubjects } from "./bash-subjects.ts";
@@ -85,16 +86,22 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
 
 /**
  * Decides whether a tool call may run, as in gnoma's permission checker (§7.1). Order:
- * 1. deny rules (win in every mode, bypass included; for bash each sub-command of a compound command is checked,
- *    substitutions and `bash -c` / `eval` scripts included, also without leading assignments, reserved words such
- *    as `then`, `do`, `!` and grouping, with quotes removed, by the command's basename (`/bin/rm`) and through
- *    wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects); for `fs_*` paths both the path as
+ * 0. bash commands over 64 KiB, or too complex to analyse within 250 ms, are refused in every mode (see analyseBash);
+ * 1. deny rules (win in every mode, bypass included; for bash every simple command the bash grammar finds is
+ *    checked — lists, pipelines, subshells, functions, here-strings, here-documents, `coproc`, command and process
+ *    substitutions, `bash -c` / `eval` scripts and literal scripts fed to a shell — as written and as bash reads
+ *    its words (quotes removed, braces expanded), by the command's basename (`/bin/rm`), a glob name tried against
+ *    the rule (`/bin/r?`), and through wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects);
+ *    for `fs_*` paths both the path as
  *    written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet a `secrets/*` rule);
  * 2. safety patterns for non-read-only tools (bypass-immune): a protected path (see safety.ts) → `ask`
  *    (`deny` in plan mode, and in deny mode unless an allow rule matches, so they never loosen a mode);
+ * 2b. bash while the sandbox is wanted but unavailable → `ask` in every mode (plan: the mode decides);
  * 3. bypass mode → allow;
- * 4. allow rules (for bash, every sub-command must be covered by an allow rule, matched as written, so a rule
- *    for `git *` never covers `env git …`, `FOO=1 git …` or `sudo git …`, nor `git log > file` unless its pattern
+ * 4. allow rules (for bash, every sub-command must be covered by an allow rule, matched as written, and what the
+ *    grammar cannot resolve — a command name computed at run time, `eval` of a dynamic string, input piped into an
+ *    interpreter, an option naming a program (see bashSubjects) — is not covered by a rule with a pattern: it asks
+ *    (deny and plan modes refuse), unless a rule without a pattern allows the whole tool; a rule for `git *` never covers `env git …`, `FOO=1 git …` or `sudo git …`, nor `git log > file` unless its pattern
  *    contains `>` (see covers); an `fs_*` path is matched in its normalised form only, so `src/../package.json`
  *    does not meet a `src/*` rule);
  * 5. the mode: default asks for everything; accept_edits allows read-only and non-destructive write-category
@@ -174,7 +181,7 @@ export class PermissionPolicy {
     const analysed = isBash ? bashSubjects(main) : undefined;
     // A command too large (or complex) to analyse is refused in every mode: deny rules could not be checked.
     if (analysed?.refused) {
-      return analysed.refused === "the bash grammar is not loaded"
+      return analysed.refused === GRAMMAR_NOT_LOADED
         ? {
             decision: this.currentMode === "plan" ? "deny" : "ask",
             reason: "the command could not be analysed (the bash grammar did not load)",
@@ -212,10 +219,11 @@ export class PermissionPolicy {
 
     const readOnly = call.readOnly && !call.destructive;
     const unresolved = analysed?.unresolved ?? [];
+    const covered =
+      allowRules.length > 0 && subjects.every((subject) => allowRules.some((rule) => covers(rule, subject)));
+    // What the analysis cannot resolve is not vouched for by a pattern (a rule without one allows the whole tool).
     const allowedByRule =
-      allowRules.length > 0 &&
-      unresolved.length === 0 &&
-      subjects.every((subject) => allowRules.some((rule) => covers(rule, subject)));
+      covered && (unresolved.length === 0 || allowRules.some((rule) => rule.pattern === undefined));
 
     // 2. Safety patterns (bypass-immune; never loosen plan or deny mode).
     if (!readOnly) {
@@ -240,7 +248,7 @@ export class PermissionPolicy {
     if (this.currentMode === "bypass") return { decision: "allow", reason: "bypass mode" };
 
     // What the analysis cannot resolve asks (deny and plan modes refuse) instead of meeting an allow rule.
-    if (unresolved.length > 0 && allowRules.length > 0) {
+    if (unresolved.length > 0 && allowRules.length > 0 && !allowedByRule) {
       const reason = `needs approval: ${unresolved.join("; ")}`;
       const refuse = this.currentMode === "deny" || this.currentMode === "plan";
       return { decision: refuse ? "deny" : "ask", reason };

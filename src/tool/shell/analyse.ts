@@ -40,7 +40,7 @@ export interface ShellCommand {
   inputTexts: string[];
 }
 
-/** The outcome of {@link analyseBash}. */
+/** The outcome of {@link analyseBash} (shared with later calls for the same command: do not modify). */
 export interface BashAnalysis {
   /** Every simple command, outer before inner, in source order. */
   commands: ShellCommand[];
@@ -50,10 +50,17 @@ export interface BashAnalysis {
   refused?: string;
 }
 
-/** Largest command analysed, in bytes (UTF-16 code units); larger ones are refused without parsing. */
-export const MAX_ANALYSED_BYTES = 256 * 1024;
-/** Time budget for parsing and walking one command, in ms. */
-export const ANALYSIS_BUDGET_MS = 50;
+/**
+ * Largest command analysed, in bytes (UTF-16 code units); larger ones are refused without parsing, in well under
+ * a millisecond. Commands models send are rarely above a few KiB; a file's worth of text belongs in fs_write.
+ */
+export const MAX_ANALYSED_BYTES = 64 * 1024;
+/**
+ * Time budget for parsing and walking one command, in ms: a pathological command under the size cap (tens of
+ * thousands of tiny commands) is refused when it passes, instead of stalling the turn. Ordinary commands take well
+ * under 1 ms, a 12 KiB script a few ms.
+ */
+export const ANALYSIS_BUDGET_MS = 250;
 
 /** Node types that run a command or declare something and are treated as simple commands. */
 const COMMAND_LIKE = new Set(["command", "declaration_command", "unset_command", "test_command"]);
@@ -62,7 +69,26 @@ const COMMAND_LIKE = new Set(["command", "declaration_command", "unset_command",
  * Analyses `command` (see the module comment). Synchronous; needs the grammar loaded (loadBashGrammar), else
  * it is refused. Never throws for any input.
  */
-export function analyseBash(command: string, budgetMs = ANALYSIS_BUDGET_MS, depth = 0): BashAnalysis {
+export function analyseBash(command: string, budgetMs = ANALYSIS_BUDGET_MS): BashAnalysis {
+  // the permission policy and the bash tool's interactive check read the same command: parse it once
+  const cached = recent.get(command);
+  if (cached && cached.budgetMs === budgetMs) return cached.analysis;
+  const analysis = analyseUncached(command, budgetMs, 0);
+  if (!(analysis.refused === GRAMMAR_NOT_LOADED)) {
+    recent.set(command, { budgetMs, analysis });
+    if (recent.size > RECENT_ANALYSES) recent.delete(recent.keys().next().value!);
+  }
+  return analysis;
+}
+
+/** How many analyses are remembered (the last few bash calls). */
+const RECENT_ANALYSES = 8;
+const recent = new Map<string, { budgetMs: number; analysis: BashAnalysis }>();
+
+/** The `refused` reason when the grammar has not been loaded. */
+export const GRAMMAR_NOT_LOADED = "the bash grammar is not loaded";
+
+function analyseUncached(command: string, budgetMs: number, depth: number): BashAnalysis {
   if (command.length > MAX_ANALYSED_BYTES) {
     return {
       commands: [],
@@ -72,7 +98,7 @@ export function analyseBash(command: string, budgetMs = ANALYSIS_BUDGET_MS, dept
   }
   const deadline = performance.now() + budgetMs;
   const tree = parseBash(command, deadline);
-  if (tree === "grammar") return { commands: [], unresolved: [], refused: "the bash grammar is not loaded" };
+  if (tree === "grammar") return { commands: [], unresolved: [], refused: GRAMMAR_NOT_LOADED };
   if (tree === "time") return tooSlow(budgetMs);
   try {
     const walker = new Walker(command, deadline);
@@ -86,7 +112,7 @@ export function analyseBash(command: string, budgetMs = ANALYSIS_BUDGET_MS, dept
     for (const words of fallbackCommands(command)) commands.push(recoveredCommand(words));
     if (depth < 4) {
       for (const body of substitutionBodies(command)) {
-        const inner = analyseBash(body, Math.max(0, deadline - performance.now()), depth + 1);
+        const inner = analyseUncached(body, Math.max(0, deadline - performance.now()), depth + 1);
         commands.push(...inner.commands);
       }
     }
@@ -114,6 +140,9 @@ interface Context {
 
 const ROOT: Context = { redirects: [], inputTexts: [], pipedInput: false };
 
+/** Thrown inside the walk when the time budget runs out. */
+const OUT_OF_TIME = new Error("out of time");
+
 class Walker {
   readonly commands: ShellCommand[] = [];
   readonly unresolved = new Set<string>();
@@ -129,18 +158,31 @@ class Walker {
 
   /** Walks the tree depth-first with an explicit stack (nesting depth is unbounded); false when out of time. */
   walk(root: Node): boolean {
-    const stack: { node: Node; ctx: Context }[] = [{ node: root, ctx: ROOT }];
-    while (stack.length > 0) {
-      if (++this.visited % 512 === 0 && performance.now() > this.deadline) return false;
-      const { node, ctx } = stack.pop()!;
-      const children = this.visit(node, ctx);
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    // Parents travel on the stack: web-tree-sitter's `node.parent` searches down from the root each time.
+    const stack: { node: Node; ctx: Context; parent: Node | undefined }[] = [
+      { node: root, ctx: ROOT, parent: undefined },
+    ];
+    try {
+      while (stack.length > 0) {
+        if (++this.visited % 64 === 0) this.checkTime();
+        const { node, ctx, parent } = stack.pop()!;
+        const children = this.visit(node, ctx, parent);
+        for (let i = children.length - 1; i >= 0; i--) stack.push({ ...children[i]!, parent: node });
+      }
+      return true;
+    } catch (error) {
+      if (error === OUT_OF_TIME) return false;
+      throw error;
     }
-    return true;
+  }
+
+  /** Throws {@link OUT_OF_TIME} once the deadline has passed. */
+  private checkTime(): void {
+    if (performance.now() > this.deadline) throw OUT_OF_TIME;
   }
 
   /** Records what `node` itself says and returns its children with their context. */
-  private visit(node: Node, ctx: Context): { node: Node; ctx: Context }[] {
+  private visit(node: Node, ctx: Context, parent: Node | undefined): { node: Node; ctx: Context }[] {
     const named = node.namedChildren.filter((c): c is Node => c !== null);
     const plain = (list: Node[], c: Context = ROOT) => list.map((child) => ({ node: child, ctx: c }));
     switch (node.type) {
@@ -156,28 +198,55 @@ class Walker {
       }
       case "pipeline": {
         // `cat <<EOF | sh`: tree-sitter puts the rest of the pipeline inside the here-document redirect
-        const fed = node.parent?.type === "heredoc_redirect";
-        return named.map((child, i) => ({
-          node: child,
-          ctx: i === 0 && !fed ? ctx : { ...ctx, pipedInput: true },
-        }));
+        const fed = parent?.type === "heredoc_redirect";
+        return named.map((child, i) => {
+          if (i === 0 && !fed) return { node: child, ctx };
+          // `echo 'rm -rf x' | sh`: what a literal echo/printf writes is what the next stage reads
+          const echoed = i > 0 ? echoedText(named[i - 1]!) : undefined;
+          const inputTexts = echoed === undefined ? ctx.inputTexts : [...ctx.inputTexts, echoed];
+          return { node: child, ctx: { ...ctx, inputTexts, pipedInput: true } };
+        });
+      }
+      case "heredoc_redirect": {
+        // what follows the delimiter on its line (`| sh`, `&& …`) may read the body
+        const body = named.find((c) => c.type === "heredoc_body");
+        const fedCtx: Context = body ? { ...ROOT, inputTexts: [body.text] } : ROOT;
+        return named.map((child) => ({ node: child, ctx: child.type === "pipeline" ? fedCtx : ROOT }));
+      }
+      case "heredoc_body": {
+        // tree-sitter-bash finds `$(…)` in an expanding here-document, not backticks: bash runs both
+        const start = parent?.namedChildren.find((c) => c?.type === "heredoc_start");
+        if (start && !/['"\\]/.test(start.text)) {
+          for (const body of substitutionBodies(node.text)) {
+            if (!node.text.includes(`\`${body}\``)) continue;
+            this.commands.push(
+              ...analyseUncached(body, Math.max(0, this.deadline - performance.now()), 1).commands,
+            );
+          }
+        }
+        return plain(named);
       }
       case "command_name":
         // a command name outside a command: what tree-sitter recovers from `{rm,-rf,x}` and other errors
-        if (node.parent?.type !== "command") this.addCommand(node, [node], [], ctx);
+        if (parent?.type !== "command") this.addCommand(node, [node], [], ctx, parent);
         return plain(named);
       case "ERROR":
         // what the grammar could not read is also read as plain words, so deny rules still see `{r,}m -rf x`
-        for (const words of fallbackCommands(node.text)) this.addCommand(node, words, [], ctx, true);
+        for (const words of fallbackCommands(node.text)) this.addCommand(node, words, [], ctx, parent, true);
         return plain(named);
       default:
-        if (COMMAND_LIKE.has(node.type)) return this.command(node, named, ctx);
+        if (COMMAND_LIKE.has(node.type)) return this.command(node, named, ctx, parent);
         // compound statements pass redirections and piped input on to the commands inside
         return plain(named, isCompound(node.type) ? ctx : ROOT);
     }
   }
 
-  private command(node: Node, named: Node[], ctx: Context): { node: Node; ctx: Context }[] {
+  private command(
+    node: Node,
+    named: Node[],
+    ctx: Context,
+    parent: Node | undefined,
+  ): { node: Node; ctx: Context }[] {
     const assignments = named.filter((c) => c.type === "variable_assignment");
     const redirectNodes = named.filter((c) => c.type.endsWith("_redirect"));
     const wordNodes =
@@ -189,8 +258,8 @@ class Walker {
       inputTexts: [...ctx.inputTexts, ...redirectNodes.flatMap((r) => this.inputText(r))],
       pipedInput: ctx.pipedInput,
     };
-    if (node.type === "command") this.addCommand(node, wordNodes, assignments, inner);
-    else this.addCommand(node, [keywordNode(node), ...wordNodes], [], inner);
+    if (node.type === "command") this.addCommand(node, wordNodes, assignments, inner, parent);
+    else this.addCommand(node, [keywordNode(node), ...wordNodes], [], inner, parent);
     return named.map((child) => ({ node: child, ctx: ROOT }));
   }
 
@@ -199,12 +268,14 @@ class Walker {
     wordNodes: (Node | string | WordValue)[],
     assignmentNodes: Node[],
     ctx: Context,
+    parent: Node | undefined,
     recovered = false,
   ): void {
     const words: string[] = [];
     const dynamic: boolean[] = [];
     let globName = false;
-    for (const wordNode of wordNodes) {
+    for (const [i, wordNode] of wordNodes.entries()) {
+      if (i % 256 === 255) this.checkTime();
       if (typeof wordNode === "string") {
         words.push(wordNode);
         dynamic.push(false);
@@ -227,7 +298,7 @@ class Walker {
     this.commands.push({
       text: recovered
         ? node.text.trim()
-        : this.commandText(node, ctx).replace(timed ? TIME_PREFIX : /^$/, ""),
+        : this.commandText(node, ctx, parent).replace(timed ? TIME_PREFIX : /^$/, ""),
       assignments: assignmentNodes.map((a) => readWord(a).values.join(" ")),
       words,
       dynamic,
@@ -239,9 +310,8 @@ class Walker {
   }
 
   /** The command's source text, extended over the redirections of its `redirected_statement` (not here-document bodies). */
-  private commandText(node: Node, ctx: Context): string {
+  private commandText(node: Node, ctx: Context, parent: Node | undefined): string {
     let end = node.endIndex;
-    const parent = node.parent;
     if (
       parent?.type === "redirected_statement" &&
       parent.childForFieldName("body")?.id === node.id &&
@@ -298,6 +368,25 @@ class Walker {
     }
     return [];
   }
+}
+
+/**
+ * The text a literal `echo …` / `printf …` stage writes (words joined by spaces; printf's `\n` as newlines), or
+ * undefined when `node` is anything else or has expansions.
+ */
+function echoedText(node: Node): string | undefined {
+  if (node.type !== "command") return undefined;
+  const values: string[] = [];
+  for (const child of node.namedChildren) {
+    if (!child || child.type.endsWith("_redirect") || child.type === "variable_assignment") continue;
+    const value = readWord(child);
+    if (value.dynamic) return undefined;
+    values.push(...value.values);
+  }
+  const [name, ...args] = values;
+  if (name === "echo") return args.filter((a) => !/^-[neE]+$/.test(a)).join(" ");
+  if (name === "printf") return args.join(" ").replace(/\\n/g, "\n");
+  return undefined;
 }
 
 /** A command read by fallbackCommands (its text is its words). */

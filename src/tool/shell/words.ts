@@ -21,7 +21,14 @@ export interface Char {
   quoted: boolean;
 }
 
-/** Marks an unquoted `$IFS`: the word splits there. */
+/** A run of a word's text: quoted (or expanded) text is exempt from brace expansion and globbing; `split` is an unquoted `$IFS`. */
+interface Segment {
+  text: string;
+  quoted: boolean;
+  split?: boolean;
+}
+
+/** Marks an unquoted `$IFS` in character form: the word splits there. */
 const SPLIT = "\u0000";
 /** Longest word brace expansion is applied to; a longer one with an unquoted `{` is marked dynamic instead. */
 const MAX_BRACE_WORD = 4096;
@@ -31,10 +38,44 @@ const MAX_EXPANSIONS = 256;
 /** Reads `node` (any word-like node: word, string, concatenation, expansion, …) as bash would. */
 export function readWord(node: Node): WordValue {
   const state = { dynamic: false };
-  const chars: Char[] = [];
-  collect(node, chars, state);
-  const value = readChars(chars);
+  const segments: Segment[] = [];
+  collect(node, segments, state);
+  const value = readSegments(segments);
   return state.dynamic ? { ...value, dynamic: true } : value;
+}
+
+/** Segments to values: braces expanded (short words only, character by character), `$IFS` splits, globs noted. */
+function readSegments(segments: Segment[]): WordValue {
+  const hasBrace = segments.some((seg) => !seg.quoted && !seg.split && seg.text.includes("{"));
+  if (hasBrace) {
+    const length = segments.reduce((n, seg) => n + seg.text.length, 0);
+    if (length <= MAX_BRACE_WORD) {
+      const chars: Char[] = [];
+      for (const seg of segments) {
+        if (seg.split) chars.push({ c: SPLIT, quoted: false });
+        else for (const c of seg.text) chars.push({ c, quoted: seg.quoted });
+      }
+      return readChars(chars);
+    }
+  }
+  const values: string[] = [];
+  let current = "";
+  let started = false;
+  let glob = false;
+  for (const seg of segments) {
+    if (seg.split) {
+      if (started) values.push(current);
+      current = "";
+      started = false;
+      continue;
+    }
+    if (!seg.quoted && /[*?[]/.test(seg.text)) glob = true;
+    current += seg.text;
+    started = true;
+  }
+  if (started || values.length === 0) values.push(current);
+  // a long word with an unquoted `{` is not brace-expanded: its value is not known for sure
+  return { values, dynamic: hasBrace, glob };
 }
 
 /** A word given as characters (quoted ones exempt from brace expansion and globbing), read as {@link readWord} does. */
@@ -68,11 +109,11 @@ export function readChars(chars: Char[]): WordValue {
   return { values, dynamic: state.dynamic, glob };
 }
 
-function push(out: Char[], text: string, quoted: boolean): void {
-  for (const c of text) out.push({ c, quoted });
+function push(out: Segment[], text: string, quoted: boolean): void {
+  if (text !== "") out.push({ text, quoted });
 }
 
-function collect(node: Node, out: Char[], state: { dynamic: boolean }): void {
+function collect(node: Node, out: Segment[], state: { dynamic: boolean }): void {
   switch (node.type) {
     case "raw_string":
       push(out, node.text.slice(1, -1), true);
@@ -87,7 +128,7 @@ function collect(node: Node, out: Char[], state: { dynamic: boolean }): void {
     case "simple_expansion":
     case "expansion":
       if (/^\$(?:IFS|\{IFS\})$/.test(node.text)) {
-        out.push({ c: SPLIT, quoted: false });
+        out.push({ text: "", quoted: false, split: true });
         return;
       }
       state.dynamic = true;
@@ -120,18 +161,26 @@ function collect(node: Node, out: Char[], state: { dynamic: boolean }): void {
 }
 
 /** An unquoted run of text: a backslash quotes the next character; backslash-newline disappears. */
-function unquoteBare(text: string, out: Char[]): void {
+function unquoteBare(text: string, out: Segment[]): void {
+  if (!text.includes("\\")) {
+    push(out, text, false);
+    return;
+  }
+  let run = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === "\\" && i + 1 < text.length) {
+      push(out, run, false);
+      run = "";
       const next = text[++i]!;
-      if (next !== "\n") out.push({ c: next, quoted: true });
-    } else out.push({ c, quoted: false });
+      if (next !== "\n") push(out, next, true);
+    } else run += c;
   }
+  push(out, run, false);
 }
 
 /** A `"…"` string: gaps between expansions are literal, with `\"`, `\\`, `\$`, `` \` `` unescaped. */
-function collectString(node: Node, out: Char[], state: { dynamic: boolean }): void {
+function collectString(node: Node, out: Segment[], state: { dynamic: boolean }): void {
   const text = node.text;
   const open = text.startsWith('$"') ? 2 : 1;
   const start = node.startIndex + open;
