@@ -3,7 +3,7 @@
  * once per given command, then a closing answer, and returns the tool results the model was sent back.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type OwletRun, runOwlet } from "../support/run-owlet.ts";
@@ -59,7 +59,9 @@ export async function runAttack(commands: string[], opts: AttackOptions): Promis
       ...(opts.args ?? []),
     ];
     if (opts.config !== undefined) {
-      const file = join(mkdtempSync(join(tmpdir(), "owlet-attack-config-")), "config.toml");
+      const dir = mkdtempSync(join(tmpdir(), "owlet-attack-config-"));
+      made.push(dir);
+      const file = join(dir, "config.toml");
       writeFileSync(file, opts.config);
       args.push("--config", file);
     }
@@ -81,14 +83,25 @@ export async function runAttack(commands: string[], opts: AttackOptions): Promis
   }
 }
 
+/** Directories made by freshDir and workspace, removed by removeAttackDirs. */
+const made: string[] = [];
+
 /** A fresh directory under /var/tmp: outside the workspace and outside the sandbox's private /tmp. */
 export function freshDir(prefix: string): string {
-  return realpathSync(mkdtempSync(join("/var/tmp", prefix)));
+  const dir = realpathSync(mkdtempSync(join("/var/tmp", prefix)));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory freshDir and workspace made (call from afterAll). */
+export function removeAttackDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A fresh git workspace (one commit) in the OS temp dir. */
 export function workspace(files: Record<string, string> = { "README.md": "# demo\n" }): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "owlet-attack-ws-")));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", ".");

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeSandbox } from "../../src/tool/sandbox/probe.ts";
-import { freshDir, git, runAttack, workspace } from "./attack-harness.ts";
+import { freshDir, git, removeAttackDirs, runAttack, workspace } from "./attack-harness.ts";
 
 const sandbox = await probeSandbox();
 if (!sandbox.ok) console.warn(`bypass-mode sandbox attacks skipped: ${sandbox.reason}`);
@@ -106,6 +106,7 @@ beforeAll(async () => {
   webPort = (web.address() as { port: number }).port;
 });
 afterAll(() => new Promise<void>((resolve) => web.close(() => resolve())));
+afterAll(() => removeAttackDirs());
 
 function bypassAttacks(t: Targets): string[] {
   const b64 = Buffer.from(`touch ${t.outside}/b64-pwned\n`).toString("base64");

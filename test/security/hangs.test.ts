@@ -5,13 +5,14 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermissionPolicy } from "../../src/policy/permissions.ts";
 import { ANALYSIS_BUDGET_MS, MAX_ANALYSED_BYTES } from "../../src/tool/shell/analyse.ts";
 import { loadBashGrammar } from "../../src/tool/shell/grammar.ts";
-import { runAttack, workspace } from "./attack-harness.ts";
+import { removeAttackDirs, runAttack, workspace } from "./attack-harness.ts";
 
 beforeAll(() => loadBashGrammar());
+afterAll(() => removeAttackDirs());
 
 const bash = (command: string) => ({
   tool: "bash",
