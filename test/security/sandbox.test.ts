@@ -166,6 +166,24 @@ describe.skipIf(!availability.ok)("bash in the bubblewrap sandbox (workspace-wri
     }
   });
 
+  it("has no capabilities: root inside cannot remount / read-write or change the host's hostname", async () => {
+    const hostname = readFileSync("/proc/sys/kernel/hostname", "utf8");
+    try {
+      const r = await run(
+        "grep CapEff /proc/self/status; mount -o remount,rw,bind / ; " +
+          `touch ${outside}/after-remount; echo owlet-sandbox > /proc/sys/kernel/hostname; hostname`,
+      );
+      expect(r.output).toMatch(/CapEff:\s+0+\n/);
+      expect(existsSync(`${outside}/after-remount`)).toBe(false);
+      expect(readFileSync("/proc/sys/kernel/hostname", "utf8")).toBe(hostname);
+    } finally {
+      // were the sandbox broken, put the host's name back (only root could have changed it, and root can)
+      if (readFileSync("/proc/sys/kernel/hostname", "utf8") !== hostname) {
+        writeFileSync("/proc/sys/kernel/hostname", hostname);
+      }
+    }
+  });
+
   it("read-only mode: the workspace is read-only too", async () => {
     const r = await run("echo x > ro.txt", { mode: "read-only" });
     expect(r.isError).toBe(true);

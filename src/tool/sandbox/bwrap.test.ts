@@ -21,12 +21,17 @@ const plan = (over: Partial<BwrapPlan> = {}): BwrapPlan => ({
 const joined = (args: string[]) => args.join(" ");
 
 describe("bwrapArgs", () => {
-  it("workspace-write: read-only root, private /tmp, new PID/IPC/net namespaces, writable workspace, protected paths back read-only", () => {
+  it("workspace-write: no capabilities, new user/PID/IPC/UTS/net namespaces, read-only root, private /tmp, writable workspace, protected paths back read-only", () => {
     const args = bwrapArgs(plan(), "echo hi");
-    expect(args.slice(0, 4)).toEqual([
+    expect(args.slice(0, 9)).toEqual([
       "--die-with-parent",
+      "--unshare-user",
       "--unshare-pid",
       "--unshare-ipc",
+      "--unshare-uts",
+      "--unshare-cgroup-try",
+      "--cap-drop",
+      "ALL",
       "--unshare-net",
     ]);
     const text = joined(args);
@@ -51,6 +56,7 @@ describe("bwrapArgs", () => {
     const args = bwrapArgs(plan({ settings: { ...DEFAULT_SANDBOX_SETTINGS, network: true } }), "ls");
     expect(args).not.toContain("--unshare-net");
     expect(args).toContain("--unshare-pid");
+    expect(args).toContain("--unshare-user");
   });
 
   it("refuses mode off", () => {

@@ -19,6 +19,23 @@ export interface ProtectedEntry {
   kind: "dir" | "file" | "missing-dir" | "missing-file" | "writable-dir";
 }
 
+/**
+ * Namespaces and privileges, first on every sandbox's command line (and in the probe): a new user namespace and
+ * `--cap-drop ALL`, so a command run by root has no capabilities over the host (without them root inside could
+ * `mount -o remount,rw /` and write anywhere, or set the host's hostname), new PID, IPC, UTS and (where the kernel
+ * has it) cgroup namespaces, and `--die-with-parent`.
+ */
+export const NAMESPACE_ARGS = [
+  "--die-with-parent",
+  "--unshare-user",
+  "--unshare-pid",
+  "--unshare-ipc",
+  "--unshare-uts",
+  "--unshare-cgroup-try",
+  "--cap-drop",
+  "ALL",
+] as const;
+
 /** Everything {@link bwrapArgs} needs. */
 export interface BwrapPlan {
   /** Absolute, symlink-resolved workspace root; the command's working directory. */
@@ -35,9 +52,9 @@ export interface BwrapPlan {
 }
 
 /**
- * The argv (without the leading `bwrap`) that runs `bash -c command` under `plan`:
- * `--die-with-parent` (the sandbox dies with owlet), new PID and IPC namespaces (`--unshare-pid` with a fresh
- * `/proc`, so no process outside is visible: not owlet's `/proc/<pid>/environ` or `cmdline`), a new network
+ * The argv (without the leading `bwrap`) that runs `bash -c command` under `plan`: {@link NAMESPACE_ARGS}
+ * (no capabilities; the sandbox dies with owlet; a new PID namespace with a fresh `/proc`, so no process outside is
+ * visible: not owlet's `/proc/<pid>/environ` or `cmdline`), a new network
  * namespace unless `settings.network` (`--unshare-net`: loopback only, not even the host's 127.0.0.1), the whole
  * file system read-only (`--ro-bind / /`), a minimal `/dev`, a private `/tmp`, `/run` hidden (daemon sockets
  * such as docker.sock are reachable through a read-only mount), then in `workspace-write` the workspace
@@ -46,7 +63,7 @@ export interface BwrapPlan {
 export function bwrapArgs(plan: BwrapPlan, command: string): string[] {
   const { settings, workspaceRoot: root } = plan;
   if (settings.mode === "off") throw new Error("bwrapArgs: the sandbox is off");
-  const args = ["--die-with-parent", "--unshare-pid", "--unshare-ipc"];
+  const args: string[] = [...NAMESPACE_ARGS];
   if (!settings.network) args.push("--unshare-net");
   args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp");
   for (const dir of plan.maskedDirs) args.push("--tmpfs", dir);

@@ -1,5 +1,9 @@
-/** Whether bubblewrap can sandbox commands here: probed once per process (`bwrap --ro-bind / / true`). */
+/**
+ * Whether bubblewrap can sandbox commands here: probed once per process by running `true` with the sandbox's own
+ * namespace and privilege options (see NAMESPACE_ARGS), so a kernel that refuses user namespaces counts as missing.
+ */
 import { spawn } from "node:child_process";
+import { NAMESPACE_ARGS } from "./bwrap.ts";
 
 /** The probe's answer: usable, or why not (shown to the user once). */
 export type SandboxAvailability = { ok: true } | { ok: false; reason: string };
@@ -15,7 +19,7 @@ let cached: Promise<SandboxAvailability> | undefined;
  * bwrap printed. Never rejects.
  */
 export function probeSandbox(): Promise<SandboxAvailability> {
-  cached ??= runProbe(["--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--proc", "/proc", "true"]);
+  cached ??= runProbe([...NAMESPACE_ARGS, "--unshare-net", "--ro-bind", "/", "/", "--proc", "/proc", "true"]);
   return cached;
 }
 

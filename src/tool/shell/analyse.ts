@@ -58,9 +58,9 @@ export const MAX_ANALYSED_BYTES = 64 * 1024;
 /**
  * Time budget for parsing and walking one command, in ms: a pathological command under the size cap (tens of
  * thousands of tiny commands) is refused when it passes, instead of stalling the turn. Ordinary commands take well
- * under 1 ms, a 12 KiB script a few ms.
+ * under 1 ms and a 12 KiB script a few ms; the budget is generous so that a busy machine does not refuse them.
  */
-export const ANALYSIS_BUDGET_MS = 250;
+export const ANALYSIS_BUDGET_MS = 1000;
 
 /** Node types that run a command or declare something and are treated as simple commands. */
 const COMMAND_LIKE = new Set(["command", "declaration_command", "unset_command", "test_command"]);
@@ -112,7 +112,9 @@ function analyseUncached(command: string, budgetMs: number, depth: number): Bash
     for (const words of fallbackCommands(command)) commands.push(recoveredCommand(words));
     if (depth < 4) {
       for (const body of substitutionBodies(command)) {
+        if (performance.now() > deadline) return tooSlow(budgetMs);
         const inner = analyseUncached(body, Math.max(0, deadline - performance.now()), depth + 1);
+        if (inner.refused) return inner;
         commands.push(...inner.commands);
       }
     }
@@ -477,19 +479,25 @@ function fallbackCommands(text: string): WordValue[][] {
   return segments;
 }
 
-/** The bodies of `$(…)`, `<(…)`, `>(…)` and backtick substitutions in `text`, found without a grammar (linear). */
+/**
+ * The bodies of the outermost `$(…)`, `<(…)`, `>(…)` and backtick substitutions in `text`, found without a grammar
+ * (linear: nested bodies are found when an outer body is analysed in turn).
+ */
 function substitutionBodies(text: string): string[] {
   const out: string[] = [];
-  const opens: number[] = [];
+  const opens: number[] = []; // body start of a substitution's `(`, or -1 for a plain `(`
+  let substitutions = 0; // how many entries of `opens` are substitutions
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === "\\") i++;
-    else if (c === "(" && /[$<>]/.test(text[i - 1] ?? "")) opens.push(i + 1);
-    else if (c === "(") opens.push(-1);
-    else if (c === ")" && opens.length > 0) {
+    else if (c === "(") {
+      const substitution = /[$<>]/.test(text[i - 1] ?? "");
+      opens.push(substitution ? i + 1 : -1);
+      if (substitution) substitutions++;
+    } else if (c === ")" && opens.length > 0) {
       const start = opens.pop()!;
-      if (start >= 0) out.push(text.slice(start, i));
-    } else if (c === "`") {
+      if (start >= 0 && --substitutions === 0) out.push(text.slice(start, i));
+    } else if (c === "`" && substitutions === 0) {
       const close = text.indexOf("`", i + 1);
       if (close < 0) break;
       out.push(text.slice(i + 1, close));
