@@ -86,7 +86,7 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
 
 /**
  * Decides whether a tool call may run, as in gnoma's permission checker (§7.1). Order:
- * 0. bash commands over 64 KiB, or too complex to analyse within 250 ms, are refused in every mode (see analyseBash);
+ * 0. bash commands over 64 KiB, or too complex to analyse within 1 s, are refused in every mode (see analyseBash);
  * 1. deny rules (win in every mode, bypass included; for bash every simple command the bash grammar finds is
  *    checked — lists, pipelines, subshells, functions, here-strings, here-documents, `coproc`, command and process
  *    substitutions, `bash -c` / `eval` scripts and literal scripts fed to a shell — as written and as bash reads

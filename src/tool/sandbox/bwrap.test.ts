@@ -57,6 +57,9 @@ describe("bwrapArgs", () => {
     expect(args).not.toContain("--unshare-net");
     expect(args).toContain("--unshare-pid");
     expect(args).toContain("--unshare-user");
+    // name resolution survives /run being hidden
+    expect(joined(args)).toContain("--tmpfs /run --ro-bind-try /run/systemd/resolve /run/systemd/resolve");
+    expect(joined(bwrapArgs(plan(), "ls"))).not.toContain("resolve");
   });
 
   it("refuses mode off", () => {

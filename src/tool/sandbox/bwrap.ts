@@ -36,6 +36,9 @@ export const NAMESPACE_ARGS = [
   "ALL",
 ] as const;
 
+/** Where systemd-resolved and resolvconf keep the resolv.conf that /etc/resolv.conf may link to. */
+const RESOLVER_DIRS = ["/run/systemd/resolve", "/run/resolvconf"];
+
 /** Everything {@link bwrapArgs} needs. */
 export interface BwrapPlan {
   /** Absolute, symlink-resolved workspace root; the command's working directory. */
@@ -57,7 +60,8 @@ export interface BwrapPlan {
  * visible: not owlet's `/proc/<pid>/environ` or `cmdline`), a new network
  * namespace unless `settings.network` (`--unshare-net`: loopback only, not even the host's 127.0.0.1), the whole
  * file system read-only (`--ro-bind / /`), a minimal `/dev`, a private `/tmp`, `/run` hidden (daemon sockets
- * such as docker.sock are reachable through a read-only mount), then in `workspace-write` the workspace
+ * such as docker.sock are reachable through a read-only mount; with the network on, the resolver's directories
+ * come back read-only), then in `workspace-write` the workspace
  * writable (`--bind`) with the protected entries mounted back read-only over it. Throws for mode `off`.
  */
 export function bwrapArgs(plan: BwrapPlan, command: string): string[] {
@@ -67,6 +71,13 @@ export function bwrapArgs(plan: BwrapPlan, command: string): string[] {
   if (!settings.network) args.push("--unshare-net");
   args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp");
   for (const dir of plan.maskedDirs) args.push("--tmpfs", dir);
+  if (settings.network) {
+    // /etc/resolv.conf often links into /run: keep name resolution working when the network is allowed
+    for (const dir of RESOLVER_DIRS) {
+      if (plan.maskedDirs.some((masked) => dir.startsWith(`${masked}/`)))
+        args.push("--ro-bind-try", dir, dir);
+    }
+  }
   if (settings.mode === "workspace-write") {
     args.push("--bind", root, root);
     for (const entry of plan.protectedEntries) {
