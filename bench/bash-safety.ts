@@ -1,7 +1,8 @@
 /**
  * Added cost of issue 9's safety layers per bash call (target ≤ 10 ms): the grammar-based command analysis (the
  * permission policy's check, which parses the command; the bash tool's interactive check reuses that parse) and
- * the bubblewrap sandbox (spawning `bwrap … bash -c` instead of `bash -c`, mounts planned per call). Medians over
+ * the bubblewrap sandbox (`bwrap … bash -c` instead of `bash -c`, mounts planned per call; the sandbox is started
+ * ahead, during the pause a model's round gives between calls, simulated here by 150 ms). Medians over
  * interleaved runs, and minimums: on a loaded machine (these share 2 cores with model runs) the medians carry the
  * scheduler's delays, the minimums show the layers' own cost. Writes bench/results/bash-safety.json.
  */
@@ -51,11 +52,17 @@ for (let i = 0; i < RUNS + 5; i++) {
   if (i >= 5) analysisMs.push((performance.now() - started) / COMMANDS.length);
 }
 
-// 2. Sandbox: `true` through the bash tool, direct and sandboxed, interleaved.
+// 2. Sandbox: `true` through the bash tool, direct and sandboxed, interleaved, with a pause before each call as
+// a model's round gives in use (the next sandbox is prepared during it; see spawn-plan.ts).
+const pause = () => new Promise((resolve) => setTimeout(resolve, 150));
 const ws = realpathSync(mkdtempSync(join(tmpdir(), "owlet-bench-")));
 execFileSync("git", ["init", "-q"], { cwd: ws });
-const ctx = (sandboxed: boolean): ToolContext => ({
-  workspaceRoot: ws,
+mkdirSync(join(ws, ".owlet")); // a project root, as owlet makes it (a workspace without one takes the slower path)
+// a workspace without `.owlet/`: its stand-in mount point must not outlive a call, so no sandbox is started ahead
+const coldWs = realpathSync(mkdtempSync(join(tmpdir(), "owlet-bench-cold-")));
+execFileSync("git", ["init", "-q"], { cwd: coldWs });
+const ctx = (sandboxed: boolean, root = ws): ToolContext => ({
+  workspaceRoot: root,
   signal: new AbortController().signal,
   limits: { maxFileBytes: 1 << 20, bashTimeoutSec: 30, maxBashTimeoutSec: 600, maxOutputBytes: 65536 },
   ...(sandboxed ? { sandbox: DEFAULT_SANDBOX_SETTINGS } : {}),
@@ -63,15 +70,28 @@ const ctx = (sandboxed: boolean): ToolContext => ({
 const availability = await probeSandbox();
 const direct: number[] = [];
 const sandboxed: number[] = [];
-for (let i = 0; i < RUNS + 3; i++) {
-  for (const boxed of [false, true]) {
-    if (boxed && !availability.ok) continue;
+const cold: number[] = [];
+// two blocks, each interleaved with direct runs: one spare sandbox is kept, for the workspace last used
+for (const arm of ["sandboxed", "cold"] as const) {
+  if (!availability.ok) break;
+  for (let i = 0; i < RUNS + 3; i++) {
+    for (const boxed of [false, true]) {
+      await pause();
+      const started = performance.now();
+      await bash.run({ command: "true" }, ctx(boxed, arm === "cold" ? coldWs : ws));
+      if (i >= 3) (boxed ? (arm === "cold" ? cold : sandboxed) : direct).push(performance.now() - started);
+    }
+  }
+}
+if (!availability.ok) {
+  for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    await bash.run({ command: "true" }, ctx(boxed));
-    if (i >= 3) (boxed ? sandboxed : direct).push(performance.now() - started);
+    await bash.run({ command: "true" }, ctx(false));
+    direct.push(performance.now() - started);
   }
 }
 rmSync(ws, { recursive: true, force: true });
+rmSync(coldWs, { recursive: true, force: true });
 
 const analysis = median(analysisMs);
 const sandboxAdded = availability.ok ? median(sandboxed) - median(direct) : Number.NaN;
@@ -97,7 +117,13 @@ printTable([
     availability.ok ? min(sandboxed).toFixed(1) : "n/a",
     availability.ok ? "bwrap" : availability.reason,
   ],
-  ["sandbox added", na(sandboxAdded), na(sandboxAddedMin), ""],
+  ["sandbox added", na(sandboxAdded), na(sandboxAddedMin), "prepared ahead (project root)"],
+  [
+    "sandbox added, cold",
+    availability.ok ? (median(cold) - median(direct)).toFixed(1) : "n/a",
+    availability.ok ? (min(cold) - min(direct)).toFixed(1) : "n/a",
+    "workspace without .owlet/",
+  ],
   ["total added", total.toFixed(1), na(totalMin), "target ≤ 10 ms"],
 ]);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
@@ -111,6 +137,7 @@ writeFileSync(
       sandboxedMedianMs: availability.ok ? median(sandboxed) : null,
       sandboxAddedMs: availability.ok ? sandboxAdded : null,
       sandboxAddedMinMs: availability.ok ? sandboxAddedMin : null,
+      coldSandboxAddedMs: availability.ok ? median(cold) - median(direct) : null,
       totalAddedMs: total,
       totalAddedMinMs: totalMin,
       sandbox: availability,

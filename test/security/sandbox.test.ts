@@ -110,6 +110,15 @@ describe.skipIf(!availability.ok)("bash in the bubblewrap sandbox (workspace-wri
     }
   });
 
+  it("gives every call a fresh sandbox (sandboxes are started ahead, never reused)", async () => {
+    mkdirSync(`${ws}/.owlet`); // a project root: the next sandbox is prepared ahead
+    const first = await run("echo one > /tmp/left-behind; sleep 30 >/dev/null 2>&1 & echo started");
+    expect(first.output).toBe("started");
+    const second = await run("cat /tmp/left-behind; ps -e -o comm= | grep -c sleep");
+    expect(second.output).toMatch(/No such file or directory/);
+    expect(second.output.trim().split("\n").at(-1)).toBe("0");
+  });
+
   it("reaches no network, not even the host's loopback", async () => {
     const before = connections;
     const r = await run(`exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected`);

@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import type { ChildProcessByStdio } from "node:child_process";
 import { readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
 import { API_KEY_ENV } from "../../provider/ai-sdk/api-key-env.ts";
-import { planCommand } from "../sandbox/spawn-plan.ts";
+import { type CommandSpawn, planCommand } from "../sandbox/spawn-plan.ts";
 import { loadBashGrammar } from "../shell/grammar.ts";
 import type { Tool, ToolContext, ToolOutput } from "../types.ts";
 import { errorResult } from "./common.ts";
@@ -96,27 +97,17 @@ const FIXED_ENV = { PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", TE
 async function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
   const plan = await planCommand(command, ctx.workspaceRoot, ctx.sandbox, commandEnv(process.env), FIXED_ENV);
   try {
-    return await runSpawn(plan.file, plan.args, plan.env, ctx, timeoutSec);
+    return await runSpawn(plan, ctx, timeoutSec);
   } finally {
     plan.cleanup();
   }
 }
 
-function runSpawn(
-  file: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ctx: ToolContext,
-  timeoutSec: number,
-): Promise<RunResult> {
+function runSpawn(plan: CommandSpawn, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
   return new Promise((resolve) => {
     const buffer = new HeadTailBuffer(ctx.limits.maxOutputBytes);
-    const child = spawn(file, args, {
-      cwd: ctx.workspaceRoot,
-      detached: true, // own process group, so a timeout kills grandchildren too
-      stdio: ["ignore", "pipe", "pipe"],
-      env,
-    });
+    // own process group (detached), so a timeout kills grandchildren too
+    const child = plan.start() as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let timedOut = false;
     let aborted = false;
     let settled = false;
@@ -167,7 +158,7 @@ function runSpawn(
     child.stdout.on("data", (chunk: Buffer) => buffer.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => buffer.push(chunk));
     child.on("error", (error) => {
-      buffer.push(Buffer.from(`Failed to start ${file}: ${error.message}`));
+      buffer.push(Buffer.from(`Failed to start ${plan.file}: ${error.message}`));
       finish(127, null);
     });
     child.on("exit", (code, sig) => {

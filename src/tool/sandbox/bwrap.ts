@@ -62,9 +62,14 @@ export interface BwrapPlan {
  * file system read-only (`--ro-bind / /`), a minimal `/dev`, a private `/tmp`, `/run` hidden (daemon sockets
  * such as docker.sock are reachable through a read-only mount; with the network on, the resolver's directories
  * come back read-only), then in `workspace-write` the workspace
- * writable (`--bind`) with the protected entries mounted back read-only over it. Throws for mode `off`.
+ * writable (`--bind`) with the protected entries mounted back read-only over it; then `shell` (default
+ * `bash -c`) with `command`. Throws for mode `off`.
  */
-export function bwrapArgs(plan: BwrapPlan, command: string): string[] {
+export function bwrapArgs(
+  plan: BwrapPlan,
+  command: string,
+  shell: readonly string[] = ["bash", "-c"],
+): string[] {
   const { settings, workspaceRoot: root } = plan;
   if (settings.mode === "off") throw new Error("bwrapArgs: the sandbox is off");
   const args: string[] = [...NAMESPACE_ARGS];
@@ -98,7 +103,7 @@ export function bwrapArgs(plan: BwrapPlan, command: string): string[] {
       }
     }
   }
-  args.push("--chdir", root, "--", "bash", "-c", command);
+  args.push("--chdir", root, "--", ...shell, command);
   return args;
 }
 
