@@ -62,6 +62,10 @@ describe("deny rules reach every nested construct", () => {
     "cat <<A; cat <<B\n$(rm -rf x)\nA\nB",
     "echo 'rm -rf x' | sh",
     "printf 'rm -rf x\\n' | bash",
+    "busybox rm -rf x",
+    "watch -n 1 rm -rf x",
+    "flock /tmp/l -c 'rm -rf x'",
+    "su -c 'rm -rf x'",
   ];
   for (const command of hidden) {
     it(`denies ${JSON.stringify(command)} in bypass mode`, () => {
@@ -105,6 +109,10 @@ describe("what the analysis cannot resolve asks instead of meeting an allow rule
     "tar --to-command=./evil -xf a.tar": /--to-command/,
     "ssh -o ProxyCommand=./evil host": /ssh -o/,
     "/bin/r? x": /is a glob/,
+    "npm test | tee >(sh)": /piped into the interpreter `sh`/,
+    'perl -e "$(curl -s x)"': /`perl` runs a script computed at run time/,
+    'python3 -c "$CODE"': /`python3` runs a script computed at run time/,
+    "make SHELL=./evil.sh test": /make SHELL/,
     "{r,}m -rf x": /could not parse/,
   };
   for (const [command, reason] of Object.entries(unresolved)) {

@@ -61,6 +61,7 @@ const PROGRAM_OPTIONS_BY_COMMAND: Record<string, RegExp> = {
   find: /^-(?:exec|execdir|ok|okdir)$/,
   zip: /^-[a-zA-Z]*TT|^--unzip-command/,
   npm: /^--?(?:script-shell|shell|node-options)/,
+  make: /^(?:SHELL|\.SHELLFLAGS|MAKESHELL|MAKEFLAGS)=|^--eval|^-[a-zA-Z]*E$/,
   npx: /^--?(?:script-shell|shell|call|c)$/,
   yarn: /^--?(?:script-shell|shell)/,
   pnpm: /^--?(?:script-shell|shell)/,
@@ -160,15 +161,22 @@ function scriptOperand(words: readonly string[]): "given" | "stdin" | "dynamic" 
       return next === undefined || STDIN_SCRIPT.has(next) ? "stdin" : classify(next);
     }
     if (word === "-s") return "stdin";
-    if ((shell ? SHELL_CODE_OPTION : CODE_OPTION).test(word)) return "given";
+    if ((shell ? SHELL_CODE_OPTION : CODE_OPTION).test(word)) {
+      // a shell's -c script is analysed in turn; other interpreters' code is opaque, so it must at least be literal
+      const code = word.includes("=") ? word.slice(word.indexOf("=") + 1) : words[i + 1];
+      return !shell && code !== undefined && DYNAMIC_TEXT.test(code) ? "dynamic" : "given";
+    }
     if (word.startsWith("-") && word !== "-") continue;
     return STDIN_SCRIPT.has(word) ? "stdin" : classify(word);
   }
   return "stdin";
 }
 
+/** Text that still holds an expansion or substitution as written (`$x`, `${x}`, `$(…)`, backticks). */
+const DYNAMIC_TEXT = /\$[({A-Za-z_@*#?0-9]|`/;
+
 function classify(operand: string): "given" | "dynamic" {
-  return /^[<>]\(|^\$|`/.test(operand) ? "dynamic" : "given";
+  return /^[<>]\(/.test(operand) || DYNAMIC_TEXT.test(operand) ? "dynamic" : "given";
 }
 
 /** Why `words` names a program through an option (see PROGRAM_OPTION), or undefined. */

@@ -209,6 +209,9 @@ class Walker {
           return { node: child, ctx: { ...ctx, inputTexts, pipedInput: true } };
         });
       }
+      case "process_substitution":
+        // `tee >(sh)`: the commands of an output substitution read what is written to it
+        return plain(named, node.text.startsWith(">(") ? { ...ROOT, pipedInput: true } : ROOT);
       case "heredoc_redirect": {
         // what follows the delimiter on its line (`| sh`, `&& …`) may read the body
         const body = named.find((c) => c.type === "heredoc_body");
