@@ -5,7 +5,7 @@ import type { ToolCategory } from "../tool/types.ts";
 import { type BashSubject, bashSubjects } from "./bash-subjects.ts";
 import { matchGlob } from "./glob.ts";
 import { isPermissionMode, type PermissionMode, type PermissionRule } from "./modes.ts";
-import { findSensitiveTarget, SENSITIVE_REASON_PREFIX } from "./safety.ts";
+import { findSensitiveTarget, SANDBOX_MISSING_PREFIX, SENSITIVE_REASON_PREFIX } from "./safety.ts";
 
 /** What the policy needs to know about one tool call. `args` are the parsed arguments (an object) or raw JSON. */
 export interface PermissionCall {
@@ -240,7 +240,7 @@ export class PermissionPolicy {
     if (isBash && this.sandboxMissing !== undefined && this.currentMode !== "plan") {
       return {
         decision: "ask",
-        reason: `bash would run without its sandbox (${this.sandboxMissing})`,
+        reason: `${SANDBOX_MISSING_PREFIX} (${this.sandboxMissing})`,
       };
     }
 
