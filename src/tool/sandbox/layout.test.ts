@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { tempDir } from "../test-helpers.ts";
 import { inspectProtectedPaths } from "./layout.ts";
@@ -26,4 +28,15 @@ it("keeps a worktree's .git file read-only and a missing .git uncreatable", () =
     { path: `${ws}/.git`, kind: "file" },
     { path: `${ws}/.owlet`, kind: "dir" },
   ]);
+});
+
+it("keeps a symlinked .git read-only whole (its target may be outside the workspace)", () => {
+  const elsewhere = mkdtempSync(join(tmpdir(), "owlet-elsewhere-"));
+  try {
+    mkdirSync(`${elsewhere}/hooks`);
+    symlinkSync(elsewhere, `${ws}/.git`);
+    expect(inspectProtectedPaths(ws)[0]).toEqual({ path: `${ws}/.git`, kind: "dir" });
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true });
+  }
 });

@@ -33,8 +33,9 @@ const PROTECTED: readonly { name: string; kind: "dir" | "file"; children?: typeo
 /**
  * The protected entries of the workspace at `root` as they are now (parents before children): an existing
  * `.git` directory is `writable-dir` with its `hooks` and `config` read-only; a `.git` file (a worktree's) is
- * read-only; a missing entry is mounted over with an empty read-only stand-in (and removed afterwards by
- * {@link removeMountPoints}). Symlinks are followed, as bwrap follows them when mounting.
+ * read-only, and so is a `.git` that is a symbolic link (mounting it writable would make its target writable,
+ * wherever it is); a missing entry is mounted over with an empty read-only stand-in (and removed afterwards by
+ * {@link removeMountPoints}). Other symlinks are followed, as bwrap follows them when mounting.
  */
 export function inspectProtectedPaths(root: string): ProtectedEntry[] {
   const out: ProtectedEntry[] = [];
@@ -44,7 +45,7 @@ export function inspectProtectedPaths(root: string): ProtectedEntry[] {
       const kind = statKind(path);
       if (kind === undefined) {
         out.push({ path, kind: spec.kind === "dir" ? "missing-dir" : "missing-file" });
-      } else if (kind === "dir" && spec.children) {
+      } else if (kind === "dir" && spec.children && !isSymlink(path)) {
         out.push({ path, kind: "writable-dir" });
         visit(path, spec.children);
       } else {
@@ -54,6 +55,15 @@ export function inspectProtectedPaths(root: string): ProtectedEntry[] {
   };
   visit(root, PROTECTED);
   return out;
+}
+
+/** True when `path` itself is a symbolic link (a linked `.git` is kept read-only whole: its target may be outside). */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function statKind(path: string): "dir" | "file" | undefined {
