@@ -26,7 +26,8 @@ beforeEach(async () => {
   // outside the workspace and outside /tmp (which the sandbox replaces with its own)
   outside = mkdtempSync("/var/tmp/owlet-outside-");
   writeFileSync(`${outside}/keep.txt`, "precious\n");
-  cleanups.push(temp.cleanup, () => rmSync(outside, { recursive: true, force: true }));
+  const made = outside;
+  cleanups.push(temp.cleanup, () => rmSync(made, { recursive: true, force: true }));
 });
 
 afterAll(async () => {
