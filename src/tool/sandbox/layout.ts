@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   rmdirSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -92,13 +93,17 @@ export function removeMountPoints(entries: readonly ProtectedEntry[]): void {
 
 let made: { emptyDir: string; emptyFile: string } | undefined;
 
-/** An empty directory and an empty file (made once per process in the OS temp dir) to mount over missing entries. */
+/**
+ * An empty directory and an empty file to mount over missing entries: made once per process in the OS temp dir,
+ * removed when the process exits.
+ */
 export function standIns(): { emptyDir: string; emptyFile: string } {
   if (made && existsSync(made.emptyDir) && existsSync(made.emptyFile)) return made;
   const base = mkdtempSync(join(tmpdir(), "owlet-sandbox-"));
   made = { emptyDir: join(base, "empty"), emptyFile: join(base, "empty-file") };
   mkdirSync(made.emptyDir, { mode: 0o555 });
   writeFileSync(made.emptyFile, "", { mode: 0o444 });
+  process.once("exit", () => rmSync(base, { recursive: true, force: true }));
   return made;
 }
 
