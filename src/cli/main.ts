@@ -29,6 +29,7 @@ function buildProgram(): Command {
     .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
     .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
     .option("--permission-mode <mode>", "default, accept_edits, bypass, deny, plan or auto (default auto)")
+    .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off (default workspace-write)")
     .option("--two-stage", "force two-stage tool routing (category first, then its tools)")
     .option("--no-two-stage", "disable two-stage tool routing")
     .option("--system <prompt>", "replace the system prompt")

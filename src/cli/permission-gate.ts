@@ -10,7 +10,7 @@ import type { Tool } from "../tool/types.ts";
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
     async check(tool: Tool, args: unknown): Promise<GateDecision> {
-      const verdict = policy.check({
+      const verdict = await policy.decide({
         tool: tool.name,
         readOnly: tool.readOnly,
         destructive: tool.destructive,

@@ -16,6 +16,7 @@ import { builtinTools } from "../tool/builtin/index.ts";
 import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
+import { probeSandbox } from "../tool/sandbox/probe.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
@@ -98,7 +99,12 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const registry = new ToolRegistry();
   for (const tool of builtinTools()) registry.register(tool);
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  const policy = new PermissionPolicy({ mode: config.permission.mode, rules: config.permission.rules ?? [] });
+  const policy = new PermissionPolicy({
+    mode: config.permission.mode,
+    rules: config.permission.rules ?? [],
+    ...(config.sandbox.mode === "off" ? {} : { sandbox: probeSandbox }),
+    warn: (message) => process.stderr.write(`owlet: ${message}\n`),
+  });
   const gate = permissionGate(
     policy,
     interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker,
@@ -118,6 +124,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
         maxBashTimeoutSec: Math.max(600, config.tools.bash_timeout),
         maxOutputBytes: config.tools.max_output_bytes,
       },
+      sandbox: config.sandbox,
     },
     systemPrompt: (arm) =>
       opts.system ??
@@ -188,6 +195,7 @@ function flagOverrides(opts: PrintOptions) {
     ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
     ...(opts.permissionMode !== undefined ? { permissionMode: opts.permissionMode } : {}),
     ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
+    ...(opts.sandbox !== undefined ? { sandbox: opts.sandbox } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export interface PrintOptions {
   contextWindow?: number;
   maxTurns?: number;
   permissionMode?: string;
+  sandbox?: string;
   twoStage?: boolean;
   system?: string;
   cwd?: string;

@@ -31,6 +31,8 @@ export interface FlagOverrides {
   permissionMode: string;
   /** `--two-stage` / `--no-two-stage`: sets `router.two_stage`. */
   twoStage: boolean;
+  /** `--sandbox`: sets `sandbox.mode`. */
+  sandbox: string;
 }
 
 /** The loaded configuration, the project root it was resolved against and the config files actually read. */
@@ -69,6 +71,7 @@ const FLAG_KEYS: Record<keyof FlagOverrides, { path: [string, string]; flag: str
   maxTurns: { path: ["engine", "max_turns"], flag: "--max-turns" },
   permissionMode: { path: ["permission", "mode"], flag: "--permission-mode" },
   twoStage: { path: ["router", "two_stage"], flag: "--two-stage" },
+  sandbox: { path: ["sandbox", "mode"], flag: "--sandbox" },
 };
 
 const ENV_KEYS: Record<string, [string, string]> = {

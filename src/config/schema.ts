@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PERMISSION_MODES } from "../policy/modes.ts";
 import { PROVIDER_NAMES } from "../provider/types.ts";
 import { TASK_TYPES } from "../router/task.ts";
+import { DEFAULT_SANDBOX_SETTINGS, SANDBOX_MODES } from "../tool/sandbox/settings.ts";
 
 /**
  * The owlet configuration schema (TOML keys in snake_case), validated with zod strict objects: an unknown key
@@ -117,6 +118,17 @@ const toolsSchema = z.strictObject({
   max_output_bytes: positiveInt().default(CONFIG_DEFAULTS.tools.max_output_bytes),
 });
 
+/** `[sandbox]`: how bash commands are sandboxed (see src/tool/sandbox/settings.ts). */
+const sandboxSchema = z.strictObject({
+  mode: z.enum(SANDBOX_MODES).default(DEFAULT_SANDBOX_SETTINGS.mode),
+  /** Let sandboxed commands reach the network. */
+  network: z.boolean().default(DEFAULT_SANDBOX_SETTINGS.network),
+  /** Environment variable names passed into the sandbox besides PATH, HOME, LANG and TERM. */
+  env: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"))
+    .default(() => []),
+});
+
 const sessionSchema = z.strictObject({
   enabled: z.boolean().default(CONFIG_DEFAULTS.session.enabled),
 });
@@ -184,6 +196,7 @@ function buildConfigSchema<A extends z.ZodType>(arm: A) {
     router: routerSchema.prefault({}),
     permission: permissionSchema.prefault({}),
     tools: toolsSchema.prefault({}),
+    sandbox: sandboxSchema.prefault({}),
     session: sessionSchema.prefault({}),
     engine: engineSchema.prefault({}),
     arms: z.array(arm).default(() => []),

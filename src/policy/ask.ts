@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import { SENSITIVE_REASON_PREFIX } from "./safety.ts";
+import { SANDBOX_MISSING_PREFIX, SENSITIVE_REASON_PREFIX } from "./safety.ts";
 
 /** One approval question: the tool, a one-line summary of the call (e.g. the bash command) and why it is asked. */
 export interface AskRequest {
@@ -77,6 +77,12 @@ export const noTtyAsker: Asker = async () => false;
 export function permissionDeniedMessage(tool: string, reason: string, interactive: boolean): string {
   if (interactive) {
     return `Permission denied for ${tool}: ${reason}. Do not retry the same call; try another approach or ask the user.`;
+  }
+  if (reason.startsWith(SANDBOX_MISSING_PREFIX)) {
+    return (
+      `Permission denied for ${tool}: ${reason}, and there is no terminal to ask on. ` +
+      "Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or re-run owlet with --sandbox off to run bash unsandboxed."
+    );
   }
   if (reason.startsWith(SENSITIVE_REASON_PREFIX)) {
     return (

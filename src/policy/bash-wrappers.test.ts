@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseSimpleCommand } from "../tool/shell/bash-words.ts";
+import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import { wrappedCommands } from "./bash-wrappers.ts";
+
+beforeAll(() => loadBashGrammar());
 
 describe("wrappedCommands", () => {
   const wrapped = (text: string) => wrappedCommands(parseSimpleCommand(text).words);
@@ -15,6 +18,9 @@ describe("wrappedCommands", () => {
     expect(wrapped("timeout -s KILL 5 command -p exec -a n rm x").commands.at(-1)).toEqual(["rm", "x"]);
     expect(wrapped("nice -n 5 rm x").commands).toEqual([["rm", "x"]]);
     expect(wrapped("find . -name '*.o' -exec rm {} \\; -print").commands).toEqual([["rm", "{}"]]);
+    expect(wrapped("busybox rm -rf x").commands).toEqual([["rm", "-rf", "x"]]);
+    expect(wrapped("flock -w 5 /tmp/l rm x").commands).toEqual([["rm", "x"]]);
+    expect(wrapped("chrt -f 10 strace -o log rm x").commands.at(-1)).toEqual(["rm", "x"]);
     expect(wrapped("env").commands).toEqual([]);
     expect(wrapped("git status").commands).toEqual([]);
   });
@@ -26,5 +32,9 @@ describe("wrappedCommands", () => {
     expect(wrapped("eval rm -rf x").scripts).toEqual(["rm -rf x"]);
     expect(wrapped("env -S 'rm -rf x'").scripts).toEqual(["rm -rf x"]);
     expect(wrapped("bash script.sh").scripts).toEqual([]);
+    expect(wrapped("watch -n 1 rm -rf x").scripts).toEqual(["rm -rf x"]);
+    expect(wrapped("su -c 'rm -rf x' root").scripts).toEqual(["rm -rf x"]);
+    expect(wrapped("script -q -c 'rm -rf x' /dev/null").scripts).toEqual(["rm -rf x"]);
+    expect(wrapped("flock /tmp/l -c 'rm -rf x'").scripts).toEqual(["rm -rf x"]);
   });
 });

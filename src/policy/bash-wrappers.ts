@@ -47,6 +47,60 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   ionice: { valueOptions: ["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"] },
   timeout: { valueOptions: ["-s", "--signal", "-k", "--kill-after"], positionals: 1 },
   stdbuf: { valueOptions: ["-i", "-o", "-e", "--input", "--output", "--error"] },
+  busybox: {},
+  toybox: {},
+  unbuffer: {},
+  flock: {
+    valueOptions: ["-w", "--timeout", "-E", "--conflict-exit-code"],
+    positionals: 1,
+    scriptOptions: ["-c", "--command"],
+  },
+  chrt: { positionals: 1 },
+  strace: { valueOptions: ["-o", "-e", "-p", "-s", "-u", "-E", "-P", "-a", "-b", "-I", "-O", "-S", "-X"] },
+  ltrace: { valueOptions: ["-o", "-e", "-p", "-s", "-u", "-n", "-a", "-l", "-A", "-D", "-F"] },
+  script: {
+    valueOptions: ["-E", "--echo", "-I", "-O", "-B", "-T", "-m"],
+    scriptOptions: ["-c", "--command"],
+  },
+  su: { valueOptions: ["-g", "-G", "-s", "--shell"], scriptOptions: ["-c", "--command"] },
+  runuser: {
+    valueOptions: ["-u", "-g", "-G", "-s", "--shell", "--user", "--group"],
+    scriptOptions: ["-c", "--command"],
+  },
+  setpriv: {
+    valueOptions: [
+      "--reuid",
+      "--regid",
+      "--groups",
+      "--inh-caps",
+      "--ambient-caps",
+      "--bounding-set",
+      "--securebits",
+      "--pdeathsig",
+      "--selinux-label",
+      "--apparmor-profile",
+    ],
+  },
+  unshare: {
+    valueOptions: [
+      "--propagation",
+      "--setgroups",
+      "-S",
+      "--setuid",
+      "-G",
+      "--setgid",
+      "-R",
+      "--root",
+      "-w",
+      "--wd",
+    ],
+  },
+  chroot: { valueOptions: ["--userspec", "--groups"], positionals: 1 },
+};
+
+/** `watch`'s options that take a value. */
+const WATCH: WrapperSpec = {
+  valueOptions: ["-n", "--interval", "-d", "-q", "--equexit", "-s", "--shotsdir"],
 };
 
 /** Shells whose `-c` argument is a script. */
@@ -57,8 +111,10 @@ const SHELL_VALUE_OPTIONS = new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init
 /**
  * The commands `words` (a simple command's words, command name first) runs through wrappers, outermost first:
  * `env [-i] [VAR=x] cmd`, `command`, `builtin`, `exec [-a name]`, `nohup`, `setsid`, `time`, `sudo [opts] [--]`,
- * `doas`, `xargs [opts]`, `nice [-n N]`, `ionice`, `timeout [opts] DURATION`, `stdbuf`, and `find … -exec cmd … ;`
- * (also `-execdir`, `-ok`, `-okdir`). Command names are matched by basename (`/usr/bin/env`). `scripts` are the
+ * `doas`, `xargs [opts]`, `nice [-n N]`, `ionice`, `timeout [opts] DURATION`, `stdbuf`, `busybox`/`toybox`
+ * applets, `unbuffer`, `flock FILE`, `chrt PRIO`, `strace`, `ltrace`, `setpriv`, `unshare`,
+ * `chroot DIR`, and `find … -exec cmd … ;` (also `-execdir`, `-ok`, `-okdir`); `watch`, and the `-c` of `su`,
+ * `runuser`, `script` and `flock`, run scripts. Command names are matched by basename (`/usr/bin/env`). `scripts` are the
  * shell scripts such wrappers run: the `-c` argument of `sh`/`bash`/`zsh`/… (`-lc`, `-ec` included), `eval`'s
  * joined arguments and `env -S`'s string; split them with {@link splitBashCommand}.
  * `sudo rm x` gives `{ commands: [["rm", "x"]], scripts: [] }`; a command that wraps nothing gives empty lists.
@@ -81,6 +137,10 @@ export function wrappedCommands(words: readonly string[]): { commands: string[][
         commands.push(executed, ...inner.commands);
         scripts.push(...inner.scripts);
       }
+    } else if (name === "watch") {
+      // watch hands its arguments, joined, to `sh -c`
+      const rest = unwrap(current, WATCH, scripts);
+      if (rest) scripts.push(rest.join(" "));
     } else if (Object.hasOwn(WRAPPERS, name)) {
       inner = unwrap(current, WRAPPERS[name]!, scripts);
     }
@@ -125,6 +185,11 @@ function unwrap(words: string[], spec: WrapperSpec, scripts: string[]): string[]
   }
   if (spec.assignments) while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!)) i++;
   i += spec.positionals ?? 0;
+  // `flock FILE -c 'cmd'`: a script option may also follow the positionals
+  if (scriptOptions.has(words[i] ?? "")) {
+    scripts.push(words[i + 1] ?? "");
+    return undefined;
+  }
   return i < words.length ? words.slice(i) : undefined;
 }
 

@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import type { PermissionMode, PermissionRule } from "./modes.ts";
 import { mainArgument, type PermissionCall, PermissionPolicy } from "./permissions.ts";
+
+beforeAll(() => loadBashGrammar());
 
 const read: PermissionCall = {
   tool: "fs_read",

@@ -1,11 +1,11 @@
 import path from "node:path";
-import { splitBashCommand, stripAssignments, stripLeadingWords } from "../tool/shell/bash-split.ts";
-import { parseSimpleCommand, writesToFile } from "../tool/shell/bash-words.ts";
+import { GRAMMAR_NOT_LOADED } from "../tool/shell/analyse.ts";
+import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import type { ToolCategory } from "../tool/types.ts";
-import { commandName, wrappedCommands } from "./bash-wrappers.ts";
+import { type BashSubject, bashSubjects } from "./bash-subjects.ts";
 import { matchGlob } from "./glob.ts";
 import { isPermissionMode, type PermissionMode, type PermissionRule } from "./modes.ts";
-import { findSensitiveTarget, SENSITIVE_REASON_PREFIX } from "./safety.ts";
+import { findSensitiveTarget, SANDBOX_MISSING_PREFIX, SENSITIVE_REASON_PREFIX } from "./safety.ts";
 
 /** What the policy needs to know about one tool call. `args` are the parsed arguments (an object) or raw JSON. */
 export interface PermissionCall {
@@ -31,6 +31,14 @@ export interface PermissionResult {
 export interface PermissionPolicyOptions {
   mode: PermissionMode;
   rules?: readonly PermissionRule[];
+  /**
+   * Whether bash commands will run in the sandbox: undefined or `{ ok: true }` when they will (or the sandbox is
+   * off by the user's choice), `{ ok: false, reason }` when it is wanted but bubblewrap is missing or refused;
+   * then every bash call asks (see check). Called once, on the first bash call, by {@link PermissionPolicy.decide}.
+   */
+  sandbox?: () => Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Told once (e.g. printed on stderr) when the sandbox is unavailable. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -78,16 +86,22 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
 
 /**
  * Decides whether a tool call may run, as in gnoma's permission checker (§7.1). Order:
- * 1. deny rules (win in every mode, bypass included; for bash each sub-command of a compound command is checked,
- *    substitutions and `bash -c` / `eval` scripts included, also without leading assignments, reserved words such
- *    as `then`, `do`, `!` and grouping, with quotes removed, by the command's basename (`/bin/rm`) and through
- *    wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects); for `fs_*` paths both the path as
+ * 0. bash commands over 64 KiB, or too complex to analyse within 1 s, are refused in every mode (see analyseBash);
+ * 1. deny rules (win in every mode, bypass included; for bash every simple command the bash grammar finds is
+ *    checked — lists, pipelines, subshells, functions, here-strings, here-documents, `coproc`, command and process
+ *    substitutions, `bash -c` / `eval` scripts and literal scripts fed to a shell — as written and as bash reads
+ *    its words (quotes removed, braces expanded), by the command's basename (`/bin/rm`), a glob name tried against
+ *    the rule (`/bin/r?`), and through wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects);
+ *    for `fs_*` paths both the path as
  *    written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet a `secrets/*` rule);
  * 2. safety patterns for non-read-only tools (bypass-immune): a protected path (see safety.ts) → `ask`
  *    (`deny` in plan mode, and in deny mode unless an allow rule matches, so they never loosen a mode);
+ * 2b. bash while the sandbox is wanted but unavailable → `ask` in every mode (plan: the mode decides);
  * 3. bypass mode → allow;
- * 4. allow rules (for bash, every sub-command must be covered by an allow rule, matched as written, so a rule
- *    for `git *` never covers `env git …`, `FOO=1 git …` or `sudo git …`, nor `git log > file` unless its pattern
+ * 4. allow rules (for bash, every sub-command must be covered by an allow rule, matched as written, and what the
+ *    grammar cannot resolve — a command name computed at run time, `eval` of a dynamic string, input piped into an
+ *    interpreter, an option naming a program (see bashSubjects) — is not covered by a rule with a pattern: it asks
+ *    (deny and plan modes refuse), unless a rule without a pattern allows the whole tool; a rule for `git *` never covers `env git …`, `FOO=1 git …` or `sudo git …`, nor `git log > file` unless its pattern
  *    contains `>` (see covers); an `fs_*` path is matched in its normalised form only, so `src/../package.json`
  *    does not meet a `src/*` rule);
  * 5. the mode: default asks for everything; accept_edits allows read-only and non-destructive write-category
@@ -97,10 +111,17 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
 export class PermissionPolicy {
   private currentMode: PermissionMode;
   private readonly rules: readonly PermissionRule[];
+  private readonly sandboxProbe: PermissionPolicyOptions["sandbox"];
+  private readonly warn: (message: string) => void;
+  private sandboxChecked: Promise<void> | undefined;
+  /** Why bash runs unsandboxed although the sandbox is wanted, once probed. */
+  private sandboxMissing: string | undefined;
 
   /** Throws an Error naming the problem when the mode or a rule is invalid. */
   constructor(options: PermissionPolicyOptions) {
     this.currentMode = checkedMode(options.mode);
+    this.sandboxProbe = options.sandbox;
+    this.warn = options.warn ?? (() => {});
     this.rules = (options.rules ?? []).map((rule, index) => {
       if (!rule.tool) throw new Error(`permission rule ${index + 1}: "tool" must be a non-empty glob`);
       if (rule.action !== "allow" && rule.action !== "deny") {
@@ -122,15 +143,54 @@ export class PermissionPolicy {
     this.currentMode = checkedMode(mode);
   }
 
-  /** Decides one tool call; pure apart from reading the current mode and rules. */
+  /**
+   * Decides one tool call as {@link check} does, first (for bash, once per process) loading the bash grammar and
+   * probing the sandbox; says once through `warn` when the sandbox is wanted but unavailable. A grammar that
+   * cannot load makes bash calls ask (check's "not analysed" case).
+   */
+  async decide(call: PermissionCall): Promise<PermissionResult> {
+    if (call.tool === "bash") {
+      await loadBashGrammar().catch(() => undefined);
+      this.sandboxChecked ??= this.probeSandbox();
+      await this.sandboxChecked;
+    }
+    return this.check(call);
+  }
+
+  private async probeSandbox(): Promise<void> {
+    if (!this.sandboxProbe) return;
+    const status = await this.sandboxProbe();
+    if (status.ok) return;
+    this.sandboxMissing = status.reason;
+    this.warn(
+      `the bash sandbox is unavailable: ${status.reason}. Every bash command will ask for approval; ` +
+        'install bubblewrap, or pass --sandbox off (or set [sandbox] mode = "off") to run bash unsandboxed.',
+    );
+  }
+
+  /**
+   * Decides one tool call; pure apart from reading the current mode, rules and the sandbox probe's outcome. Bash
+   * commands are analysed with the bash grammar, which must have been loaded (see decide, loadBashGrammar);
+   * otherwise they are treated as not analysable and ask.
+   */
   check(call: PermissionCall): PermissionResult {
     const main = mainArgument(call.tool, call.args);
     const isBash = call.tool === "bash";
     const fsPath = fsPathArgument(call.tool, call.args);
     const normalPath = fsPath === undefined ? undefined : normalisePath(fsPath);
+    const analysed = isBash ? bashSubjects(main) : undefined;
+    // A command too large (or complex) to analyse is refused in every mode: deny rules could not be checked.
+    if (analysed?.refused) {
+      return analysed.refused === GRAMMAR_NOT_LOADED
+        ? {
+            decision: this.currentMode === "plan" ? "deny" : "ask",
+            reason: "the command could not be analysed (the bash grammar did not load)",
+          }
+        : { decision: "deny", reason: `not run: ${analysed.refused}` };
+    }
     // Deny rules see every form; allow rules only the normalised path (`..` cannot climb out of a rule's scope).
-    const subjects: BashSubject[] = isBash
-      ? bashSubjects(main)
+    const subjects: BashSubject[] = analysed
+      ? analysed.subjects
       : [
           {
             text: main,
@@ -146,7 +206,9 @@ export class PermissionPolicy {
     // 1. Deny rules: the whole command or any sub-command.
     const denyForms = isBash ? [[main], ...subjects.map((s) => [s.text, ...s.deny])] : [subjects[0]!.deny];
     for (const rule of denyRules) {
-      const hit = denyForms.find((forms) => forms.some((text) => ruleMatches(rule, text)));
+      const hit =
+        denyForms.find((forms) => forms.some((text) => ruleMatches(rule, text))) ??
+        subjects.filter((s) => s.globWords && globNameMatches(rule, s.globWords)).map((s) => [s.text])[0];
       if (hit) {
         return {
           decision: "deny",
@@ -156,8 +218,12 @@ export class PermissionPolicy {
     }
 
     const readOnly = call.readOnly && !call.destructive;
-    const allowedByRule =
+    const unresolved = analysed?.unresolved ?? [];
+    const covered =
       allowRules.length > 0 && subjects.every((subject) => allowRules.some((rule) => covers(rule, subject)));
+    // What the analysis cannot resolve is not vouched for by a pattern (a rule without one allows the whole tool).
+    const allowedByRule =
+      covered && (unresolved.length === 0 || allowRules.some((rule) => rule.pattern === undefined));
 
     // 2. Safety patterns (bypass-immune; never loosen plan or deny mode).
     if (!readOnly) {
@@ -169,8 +235,24 @@ export class PermissionPolicy {
       }
     }
 
+    // The sandbox is wanted but unavailable: every bash call asks, in every mode (bypass included), so nothing
+    // runs unconfined without a person's say-so; plan mode still refuses.
+    if (isBash && this.sandboxMissing !== undefined && this.currentMode !== "plan") {
+      return {
+        decision: "ask",
+        reason: `${SANDBOX_MISSING_PREFIX} (${this.sandboxMissing})`,
+      };
+    }
+
     // 3. Bypass.
     if (this.currentMode === "bypass") return { decision: "allow", reason: "bypass mode" };
+
+    // What the analysis cannot resolve asks (deny and plan modes refuse) instead of meeting an allow rule.
+    if (unresolved.length > 0 && allowRules.length > 0 && !allowedByRule) {
+      const reason = `needs approval: ${unresolved.join("; ")}`;
+      const refuse = this.currentMode === "deny" || this.currentMode === "plan";
+      return { decision: refuse ? "deny" : "ask", reason };
+    }
 
     // 4. Allow rules.
     if (allowedByRule) {
@@ -209,70 +291,23 @@ function modeDecision(mode: PermissionMode, call: PermissionCall, readOnly: bool
   }
 }
 
-/** One simple command of a bash command line, and the texts deny and allow rule patterns are matched against. */
-interface BashSubject {
-  /** The sub-command as written (shown in a denial's reason). */
-  text: string;
-  deny: string[];
-  /** Empty when only an allow rule without a pattern covers it. */
-  allow: string[];
-  /** Set when it writes a file through a redirection: then only patterns that contain `>` cover it. */
-  writes: boolean;
-}
-
-/** Sub-commands that only close a compound command and run nothing themselves. */
-const CLOSING_WORD = /^(?:fi|done|esac|\}|\))$/;
-/** How deep `bash -c "bash -c '…'"` scripts are followed. */
-const MAX_SCRIPT_DEPTH = 8;
-
-/**
- * The simple commands of a bash command line (see splitBashCommand) with the forms rule patterns match.
- * Deny forms: as written; without leading assignments, reserved words, grouping and case patterns (so
- * `if x; then rm y; fi` yields `rm y`); that with quotes and backslashes removed (`\rm`, `'rm'`); and the command
- * as bash reads its words, with the command name by basename (`/bin/rm` → `rm`), at every layer of wrappers
- * (`env`, `sudo`, `xargs`, `nohup`, … see wrappedCommands), also followed by a space as if given more arguments
- * (xargs appends its input, so `xargs rm` meets `rm *`). Scripts the command runs (`bash -c '…'`, `eval …`) add
- * their own sub-commands. Allow form: only the command as written, without leading reserved words and grouping, so
- * a rule for `git *` does not cover `env git …`, `FOO=1 git …` or `/usr/bin/git …`.
- */
-function bashSubjects(command: string, depth = 0): BashSubject[] {
-  const parts = splitBashCommand(command).filter((part) => !CLOSING_WORD.test(part));
-  if (parts.length === 0 && depth === 0)
-    return [{ text: command, deny: [command], allow: [command], writes: false }];
-  return parts.flatMap((part) => {
-    const bare = stripLeadingWords(part);
-    const parsed = parseSimpleCommand(bare);
-    const { commands, scripts } = wrappedCommands(parsed.words);
-    const runs = [parsed.words, ...commands].filter((words) => words.length > 0);
-    const deny = unique([
-      part,
-      stripAssignments(part),
-      bare,
-      dequote(bare),
-      ...runs.flatMap((words) => {
-        const form = [commandName(words[0]!), ...words.slice(1)].join(" ");
-        return [form, `${form} `];
-      }),
-    ]);
-    const subject = {
-      text: part,
-      deny,
-      allow: [stripLeadingWords(part, false)],
-      writes: writesToFile(parsed),
-    };
-    const inner =
-      depth < MAX_SCRIPT_DEPTH ? scripts.flatMap((script) => bashSubjects(script, depth + 1)) : [];
-    return [subject, ...inner];
-  });
-}
-
-/** `text` with quotes and backslash escapes removed, roughly as bash reads the words (`\rm 'x'` → `rm x`). */
-function dequote(text: string): string {
-  return text.replace(/\\(.)|['"]/gs, (_, escaped: string | undefined) => escaped ?? "");
-}
-
 function unique(forms: string[]): string[] {
   return [...new Set(forms)];
+}
+
+/**
+ * Whether a deny rule meets a command whose name is a glob (`/bin/r? -rf x`): the rule pattern's first word, when
+ * literal, is tried as the name the glob would find (`r?` matches `rm`), followed by the command's other words.
+ */
+function globNameMatches(rule: PermissionRule, words: readonly string[]): boolean {
+  if (rule.pattern === undefined) return false;
+  const first = rule.pattern.split(" ")[0]!;
+  if (first === "" || /[*?[]/.test(first)) return false;
+  const name = words[0]!;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  if (!matchGlob(name, first) && !matchGlob(base, first)) return false;
+  const form = [first, ...words.slice(1)].join(" ");
+  return ruleMatches(rule, form) || ruleMatches(rule, `${form} `);
 }
 
 /**

@@ -6,3 +6,6 @@ export { findSensitiveTarget, SENSITIVE_PATTERNS } from "../tool/protected-paths
 
 /** Reasons for safety-pattern decisions start with this, so messages can tell them apart. */
 export const SENSITIVE_REASON_PREFIX = "touches a protected path";
+
+/** Reasons for asking because the bash sandbox is wanted but unavailable start with this. */
+export const SANDBOX_MISSING_PREFIX = "bash would run without its sandbox";

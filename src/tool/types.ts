@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { ReadLedger } from "./read-ledger.ts";
+import type { SandboxSettings } from "./sandbox/settings.ts";
 
 /**
  * Tool categories for two-stage routing (gnoma's tool/category.go): the model first picks one,
@@ -39,6 +40,8 @@ export interface ToolContext {
    * to change an existing file that was not read, or changed since. Absent: no such check.
    */
   reads?: ReadLedger;
+  /** How bash sandboxes commands (see sandbox/settings.ts); absent: not sandboxed (tests, library use). */
+  sandbox?: SandboxSettings;
 }
 
 /**

@@ -1,7 +1,10 @@
-import { spawn } from "node:child_process";
+import type { ChildProcessByStdio } from "node:child_process";
 import { readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
 import { API_KEY_ENV } from "../../provider/ai-sdk/api-key-env.ts";
+import { type CommandSpawn, planCommand } from "../sandbox/spawn-plan.ts";
+import { loadBashGrammar } from "../shell/grammar.ts";
 import type { Tool, ToolContext, ToolOutput } from "../types.ts";
 import { errorResult } from "./common.ts";
 import { interactiveReason } from "./interactive.ts";
@@ -24,7 +27,10 @@ const parameters = z.object({
  * timeout or `ctx.signal` abort the group gets SIGTERM, then SIGKILL after 2 s, and the partial output
  * comes back as an error result. Non-zero exit: error result starting `Exit code N`. Interactive commands
  * (see interactiveReason) are refused without running. The command's environment has no API keys (see
- * commandEnv). Metadata: `{ exitCode, timedOut }` (+ `aborted`,
+ * commandEnv). With `ctx.sandbox` on and bubblewrap usable, the command runs inside the sandbox (see
+ * sandbox/spawn-plan.ts and sandbox/bwrap.ts: read-only system, writable workspace minus `.git/hooks`,
+ * `.git/config` and `.owlet/`, private /tmp, no network, its own PID namespace, an allowlisted environment);
+ * the permission mode does not change that, bypass included. Metadata: `{ exitCode, timedOut }` (+ `aborted`,
  * `signal`, `interactive` when relevant).
  */
 export const bash: Tool<z.infer<typeof parameters>> = {
@@ -37,6 +43,7 @@ export const bash: Tool<z.infer<typeof parameters>> = {
   destructive: true,
   async run(args, ctx): Promise<ToolOutput> {
     if (args.command.trim() === "") return errorResult("command is empty.");
+    await loadBashGrammar().catch(() => undefined); // without it the interactive check sees no commands
     const refusal = interactiveReason(args.command);
     if (refusal) return errorResult(refusal, { exitCode: null, timedOut: false, interactive: true });
     const timeoutSec = Math.min(args.timeout ?? ctx.limits.bashTimeoutSec, ctx.limits.maxBashTimeoutSec);
@@ -85,21 +92,23 @@ interface RunResult {
   aborted: boolean;
 }
 
-function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
+/** owlet's own settings for every command: no pagers, no credential prompts, a dumb terminal. */
+const FIXED_ENV = { PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", TERM: "dumb" };
+
+async function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
+  const plan = await planCommand(command, ctx.workspaceRoot, ctx.sandbox, commandEnv(process.env), FIXED_ENV);
+  try {
+    return await runSpawn(plan, ctx, timeoutSec);
+  } finally {
+    plan.cleanup();
+  }
+}
+
+function runSpawn(plan: CommandSpawn, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
   return new Promise((resolve) => {
     const buffer = new HeadTailBuffer(ctx.limits.maxOutputBytes);
-    const child = spawn("bash", ["-c", command], {
-      cwd: ctx.workspaceRoot,
-      detached: true, // own process group, so a timeout kills grandchildren too
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...commandEnv(process.env),
-        PAGER: "cat",
-        GIT_PAGER: "cat",
-        GIT_TERMINAL_PROMPT: "0",
-        TERM: "dumb",
-      },
-    });
+    // own process group (detached), so a timeout kills grandchildren too
+    const child = plan.start() as ChildProcessByStdio<Writable | null, Readable, Readable>;
     let timedOut = false;
     let aborted = false;
     let settled = false;
@@ -150,7 +159,7 @@ function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Prom
     child.stdout.on("data", (chunk: Buffer) => buffer.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => buffer.push(chunk));
     child.on("error", (error) => {
-      buffer.push(Buffer.from(`Failed to start bash: ${error.message}`));
+      buffer.push(Buffer.from(`Failed to start ${plan.file}: ${error.message}`));
       finish(127, null);
     });
     child.on("exit", (code, sig) => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBashGrammar } from "../shell/grammar.ts";
 import { interactiveReason } from "./interactive.ts";
+
+beforeAll(() => loadBashGrammar());
 
 describe("interactiveReason", () => {
   it("refuses editors, pagers, sudo, ssh and git push, in any list or pipeline segment", () => {

@@ -1,5 +1,4 @@
-import { splitBashCommand, stripLeadingWords } from "../shell/bash-split.ts";
-import { parseSimpleCommand } from "../shell/bash-words.ts";
+import { analyseBash } from "../shell/analyse.ts";
 
 /**
  * Interactive-command detection for the bash tool, after gnoma's list (§4.3): commands that need a
@@ -30,14 +29,13 @@ const REPLS = new Set(["python", "python2", "python3", "node", "irb", "iex", "gh
 
 /**
  * Returns why `command` is refused as interactive, or undefined when it may run. Checks the first
- * word of every simple command (split and read as bash does, see splitBashCommand and parseSimpleCommand:
+ * word of every simple command (found and read by the bash grammar, see analyseBash, which must be loaded:
  * quotes removed, leading `VAR=value` assignments and reserved words skipped, the command by basename):
  * refuses the prefixes above, `git push` (the subcommand, after global options such as `-C dir`; not
  * `git stash push`), and bare REPLs (`python`, `node`, … with no arguments and no input redirection).
  */
 export function interactiveReason(command: string): string | undefined {
-  for (const part of splitBashCommand(command)) {
-    const { words, redirects } = parseSimpleCommand(stripLeadingWords(part));
+  for (const { words, redirects, pipedInput } of analyseBash(command).commands) {
     const first = words[0];
     if (first === undefined) continue;
     const name = first.split("/").pop()!;
@@ -46,7 +44,7 @@ export function interactiveReason(command: string): string | undefined {
     if (name === "git" && gitSubcommand(words) === "push") {
       return "Refused: `git push` publishes to a remote and may ask for credentials; tell the user the commits are ready to push.";
     }
-    if (REPLS.has(name) && words.length === 1 && redirects.length === 0) {
+    if (REPLS.has(name) && words.length === 1 && redirects.length === 0 && !pipedInput) {
       return `Refused: bare \`${name}\` starts an interactive REPL and would hang (stdin is empty). Pass a script file or code with -c/-e instead.`;
     }
   }

@@ -1,5 +1,8 @@
-import { expect, it } from "vitest";
-import { splitBashCommand, stripAssignments, stripLeadingWords } from "./bash-split.ts";
+import { beforeAll, expect, it } from "vitest";
+import { splitBashCommand } from "./bash-split.ts";
+import { loadBashGrammar } from "./grammar.ts";
+
+beforeAll(() => loadBashGrammar());
 
 it("splits on control operators outside quotes", () => {
   expect(splitBashCommand("a && b || c; d | e |& f & g\nh")).toEqual([
@@ -34,11 +37,6 @@ it("adds substitution bodies and strips grouping", () => {
   expect(splitBashCommand("  ")).toEqual([]);
 });
 
-it("strips leading assignments", () => {
-  expect(stripAssignments("FOO=1 BAR='a b' rm x")).toBe("rm x");
-  expect(stripAssignments("rm FOO=1")).toBe("rm FOO=1");
-});
-
 it("does not let an escaped quote in ANSI-C $'…' quoting hide a separator", () => {
   // bash reads $'\'' as one quoted "'", so `rm -rf x` runs as a second command
   expect(splitBashCommand("echo $'\\''; rm -rf x #'")).toEqual(["echo $'\\''", "rm -rf x"]);
@@ -66,38 +64,28 @@ it("ends a comment at the newline, so a quote inside it hides nothing", () => {
 });
 
 it("keeps case patterns inside a substitution from closing it", () => {
+  // the grammar reads the case statement, so its command comes out alone (no `case y in y)` or `esac` parts)
   expect(splitBashCommand('echo "$(case y in y) rm x;; esac)"; ls')).toEqual([
     'echo "$(case y in y) rm x;; esac)"',
+    "rm x",
     "ls",
-    "case y in y) rm x",
-    "esac",
   ]);
 });
 
 it("skips here-document bodies, so a quote in one hides nothing, and splits their substitutions", () => {
   expect(splitBashCommand("cat <<EOF\ndon't\nEOF\nrm -rf x")).toEqual(["cat <<EOF", "rm -rf x"]);
   expect(splitBashCommand("cat <<-'EOF' > f\n\t$(not run)'\n\tEOF\nls")).toEqual(["cat <<-'EOF' > f", "ls"]);
-  expect(splitBashCommand("cat <<A; cat <<B\n$(id)\nA\n`whoami`\nB\nls")).toEqual([
-    "cat <<A",
-    "cat <<B",
-    "ls",
-    "id",
-    "whoami",
-  ]);
+  // tree-sitter-bash cannot parse two here-documents on one line: the line is read again as plain commands
+  // (and the call asks), so the substitutions in both bodies are still found
+  const two = splitBashCommand("cat <<A; cat <<B\n$(id)\nA\n`whoami`\nB\nls");
+  for (const part of ["id", "whoami", "ls"]) expect(two).toContain(part);
   expect(splitBashCommand("( cat <<EOF\n)don't\nEOF\n); rm x")).toEqual(["cat <<EOF", "rm x"]);
   // without its delimiter line the body is lexed as commands rather than skipped
-  expect(splitBashCommand("cat <<EOF\nrm -rf x")).toEqual(["cat <<EOF", "rm -rf x"]);
+  expect(splitBashCommand("cat <<EOF\nrm -rf x")).toContain("rm -rf x");
 });
 
 it("reads arithmetic as arithmetic: << is a shift, but substitutions inside still run", () => {
   expect(splitBashCommand("echo $((1 << 2))\nrm -rf x # '")).toEqual(["echo $((1 << 2))", "rm -rf x"]);
-  expect(splitBashCommand("(( x = 16#ff << $(id) )); ls")).toEqual(["(( x = 16#ff << $(id) ))", "ls", "id"]);
-});
-
-it("strips leading reserved words, grouping, case patterns and function headers", () => {
-  expect(stripLeadingWords("then ! time -p FOO=1 rm x")).toBe("rm x");
-  expect(stripLeadingWords("case 1 in a|b) rm x")).toBe("rm x");
-  expect(stripLeadingWords("f() { rm x")).toBe("rm x");
-  expect(stripLeadingWords("do FOO=1 git status", false)).toBe("FOO=1 git status");
-  expect(stripLeadingWords("then-rm x")).toBe("then-rm x");
+  // an arithmetic command runs no command itself; the substitution inside it does
+  expect(splitBashCommand("(( x = 16#ff << $(id) )); ls")).toEqual(["id", "ls"]);
 });

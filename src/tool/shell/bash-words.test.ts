@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseSimpleCommand, writesToFile } from "./bash-words.ts";
+import { loadBashGrammar } from "./grammar.ts";
+
+beforeAll(() => loadBashGrammar());
 
 describe("parseSimpleCommand", () => {
   it("removes quotes and escapes and separates assignments and redirections", () => {

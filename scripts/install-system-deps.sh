@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs the system packages owlet's tests and sandbox use, when they are missing and this runs as root with
+# apt-get (Debian/Ubuntu CI images): bubblewrap (`bwrap`, the bash tool's sandbox) and ripgrep (`rg`, fs_grep's
+# fast path). Anywhere else it only says what is missing; owlet still runs (bash then asks before every call,
+# fs_grep uses its JavaScript engine). Exit code 0 unless apt-get itself fails.
+set -eu
+missing=""
+command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap"
+command -v rg >/dev/null 2>&1 || missing="$missing ripgrep"
+if [ -z "$missing" ]; then
+  exit 0
+fi
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "install-system-deps: installing$missing"
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+else
+  echo "install-system-deps: missing$missing (not root with apt-get; install them with your package manager)" >&2
+fi
