@@ -69,6 +69,18 @@ function buildProgram(): Command {
       process.exitCode = await runModelsPull(name, { out: process.stdout, err: process.stderr });
     });
 
+  program
+    .command("trust [dir]")
+    .description(
+      "trust a folder (default: this project) so its .owlet/config.toml may raise permissions; --list, --revoke",
+    )
+    .option("--list", "list the trusted folders")
+    .option("--revoke", "stop trusting the folder")
+    .action(async (dir: string | undefined, opts: { list?: boolean; revoke?: boolean }) => {
+      const { runTrust } = await import("./commands/trust.ts");
+      process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
+    });
+
   const router = program.command("router").description("inspect the model router");
   router
     .command("stats")

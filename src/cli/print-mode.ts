@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.ts";
-import { loadConfig } from "../config/load.ts";
+import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { OwletConfig } from "../config/schema.ts";
+import { canonicalFolder, userConfigDir } from "../config/trust.ts";
 import { loadProjectDocs, systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
-import { noTtyAsker, PermissionPolicy, ttyAsker } from "../policy/index.ts";
+import { noTtyAsker, PermissionPolicy, pathDenyFilter, ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
@@ -68,6 +69,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     flags: flagOverrides(opts),
   });
   const config = loaded.config;
+  if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
   const localOnly = opts.localOnly === true || config.router.local_only === true;
   const sessions = new SessionStore(loaded.projectRoot);
   // A session to resume is checked before any model is looked for: a mistyped id is the first thing to say.
@@ -109,6 +111,8 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     tools: registry,
     toolContext: {
       workspaceRoot: cwd,
+      protectedDirs: [canonicalFolder(userConfigDir(process.env))],
+      pathDenied: pathDenyFilter(config.permission.rules ?? []),
       limits: {
         maxFileBytes: config.tools.max_file_size,
         bashTimeoutSec: config.tools.bash_timeout,
@@ -173,6 +177,14 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */
+export function untrustedWarning(loaded: LoadedConfig): string {
+  return (
+    `${loaded.trust.projectFile} is in a folder you have not trusted, so these settings were ignored: ` +
+    `${loaded.trust.ignored.join(", ")}. If you trust this repository, run: owlet trust ${loaded.projectRoot}`
+  );
 }
 
 function flagOverrides(opts: PrintOptions) {

@@ -51,7 +51,7 @@ afterEach(() => {
 
 describe("loadConfig layering", () => {
   it("returns the defaults when no file exists", async () => {
-    const loaded = await loadConfig({ cwd: project, env });
+    const loaded = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(loaded.files).toEqual([]);
     expect(loaded.projectRoot).toBe(project);
     expect(loaded.config.permission).toEqual({ mode: "auto", rules: [] });
@@ -169,7 +169,7 @@ describe("loadConfig layering", () => {
         'action = "allow"',
       ].join("\n"),
     );
-    const { config } = await loadConfig({ cwd: project, env });
+    const { config } = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(config.arms.map((arm) => arm.id)).toEqual(["local", "cloud", "new"]);
     expect(config.arms[0]).toEqual({
       id: "local",
@@ -199,7 +199,11 @@ describe("loadConfig variable expansion", () => {
       '[provider]\napi_key = "${MY_KEY}"\nbase_url = "http://${HOST}:8080"\n' +
         '[[permission.rules]]\ntool = "bash"\npattern = "echo $${HOME}"\naction = "allow"\n',
     );
-    const { config } = await loadConfig({ cwd: project, env: { ...env, MY_KEY: "sk-1", HOST: "127.0.0.1" } });
+    const { config } = await loadConfig({
+      cwd: project,
+      env: { ...env, MY_KEY: "sk-1", HOST: "127.0.0.1" },
+      isTrusted: () => true,
+    });
     expect(config.provider.api_key).toBe("sk-1");
     expect(config.provider.base_url).toBe("http://127.0.0.1:8080");
     expect(config.permission.rules[0]!.pattern).toBe("echo ${HOME}");
@@ -397,7 +401,7 @@ max_complexity = 1
 disabled = false
 limits = { rps = 1, rpm = 50, rpd = 1000, tpm = 40000, tokens_month = 1000000, spend_cap = 20 }
 `);
-    const { config } = await loadConfig({ cwd: project, env });
+    const { config } = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(config.provider["openai-compatible"]?.context_window).toBe(32768);
     expect(config.provider.embedded).toEqual({
       model_path: "/models/q.gguf",

@@ -33,6 +33,14 @@ export interface ToolContext {
   workspaceRoot: string;
   signal: AbortSignal;
   limits: ToolLimits;
+  /** Absolute real directories no tool may write (owlet's user config directory); `.owlet/` always is. */
+  protectedDirs?: readonly string[];
+  /**
+   * The reason a path deny rule refuses `rel` (workspace-relative, `/`-separated, after symlinks) for `tool`, or
+   * undefined. Tools apply it to the path a call resolves to and to every file a search reads, so a deny rule
+   * cannot be evaded through a symlink or a directory search.
+   */
+  pathDenied?: (tool: string, rel: string) => string | undefined;
 }
 
 /**

@@ -35,7 +35,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
   readOnly: false,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
-    const resolved = await resolvePath(ctx, args.path, "write");
+    const resolved = await resolvePath(ctx, args.path, "write", "fs_edit");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);

@@ -21,10 +21,20 @@ export interface GrepQuery {
   /** Stop after this many matching lines. */
   maxResults: number;
   signal?: AbortSignal;
+  /**
+   * Files (root-relative, `/`-separated) a directory search must not read or report: deny rules, files holding
+   * secrets. Not applied when `target` is the file itself (the permission check saw that path).
+   */
+  skipFile?: (rel: string) => boolean;
 }
 
-/** `lines` are `file:line:text`; `truncated` when `maxResults` cut the search short. */
-export type GrepResult = { ok: true; lines: string[]; truncated: boolean } | { ok: false; error: string };
+/**
+ * `lines` are `file:line:text`; `truncated` when `maxResults` cut the search short; `skipped` counts files left out
+ * by `skipFile` (JS: every such file; ripgrep: those that had matches).
+ */
+export type GrepResult =
+  | { ok: true; lines: string[]; truncated: boolean; skipped: number }
+  | { ok: false; error: string };
 
 /** Formats one match the same way for both engines. */
 export function formatMatch(rel: string, lineNumber: number, text: string): string {
@@ -61,6 +71,7 @@ export async function grepWithJs(query: GrepQuery, targetIsFile: boolean): Promi
   const nameFilter = query.glob ? globToRegExp(query.glob) : undefined;
   const lines: string[] = [];
   const files: string[] = [];
+  let skipped = 0;
   if (targetIsFile) {
     files.push(query.target);
   } else {
@@ -71,6 +82,10 @@ export async function grepWithJs(query: GrepQuery, targetIsFile: boolean): Promi
       if (entry.isSymlink) continue;
       if (nameFilter && !nameFilter.test(path.relative(query.target, entry.abs).split(path.sep).join("/")))
         continue;
+      if (query.skipFile?.(path.relative(query.root, entry.abs).split(path.sep).join("/"))) {
+        skipped++;
+        continue;
+      }
       files.push(entry.abs);
     }
   }
@@ -83,11 +98,11 @@ export async function grepWithJs(query: GrepQuery, targetIsFile: boolean): Promi
     if (text[text.length - 1] === "") text.pop();
     for (let i = 0; i < text.length; i++) {
       if (!regex.test(text[i]!)) continue;
-      if (lines.length >= query.maxResults) return { ok: true, lines, truncated: true };
+      if (lines.length >= query.maxResults) return { ok: true, lines, truncated: true, skipped };
       lines.push(formatMatch(rel, i + 1, text[i]!));
     }
   }
-  return { ok: true, lines, truncated: false };
+  return { ok: true, lines, truncated: false, skipped };
 }
 
 /**
@@ -121,6 +136,7 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
       signal: query.signal,
     });
     const lines: string[] = [];
+    const skippedFiles = new Set<string>();
     let truncated = false;
     let pending = "";
     let stderr = "";
@@ -130,12 +146,16 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
       const rest = raw.slice(nul + 1);
       const colon = rest.indexOf(":");
       if (colon === -1) return;
+      const file = raw.slice(0, nul).split(path.sep).join("/").replace(/^\.\//, "");
+      if (file !== rel && query.skipFile?.(file)) {
+        skippedFiles.add(file);
+        return;
+      }
       if (lines.length >= query.maxResults) {
         truncated = true;
         child.kill();
         return;
       }
-      const file = raw.slice(0, nul).split(path.sep).join("/").replace(/^\.\//, "");
       lines.push(formatMatch(file, Number(rest.slice(0, colon)), rest.slice(colon + 1)));
     };
     child.stdout.setEncoding("utf8");
@@ -157,7 +177,7 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
     child.on("close", (code) => {
       if (!truncated && pending !== "") take(pending);
       if (code === 2 && lines.length === 0 && !truncated) resolve({ ok: false, error: stderr.trim() });
-      else resolve({ ok: true, lines, truncated });
+      else resolve({ ok: true, lines, truncated, skipped: skippedFiles.size });
     });
   });
 }
