@@ -40,6 +40,8 @@ function buildProgram(): Command {
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
     .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
     .action(async (words: string[], opts: PrintOptions) => {
+      // Overwrites the process's argv in /proc/<pid>/cmdline, so a command cannot read the --api-key value there.
+      if (opts.apiKey !== undefined) process.title = "owlet";
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });

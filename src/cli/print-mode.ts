@@ -9,13 +9,16 @@ import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
 import { noTtyAsker, PermissionPolicy, pathDenyFilter, ttyAsker } from "../policy/index.ts";
+import { API_KEY_ENV } from "../provider/ai-sdk/api-key-env.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import { type Session, SessionStore } from "../session/index.ts";
 import { builtinTools } from "../tool/builtin/index.ts";
+import { childEnv } from "../tool/child-env.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
+import { redactSecrets } from "../tool/secrets/redact.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
@@ -61,7 +64,10 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UserError(`--cwd: no such directory: ${cwd}`);
-  const prompt = await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput());
+  const prompt = await redactedInput(
+    await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput()),
+    "the prompt",
+  );
   const loaded = await loadConfig({
     cwd,
     ...(opts.config ? { configFile: opts.config } : {}),
@@ -104,7 +110,8 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker,
     interactive,
   );
-  const docs = loadProjectDocs(loaded.projectRoot);
+  const rawDocs = loadProjectDocs(loaded.projectRoot);
+  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs") : rawDocs;
 
   const engine = new Engine({
     routing: routing.policy,
@@ -112,6 +119,10 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     toolContext: {
       workspaceRoot: cwd,
       protectedDirs: [canonicalFolder(userConfigDir(process.env))],
+      childEnv: childEnv(process.env, {
+        allow: config.tools.env_allow,
+        secretValues: providerKeys(config, opts),
+      }),
       pathDenied: pathDenyFilter(config.permission.rules ?? []),
       limits: {
         maxFileBytes: config.tools.max_file_size,
@@ -177,6 +188,29 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * Every API key owlet may send to a provider: `--api-key`, `api_key` values in config, and the providers' key
+ * variables. Commands never see them, under any name (see childEnv).
+ */
+function providerKeys(config: OwletConfig, opts: PrintOptions): string[] {
+  const keys: (string | undefined)[] = [opts.apiKey, config.provider.api_key];
+  for (const entry of Object.values(config.provider))
+    if (typeof entry === "object" && entry !== null && "api_key" in entry) keys.push(entry.api_key);
+  for (const arm of config.arms) keys.push(arm.api_key);
+  for (const names of Object.values(API_KEY_ENV)) for (const name of names) keys.push(process.env[name]);
+  return keys.filter((k): k is string => typeof k === "string" && k !== "");
+}
+
+/** `text` with its secrets redacted (see redactSecrets); a note on stderr says how many, from `what`. */
+async function redactedInput(text: string, what: string): Promise<string> {
+  const r = await redactSecrets(text);
+  if (r.count > 0)
+    process.stderr.write(
+      `owlet: ${r.count} secret${r.count === 1 ? "" : "s"} redacted from ${what} before sending it to the model (${r.rules.join(", ")})\n`,
+    );
+  return r.text;
 }
 
 /** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */

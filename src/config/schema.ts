@@ -113,6 +113,11 @@ const toolsSchema = z.strictObject({
   max_file_size: positiveInt().default(CONFIG_DEFAULTS.tools.max_file_size),
   /** Bytes. */
   max_output_bytes: positiveInt().default(CONFIG_DEFAULTS.tools.max_output_bytes),
+  /**
+   * Environment variables passed to commands although their names look secret (`*KEY*`, `*SECRET*`, `*TOKEN*`,
+   * `*PASSWORD*`, `*CREDENTIAL*` are dropped otherwise); provider API keys are never passed.
+   */
+  env_allow: z.array(z.string()).default(() => []),
 });
 
 const sessionSchema = z.strictObject({

@@ -17,7 +17,7 @@ export interface RestrictedLayer {
  * - `permission.mode` unless it is at most as permissive as `inheritedMode` (the mode the layers below set; see
  *   modeAtMost), so a project can tighten but never loosen;
  * - `[[permission.rules]]` with `action = "allow"` (deny rules stay);
- * - `router.state_path` (a file owlet writes);
+ * - `router.state_path` (a file owlet writes) and `tools.env_allow` (secrets passed to commands);
  * - every `api_key` (a `${VAR}` there reads the environment), `provider.base_url`, and `base_url` of the
  *   `[provider.<name>]` tables and `[[arms]]` of providers that send an API key from the environment (anthropic,
  *   openai, google, mistral), so a repository cannot point the user's key at its own server.
@@ -48,6 +48,11 @@ export function restrictUntrusted(
       });
       permission.rules = kept;
     }
+  }
+  const tools = out.tools;
+  if (isTable(tools) && tools.env_allow !== undefined) {
+    ignored.push("tools.env_allow");
+    delete tools.env_allow;
   }
   const router = out.router;
   if (isTable(router) && router.state_path !== undefined) {

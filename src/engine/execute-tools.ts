@@ -2,6 +2,7 @@ import type { ToolCallBlock, ToolResultBlock } from "../message/types.ts";
 import { parseToolArguments } from "../tool/args.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
+import { redactSecrets } from "../tool/secrets/redact.ts";
 import type { Tool, ToolContext } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
@@ -24,7 +25,8 @@ export interface ToolExecutionDeps {
  * Runs one round's tool calls (as gnoma's executeTools, with results kept in call order): read-only calls run
  * concurrently, the others one at a time in order. Every call gets exactly one result; failures (unknown tool,
  * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
- * Large outputs go to the results store and are replaced by a path plus a preview.
+ * Every result is redacted first (secrets → `[REDACTED:<rule>]`, counted on a last line); large outputs then go to
+ * the results store and are replaced by a path plus a preview.
  */
 export async function executeToolCalls(
   calls: ToolCallBlock[],
@@ -68,7 +70,7 @@ export async function executeToolCalls(
 }
 
 async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
-  const result = await produce(call, tool, deps);
+  const result = await redacted(await produce(call, tool, deps));
   const stored = deps.store ? deps.store.maybeStore(tool.name, call.id, result.content) : undefined;
   const final = stored ? { ...result, content: stored.content } : result;
   deps.emit({
@@ -99,6 +101,17 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     const message = err instanceof Error ? err.message : String(err);
     return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
   }
+}
+
+/**
+ * The result with every secret replaced by `[REDACTED:<rule>]` (see redactSecrets) and, when any was, a last line
+ * counting them, so neither the model nor the results store ever holds one.
+ */
+async function redacted(result: ToolResultBlock): Promise<ToolResultBlock> {
+  const r = await redactSecrets(result.content);
+  if (r.count === 0) return result;
+  const note = `\n[owlet: ${r.count} secret${r.count === 1 ? "" : "s"} redacted (${r.rules.join(", ")})]`;
+  return { ...result, content: r.text + note };
 }
 
 function errorResult(call: ToolCallBlock, content: string, name = call.name): ToolResultBlock {

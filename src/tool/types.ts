@@ -33,6 +33,10 @@ export interface ToolContext {
   workspaceRoot: string;
   signal: AbortSignal;
   limits: ToolLimits;
+  /**
+   * The environment for child processes (bash), already filtered (see childEnv); default childEnv(process.env).
+   */
+  childEnv?: Readonly<Record<string, string>>;
   /** Absolute real directories no tool may write (owlet's user config directory); `.owlet/` always is. */
   protectedDirs?: readonly string[];
   /**

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { API_KEY_ENV } from "../../provider/ai-sdk/api-key-env.ts";
+import { childEnv } from "../child-env.ts";
 import type { Tool, ToolContext, ToolOutput } from "../types.ts";
 import { errorResult } from "./common.ts";
 import { interactiveReason } from "./interactive.ts";
@@ -92,7 +93,7 @@ function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Prom
       detached: true, // own process group, so a timeout kills grandchildren too
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        ...commandEnv(process.env),
+        ...(ctx.childEnv ?? childEnv(process.env)),
         PAGER: "cat",
         GIT_PAGER: "cat",
         GIT_TERMINAL_PROMPT: "0",

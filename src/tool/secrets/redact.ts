@@ -1,0 +1,157 @@
+import { lintSource } from "@secretlint/core";
+import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
+import type { SecretLintCoreConfig } from "@secretlint/types";
+import { findAssignedSecrets, type SecretMatch } from "./extra-rules.ts";
+
+/** What {@link redactSecrets} returns: the text with each secret replaced, how many, and by which rules. */
+export interface Redaction {
+  text: string;
+  /** Secrets replaced. */
+  count: number;
+  /** The distinct rule names that matched, in order of first match. */
+  rules: string[];
+}
+
+/**
+ * secretlint's recommended preset (AWS, GCP, private keys, npm, basic auth, Slack, SendGrid, Shopify, Stripe,
+ * GitHub, GitLab, Grafana, OpenAI, Anthropic, Groq, Hugging Face, Linear, Notion, 1Password, database connection
+ * strings, Vault, Vercel, Databricks, Docker, Figma, Cloudflare, Tailscale), maintained upstream and used as data:
+ * AWS access key IDs are scanned too (off by default upstream), and the `secretlint-disable` comment filter is off so
+ * text cannot opt itself out of redaction.
+ */
+const CONFIG: SecretLintCoreConfig = {
+  rules: [
+    {
+      id: recommended.meta.id,
+      rule: recommended,
+      rules: [
+        { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } },
+        { id: "@secretlint/secretlint-rule-filter-comments", disabled: true },
+      ],
+    },
+  ],
+};
+
+/**
+ * Lines worth scanning: a run of 20+ key characters (every token format the rules know is at least that long),
+ * credentials in a URL (`scheme://user:pass@`), a private-key armour line, or a key-like name. Everything else (most
+ * lines of code and prose) cannot hold a secret the rules match, and skipping it keeps a 64 KiB result in budget;
+ * gitleaks prefilters on keywords for the same reason.
+ */
+const CANDIDATE =
+  /[A-Za-z0-9+/=_~.-]{20,}|:\/\/[^\s/@]*:[^\s/]*@|PRIVATE KEY|key|secret|token|passw|pwd|credential|auth/i;
+
+/** Below this share of candidate lines the scan runs on those lines only. */
+const FILTER_RATIO = 0.6;
+
+/**
+ * Replaces every secret in `text` with `[REDACTED:<rule>]`: the matches of secretlint's recommended rules (rule
+ * names without the `@secretlint/secretlint-rule-` prefix: `aws`, `github`, `privatekey`, …) plus high-entropy
+ * values assigned to key-like names (`generic-secret`, see findAssignedSecrets). Only lines that could hold a secret
+ * are scanned (see CANDIDATE); overlapping matches are merged into one. Never throws: a rule engine failure leaves
+ * the rule-based part out (the entropy check still runs).
+ */
+export async function redactSecrets(text: string): Promise<Redaction> {
+  if (text.length < 8) return { text, count: 0, rules: [] };
+  const view = candidateView(text);
+  if (view.text === "") return { text, count: 0, rules: [] };
+  const matches: SecretMatch[] = [];
+  try {
+    const result = await lintSource({
+      source: { content: view.text, filePath: "tool-output.txt", ext: ".txt", contentType: "text" },
+      options: { config: CONFIG, noPhysicFilePath: true },
+    });
+    for (const message of result.messages) {
+      const [start, end] = message.range;
+      matches.push({
+        start: view.toOriginal(start),
+        end: view.toOriginal(end),
+        rule: shortRule(message.ruleId),
+      });
+    }
+  } catch {
+    // the entropy rule below still applies
+  }
+  for (const m of findAssignedSecrets(view.text))
+    matches.push({ start: view.toOriginal(m.start), end: view.toOriginal(m.end), rule: m.rule });
+  return apply(text, matches);
+}
+
+function shortRule(ruleId: string): string {
+  return ruleId.replace(/^@secretlint\/secretlint-rule-/, "");
+}
+
+/** Merges overlapping matches (the earliest rule names the merged one) and replaces them, right to left. */
+function apply(text: string, matches: SecretMatch[]): Redaction {
+  if (matches.length === 0) return { text, count: 0, rules: [] };
+  matches.sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: SecretMatch[] = [];
+  for (const m of matches) {
+    const last = merged.at(-1);
+    if (last && m.start < last.end) last.end = Math.max(last.end, m.end);
+    else merged.push({ ...m });
+  }
+  let out = "";
+  let from = 0;
+  const rules: string[] = [];
+  for (const m of merged) {
+    out += `${text.slice(from, m.start)}[REDACTED:${m.rule}]`;
+    from = m.end;
+    if (!rules.includes(m.rule)) rules.push(m.rule);
+  }
+  out += text.slice(from);
+  return { text: out, count: merged.length, rules };
+}
+
+/** The text to scan and a map from its offsets back to `text`'s. */
+interface CandidateView {
+  text: string;
+  toOriginal(offset: number): number;
+}
+
+/**
+ * The candidate lines of `text` (see CANDIDATE) joined by newlines, with every other line left empty so line
+ * structure survives; when most lines are candidates, `text` itself.
+ */
+function candidateView(text: string): CandidateView {
+  const filteredStarts: number[] = [];
+  const originalStarts: number[] = [];
+  const parts: string[] = [];
+  let lines = 0;
+  let kept = 0;
+  let filteredLength = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    lines++;
+    if (CANDIDATE.test(line)) {
+      kept++;
+      filteredStarts.push(filteredLength);
+      originalStarts.push(start);
+      parts.push(line);
+      filteredLength += line.length + 1;
+    } else {
+      parts.push("");
+      filteredLength += 1;
+    }
+    start = end + 1;
+  }
+  if (kept === 0) return { text: "", toOriginal: (o) => o };
+  if (kept / lines > FILTER_RATIO) return { text, toOriginal: (o) => o };
+  const filtered = parts.join("\n");
+  return {
+    text: filtered,
+    toOriginal(offset) {
+      // the last kept line starting at or before `offset`
+      let lo = 0;
+      let hi = filteredStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (filteredStarts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return originalStarts[lo]! + (offset - filteredStarts[lo]!);
+    },
+  };
+}
