@@ -22,6 +22,7 @@ import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
 import type { ToolCategory, ToolContext } from "../tool/types.ts";
+import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
 import { RepetitionDetector } from "./detectors/repetition.ts";
@@ -200,7 +201,8 @@ class TurnRun {
       }
 
       if (calls.length > 0) {
-        const results = await this.runTools(calls);
+        // Calls of a response cut at the length limit or mid-stream never run (see cutCallResults).
+        const results = response.cut ? this.refuseCutCalls(calls) : await this.runTools(calls);
         this.append(toolResultsMessage(results));
         for (const [i, call] of calls.entries()) {
           const isError = results[i]?.isError === true;
@@ -476,6 +478,22 @@ class TurnRun {
       );
       real.forEach((callIndex, k) => {
         results[callIndex] = out[k]!;
+      });
+    }
+    return results;
+  }
+
+  /** Error results for a cut-off response's calls, each reported as a tool_call and a tool_result event. */
+  private refuseCutCalls(calls: ToolCallBlock[]): ToolResultBlock[] {
+    const results = cutCallResults(calls);
+    for (const [i, call] of calls.entries()) {
+      this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
+      this.emit({
+        type: "tool_result",
+        id: call.id,
+        name: call.name,
+        output: results[i]!.content,
+        isError: true,
       });
     }
     return results;
