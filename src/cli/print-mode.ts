@@ -78,6 +78,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
   const localOnly = opts.localOnly === true || config.router.local_only === true;
   const sessions = new SessionStore(loaded.projectRoot);
+  try {
+    sessions.checkNotSymlinked();
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
   // A session to resume is checked before any model is looked for: a mistyped id is the first thing to say.
   const resumed = resumeSession(sessions, opts);
 
