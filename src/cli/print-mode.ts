@@ -20,6 +20,7 @@ import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
 import { redactSecrets } from "../tool/secrets/redact.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
+import { setHttpTimeouts } from "./http-timeouts.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
@@ -28,6 +29,9 @@ import { permissionGate } from "./permission-gate.ts";
 import type { PrintOptions } from "./print-options.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 import { buildRouting } from "./routing-setup.ts";
+
+/** After Ctrl-C, the longest owlet waits for the turn to wind down before exiting anyway (130), ms. */
+const FORCED_EXIT_MS = 900;
 
 /**
  * Print mode (`owlet -p "PROMPT"`): one turn, non-interactively. Loads config, resolves the arm(s), opens or
@@ -118,6 +122,12 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const rawDocs = loadProjectDocs(loaded.projectRoot);
   const docs = rawDocs ? await redactedInput(rawDocs, "the project docs") : rawDocs;
 
+  const e = config.engine;
+  setHttpTimeouts(
+    e.connect_timeout * 1000,
+    (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) + 30) *
+      1000,
+  );
   const engine = new Engine({
     routing: routing.policy,
     tools: registry,
@@ -142,6 +152,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     gate,
     ...(session ? { store: new ResultsStore(join(sessions.dir, `${session.id}.results`)) } : {}),
     maxTurns: config.engine.max_turns,
+    streamTimeouts: (arm) =>
+      arm.local
+        ? { firstByteMs: e.first_byte_timeout_local * 1000, idleMs: e.idle_timeout_local * 1000 }
+        : { firstByteMs: e.first_byte_timeout * 1000, idleMs: e.idle_timeout * 1000 },
+    turnTimeoutMs: e.turn_timeout * 1000,
     twoStage: twoStageSetting(config),
     ...(config.provider.max_output_tokens ? { maxOutputTokens: config.provider.max_output_tokens } : {}),
     ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),
@@ -169,7 +184,15 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   if (session) engine.history = session.messages();
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted"));
+  const onSigint = () => {
+    controller.abort(new Error("interrupted"));
+    // The turn returns within a moment of the abort; should anything still hold the process (a model call that
+    // ignores the abort, a tool that will not die), leave anyway within a second of Ctrl-C.
+    setTimeout(() => {
+      process.stderr.write("owlet: interrupted\n");
+      process.exit(EXIT.interrupted);
+    }, FORCED_EXIT_MS).unref();
+  };
   process.once("SIGINT", onSigint);
   try {
     const turn = await engine.runTurn(prompt, controller.signal);

@@ -85,6 +85,14 @@ export interface EngineOptions {
    * long prompt). A stalled stream then fails as a transient provider error (retried, or failed over).
    */
   streamIdleTimeoutMs?: number;
+  /**
+   * Per-arm stream timeouts, ms: `firstByteMs` until the first event of a request (a CPU model reading a long prompt
+   * needs minutes; a cloud API answers in seconds), `idleMs` between later events. Default: `streamIdleTimeoutMs`
+   * for both. A stalled request fails as a transient error (retried, or failed over).
+   */
+  streamTimeouts?: (arm: ArmHandle) => { firstByteMs: number; idleMs: number };
+  /** Longest a turn may wait on models in all, ms, retries and failovers included (default: no limit). */
+  turnTimeoutMs?: number;
   /** Token counter per arm for the prompt budget; default the chars/4 estimate. */
   tokenCounter?: (arm: ArmHandle) => TokenCounter;
   repairJson?: (text: string) => string | undefined;
@@ -248,6 +256,8 @@ class TurnRun {
     let attempt = 0;
     let failovers = 0;
     let compacted413 = false;
+    /** Stalled requests this round: a stall is retried once, not four times (a stuck server stays stuck). */
+    let stalls = 0;
     const excluded: string[] = [];
     for (;;) {
       let request: ProviderRequest;
@@ -266,26 +276,40 @@ class TurnRun {
       this.signal.addEventListener("abort", onAbort, { once: true });
       let trip: DetectorTrip | undefined;
       repetition.reset();
-      const idleMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      const fallbackMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      const limits = this.opts.streamTimeouts?.(arm) ?? { firstByteMs: fallbackMs, idleMs: fallbackMs };
+      const turnLeft = this.turnTimeLeft();
+      if (turnLeft <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
       let stalled: ProviderError | undefined;
       let watchdog: NodeJS.Timeout | undefined;
+      let events = 0;
       const rearm = () => {
         clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          stalled = new ProviderError({
-            kind: "transient",
-            provider: arm.provider.name,
-            retryable: true,
-            message: `${arm.id}: no data from the model for ${Math.round(idleMs / 1000)} s`,
-            hint: "the server may be overloaded or stuck; check it, or try another model",
-          });
-          cut.abort(stalled);
-        }, idleMs);
+        const waitMs = events === 0 ? limits.firstByteMs : limits.idleMs;
+        const leftMs = this.turnTimeLeft();
+        watchdog = setTimeout(
+          () => {
+            const overTurn = leftMs < waitMs;
+            stalls++;
+            stalled = new ProviderError({
+              kind: "transient",
+              provider: arm.provider.name,
+              retryable: !overTurn && stalls <= 1,
+              message: overTurn
+                ? this.turnTimeoutMessage()
+                : `${arm.id}: ${events === 0 ? "no response from the model within" : "no data from the model for"} ${Math.round(waitMs / 1000)} s`,
+              hint: "the server may be overloaded or stuck; check it, or try another model (timeouts: [engine] in config)",
+            });
+            cut.abort(stalled);
+          },
+          Math.max(0, Math.min(waitMs, leftMs)),
+        );
       };
       try {
         this.opts.routing.beginRound?.(arm, this.estimateTokens());
         rearm();
         for await (const event of arm.provider.stream({ ...request, signal: cut.signal })) {
+          events++;
           rearm();
           acc.apply(event);
           if (event.type === "text_delta" && event.text !== "") {
@@ -497,6 +521,16 @@ class TurnRun {
       });
     }
     return results;
+  }
+
+  /** Ms left of the turn's time limit (Infinity without one). */
+  private turnTimeLeft(): number {
+    const limit = this.opts.turnTimeoutMs;
+    return limit === undefined ? Number.POSITIVE_INFINITY : limit - (Date.now() - this.started);
+  }
+
+  private turnTimeoutMessage(): string {
+    return `the turn reached its time limit of ${Math.round((this.opts.turnTimeoutMs ?? 0) / 1000)} s waiting on the model (raise [engine] turn_timeout)`;
   }
 
   private turnStartOption(): { turnStart?: number } {

@@ -3,7 +3,7 @@ import { parseToolArguments } from "../tool/args.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { redactSecrets } from "../tool/secrets/redact.ts";
-import type { Tool, ToolContext } from "../tool/types.ts";
+import type { Tool, ToolContext, ToolOutput } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
 
@@ -89,7 +89,11 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
   const decision = await deps.gate.check(tool, parsed.args);
   if (!decision.allowed) return errorResult(call, decision.message, tool.name);
   try {
-    const out = await tool.run(parsed.args, { ...deps.context, signal: deps.signal });
+    // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
+    const out = await untilAborted(
+      tool.run(parsed.args, { ...deps.context, signal: deps.signal }),
+      deps.signal,
+    );
     return {
       type: "tool_result",
       toolCallId: call.id,
@@ -101,6 +105,34 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     const message = err instanceof Error ? err.message : String(err);
     return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
   }
+}
+
+/**
+ * `run`'s output, or, as soon as `signal` aborts, an error output saying the call was interrupted (the tool's own
+ * promise settles later, ignored), so Ctrl-C ends a turn without waiting for a tool that is slow to stop.
+ */
+function untilAborted(run: Promise<ToolOutput>, signal: AbortSignal): Promise<ToolOutput> {
+  if (signal.aborted) {
+    run.catch(() => {});
+    return Promise.resolve({ output: "interrupted: the turn was cancelled", isError: true });
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      run.catch(() => {});
+      resolve({ output: "interrupted: the turn was cancelled while this call ran", isError: true });
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    run.then(
+      (out) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(out);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**

@@ -21,6 +21,8 @@ const parameters = z.object({
 export interface FsGrepOptions {
   /** `auto` (default): ripgrep when `rg` is on PATH, else JS; `js`: always the JS walker; `rg`: always ripgrep. */
   engine?: "auto" | "js" | "rg";
+  /** Time limit of one search, ms (default GREP_DEADLINE_MS, 10 s). */
+  deadlineMs?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
         glob: args.glob,
         maxResults,
         signal: ctx.signal,
+        ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
         // A directory search reads every file: deny rules for fs_grep or fs_read, and files holding secrets.
         skipFile: (rel: string) =>
           findSensitiveFile(rel) !== undefined ||
@@ -83,7 +86,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
       const useRg = mode === "rg" || (mode === "auto" && (await hasRipgrep()));
       let engine = useRg ? "rg" : "js";
       let result: GrepResult = useRg ? await grepWithRipgrep(query) : await grepWithJs(query, isFile);
-      if (!result.ok && useRg) {
+      if (!result.ok && useRg && !result.final) {
         engine = "js";
         result = await grepWithJs(query, isFile);
       }
