@@ -44,3 +44,19 @@ export function findAssignedSecrets(text: string): SecretMatch[] {
   }
   return out;
 }
+
+/**
+ * A private key's armour and everything up to its END line (or the end of the text, for a cut-off key), whatever
+ * lies between: secretlint's privatekey rule only matches a clean base64 body, which a numbered fs_read listing
+ * (`     5\tMIIE…`) or a truncated output is not. Reported as rule `privatekey`.
+ */
+const KEY_BLOCK =
+  /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,20000}?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
+
+/** Private key blocks in `text` (see KEY_BLOCK). */
+export function findKeyBlocks(text: string): SecretMatch[] {
+  const out: SecretMatch[] = [];
+  for (const m of text.matchAll(KEY_BLOCK))
+    out.push({ start: m.index!, end: m.index! + m[0].length, rule: "privatekey" });
+  return out;
+}

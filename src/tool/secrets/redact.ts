@@ -1,7 +1,7 @@
 import { lintSource } from "@secretlint/core";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
-import { findAssignedSecrets, type SecretMatch } from "./extra-rules.ts";
+import { findAssignedSecrets, findKeyBlocks, type SecretMatch } from "./extra-rules.ts";
 
 /** What {@link redactSecrets} returns: the text with each secret replaced, how many, and by which rules. */
 export interface Redaction {
@@ -47,7 +47,8 @@ const FILTER_RATIO = 0.6;
 /**
  * Replaces every secret in `text` with `[REDACTED:<rule>]`: the matches of secretlint's recommended rules (rule
  * names without the `@secretlint/secretlint-rule-` prefix: `aws`, `github`, `privatekey`, …) plus high-entropy
- * values assigned to key-like names (`generic-secret`, see findAssignedSecrets). Only lines that could hold a secret
+ * values assigned to key-like names (`generic-secret`, see findAssignedSecrets) and private key blocks in any
+ * layout (see findKeyBlocks). Only lines that could hold a secret
  * are scanned (see CANDIDATE); overlapping matches are merged into one. Never throws: a rule engine failure leaves
  * the rule-based part out (the entropy check still runs).
  */
@@ -72,7 +73,7 @@ export async function redactSecrets(text: string): Promise<Redaction> {
   } catch {
     // the entropy rule below still applies
   }
-  for (const m of findAssignedSecrets(view.text))
+  for (const m of [...findAssignedSecrets(view.text), ...findKeyBlocks(view.text)])
     matches.push({ start: view.toOriginal(m.start), end: view.toOriginal(m.end), rule: m.rule });
   return apply(text, matches);
 }
