@@ -13,6 +13,7 @@ const BENCHES = [
   "embedded",
   "classifier",
   "router-sim",
+  "redaction",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

@@ -33,13 +33,14 @@ const CONFIG: SecretLintCoreConfig = {
 };
 
 /**
- * Lines worth scanning: a run of 20+ key characters (every token format the rules know is at least that long),
- * credentials in a URL (`scheme://user:pass@`), a private-key armour line, or a key-like name. Everything else (most
- * lines of code and prose) cannot hold a secret the rules match, and skipping it keeps a 64 KiB result in budget;
- * gitleaks prefilters on keywords for the same reason.
+ * Lines worth scanning: a run of 20+ key characters (every token format the rules know is at least that long; found
+ * by a character loop, see candidateLines), credentials in a URL (`scheme://user:pass@`), a private-key armour line,
+ * or a key-like name (KEYWORDS). Everything else (most lines of code and prose) cannot hold a secret the rules match,
+ * and skipping it keeps a 64 KiB result in budget; gitleaks prefilters on keywords for the same reason.
  */
-const CANDIDATE =
-  /[A-Za-z0-9+/=_~.-]{20,}|:\/\/[^\s/@]*:[^\s/]*@|PRIVATE KEY|key|secret|token|passw|pwd|credential|auth/i;
+const KEYWORDS = /key|secret|token|passw|pwd|credential|auth|:\/\/[^\s/@]*:[^\s/]*@/gi;
+/** Shortest run of key characters that makes a line a candidate. */
+const MIN_RUN = 20;
 
 /** Below this share of candidate lines the scan runs on those lines only. */
 const FILTER_RATIO = 0.6;
@@ -49,7 +50,7 @@ const FILTER_RATIO = 0.6;
  * names without the `@secretlint/secretlint-rule-` prefix: `aws`, `github`, `privatekey`, …) plus high-entropy
  * values assigned to key-like names (`generic-secret`, see findAssignedSecrets) and private key blocks in any
  * layout (see findKeyBlocks). Only lines that could hold a secret
- * are scanned (see CANDIDATE); overlapping matches are merged into one. Never throws: a rule engine failure leaves
+ * are scanned (see candidateLines); overlapping matches are merged into one. Never throws: a rule engine failure leaves
  * the rule-based part out (the entropy check still runs).
  */
 export async function redactSecrets(text: string): Promise<Redaction> {
@@ -110,36 +111,76 @@ interface CandidateView {
   toOriginal(offset: number): number;
 }
 
+/** True for the characters keys are made of: `A-Z a-z 0-9 + / = _ ~ . -`. */
+function isKeyChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || // 0-9
+    (c >= 65 && c <= 90) || // A-Z
+    (c >= 97 && c <= 122) || // a-z
+    c === 43 || // +
+    c === 47 || // /
+    c === 61 || // =
+    c === 95 || // _
+    c === 126 || // ~
+    c === 46 || // .
+    c === 45 // -
+  );
+}
+
 /**
- * The candidate lines of `text` (see CANDIDATE) joined by newlines, with every other line left empty so line
- * structure survives; when most lines are candidates, `text` itself.
+ * Line starts of `text` and which lines are candidates (see KEYWORDS, MIN_RUN), in one pass over the characters
+ * plus one global regex: linear, about 0.3 ms for 64 KiB.
+ */
+function candidateLines(text: string): { starts: number[]; candidate: boolean[] } {
+  const starts = [0];
+  const candidate = [false];
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      starts.push(i + 1);
+      candidate.push(false);
+      run = 0;
+    } else if (isKeyChar(c)) {
+      if (++run === MIN_RUN) candidate[candidate.length - 1] = true;
+    } else {
+      run = 0;
+    }
+  }
+  let line = 0;
+  for (const m of text.matchAll(KEYWORDS)) {
+    while (line + 1 < starts.length && starts[line + 1]! <= m.index!) line++;
+    candidate[line] = true;
+  }
+  return { starts, candidate };
+}
+
+/**
+ * The candidate lines of `text` (see candidateLines) joined by newlines, with every other line left empty so line
+ * structure survives; when most lines are candidates, `text` itself; "" when none is.
  */
 function candidateView(text: string): CandidateView {
+  const { starts, candidate } = candidateLines(text);
+  const kept = candidate.filter(Boolean).length;
+  if (kept === 0) return { text: "", toOriginal: (o) => o };
+  if (kept / candidate.length > FILTER_RATIO) return { text, toOriginal: (o) => o };
   const filteredStarts: number[] = [];
   const originalStarts: number[] = [];
   const parts: string[] = [];
-  let lines = 0;
-  let kept = 0;
   let filteredLength = 0;
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    lines++;
-    if (CANDIDATE.test(line)) {
-      kept++;
+  for (let i = 0; i < starts.length; i++) {
+    if (candidate[i]) {
+      const end = i + 1 < starts.length ? starts[i + 1]! - 1 : text.length;
+      const line = text.slice(starts[i]!, end);
       filteredStarts.push(filteredLength);
-      originalStarts.push(start);
+      originalStarts.push(starts[i]!);
       parts.push(line);
       filteredLength += line.length + 1;
     } else {
       parts.push("");
       filteredLength += 1;
     }
-    start = end + 1;
   }
-  if (kept === 0) return { text: "", toOriginal: (o) => o };
-  if (kept / lines > FILTER_RATIO) return { text, toOriginal: (o) => o };
   const filtered = parts.join("\n");
   return {
     text: filtered,
