@@ -59,6 +59,7 @@ describe("loadConfig layering", () => {
       bash_timeout: 30,
       max_file_size: 1048576,
       max_output_bytes: 65536,
+      env_allow: [],
     });
     expect(loaded.config.session.enabled).toBe(true);
     expect(loaded.config.engine.max_turns).toBe(CONFIG_DEFAULTS.engine.max_turns);
@@ -90,7 +91,12 @@ describe("loadConfig layering", () => {
       temperature: 0.5,
       base_url: "http://127.0.0.1:1234/v1",
     });
-    expect(loaded.config.tools).toEqual({ bash_timeout: 10, max_file_size: 2048, max_output_bytes: 65536 });
+    expect(loaded.config.tools).toEqual({
+      bash_timeout: 10,
+      max_file_size: 2048,
+      max_output_bytes: 65536,
+      env_allow: [],
+    });
 
     const withEnv = await loadConfig({
       cwd: project,
