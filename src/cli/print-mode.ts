@@ -18,6 +18,7 @@ import { builtinTools } from "../tool/builtin/index.ts";
 import { childEnv } from "../tool/child-env.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
+import { knownSecretsFromEnv, registerKnownSecrets } from "../tool/secrets/known.ts";
 import { redactSecrets } from "../tool/secrets/redact.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { setHttpTimeouts } from "./http-timeouts.ts";
@@ -68,6 +69,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UserError(`--cwd: no such directory: ${cwd}`);
+  // Values owlet holds that must never reach a model, in whatever output they turn up (see registerKnownSecrets).
+  registerKnownSecrets([
+    ...knownSecretsFromEnv(process.env),
+    ...(opts.apiKey ? [{ value: opts.apiKey, rule: "provider-key" }] : []),
+  ]);
   const prompt = await redactedInput(
     await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput()),
     "the prompt",
@@ -79,6 +85,10 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     flags: flagOverrides(opts),
   });
   const config = loaded.config;
+  registerKnownSecrets([
+    ...knownSecretsFromEnv(process.env),
+    ...providerKeys(config, opts).map((value) => ({ value, rule: "provider-key" })),
+  ]);
   if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
   const localOnly = opts.localOnly === true || config.router.local_only === true;
   const sessions = new SessionStore(loaded.projectRoot);

@@ -29,7 +29,7 @@ export const SENSITIVE_PATTERNS: readonly { name: string; regex: RegExp }[] = [
  * and secretlint's lists of sensitive file names (secretlint-rule-no-dotenv, gitleaks' allowlist inverse).
  */
 export const SENSITIVE_READ_PATTERNS: readonly { name: string; regex: RegExp }[] = [
-  { name: ".env", regex: /(?:^|\/)\.env(?:rc)?(?:\.[^/]*)?$/ },
+  { name: ".env", regex: /(?:^|\/)\.env(?:rc)?(?:\.[^/]*)?$/i },
   { name: "private key", regex: /(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/ },
   { name: "key file", regex: /\.(?:pem|key|p12|pfx|jks|keystore|ppk|asc|gpg)$/i },
   {

@@ -135,13 +135,19 @@ describe("secrets never reach the model", () => {
         OPENAI_API_KEY: "zz-openai-5",
       },
       script: callThenAnswer("bash", {
-        command:
-          "env | grep -E 'TOKEN|SECRET|PASSWORD|KEY|zz-|^PATH=' | cut -c1-60; tr '\\0' ' ' < /proc/$PPID/cmdline",
+        // The child's own environment, then owlet's argv and environment through /proc (outside a sandbox the
+        // latter still holds the keys: redaction of known values catches them on the way to the model).
+        command: [
+          "env | grep -E 'TOKEN|SECRET|PASSWORD|KEY|zz-|^PATH=' | cut -c1-60",
+          "tr '\\0' ' ' < /proc/$PPID/cmdline; echo",
+          "tr '\\0' '\\n' < /proc/$PPID/environ | grep -aE 'zz-|tok-|secret-|pass-'",
+        ].join("; "),
       }),
     });
     expect(run.code, run.stderr).toBe(0);
     const [result] = toolResultsSent(run.requests);
     expect(result).toContain("PATH=");
+    expect(result).toContain("[REDACTED:env:GITHUB_TOKEN]");
     for (const value of [
       "tok-github-1",
       "tok-gh-2",

@@ -14,7 +14,7 @@ export interface SecretMatch {
  * run of word characters (a base64 blob) costs a bounded amount per run, not per position.
  */
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}?(?:key|secret|token|passw(?:or)?d|pwd|credential|auth)[A-Za-z0-9_.-]{0,40})(["']?)[ \t]*(?::=|=>|=|:)[ \t]*(["'`]?)([^\s"'`,;]+)\3/gi;
+  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,40}?(?:key|secret|token|passw(?:or)?d|pwd|credential|auth)[A-Za-z0-9_.-]{0,40})(["']?)[ \t]*(?::=|=>|=|:)[ \t]*(["'`]?)([^\s"'`,;\0]+)\3/gi;
 /** Bits per character above which an assigned value counts as random (gitleaks' generic-api-key uses 3.5). */
 const KEY_ENTROPY = 3.5;
 /** Passwords are chosen by people and less random; still, a word list entry or a placeholder should not match. */

@@ -75,3 +75,23 @@ describe("entropy and assignments", () => {
     expect(text.slice(m!.start, m!.end)).toBe("Zk3pQ9rTxw8vYbN2mLcD4f");
   });
 });
+
+describe("known secret values", () => {
+  it("redacts registered values in any format, naming where they came from", async () => {
+    const { registerKnownSecrets, knownSecretsFromEnv } = await import("./known.ts");
+    registerKnownSecrets([
+      ...knownSecretsFromEnv({ GITHUB_TOKEN: "plain-token-value-1", HOME: "/home/me", SHORT_KEY: "abc" }),
+      { value: "zz-provider-key-42", rule: "provider-key" },
+    ]);
+    try {
+      const r = await redactSecrets(
+        "GITHUB_TOKEN=plain-token-value-1\0OPENAI=zz-provider-key-42\0HOME=/home/me abc",
+      );
+      expect(r.text).toBe(
+        "GITHUB_TOKEN=[REDACTED:env:GITHUB_TOKEN]\0OPENAI=[REDACTED:provider-key]\0HOME=/home/me abc",
+      );
+    } finally {
+      registerKnownSecrets([]);
+    }
+  });
+});

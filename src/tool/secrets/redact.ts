@@ -2,6 +2,7 @@ import { lintSource } from "@secretlint/core";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
 import { findAssignedSecrets, findKeyBlocks, type SecretMatch } from "./extra-rules.ts";
+import { findKnownSecrets } from "./known.ts";
 
 /** What {@link redactSecrets} returns: the text with each secret replaced, how many, and by which rules. */
 export interface Redaction {
@@ -49,15 +50,16 @@ const FILTER_RATIO = 0.6;
  * Replaces every secret in `text` with `[REDACTED:<rule>]`: the matches of secretlint's recommended rules (rule
  * names without the `@secretlint/secretlint-rule-` prefix: `aws`, `github`, `privatekey`, …) plus high-entropy
  * values assigned to key-like names (`generic-secret`, see findAssignedSecrets) and private key blocks in any
- * layout (see findKeyBlocks). Only lines that could hold a secret
+ * layout (see findKeyBlocks), and every occurrence of a value registered with registerKnownSecrets (the provider
+ * keys and secret environment values owlet holds, in any format). Only lines that could hold a secret
  * are scanned (see candidateLines); overlapping matches are merged into one. Never throws: a rule engine failure leaves
  * the rule-based part out (the entropy check still runs).
  */
 export async function redactSecrets(text: string): Promise<Redaction> {
   if (text.length < 8) return { text, count: 0, rules: [] };
+  const matches: SecretMatch[] = findKnownSecrets(text);
   const view = candidateView(text);
-  if (view.text === "") return { text, count: 0, rules: [] };
-  const matches: SecretMatch[] = [];
+  if (view.text === "") return apply(text, matches);
   try {
     const result = await lintSource({
       source: { content: view.text, filePath: "tool-output.txt", ext: ".txt", contentType: "text" },
