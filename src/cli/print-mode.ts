@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
@@ -148,7 +148,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
         allow: config.tools.env_allow,
         secretValues: providerKeys(config, opts),
       }),
-      pathDenied: pathDenyFilter(config.permission.rules ?? []),
+      pathDenied: pathDenyFilter(config.permission.rules ?? [], realpathSync(cwd)),
       limits: {
         maxFileBytes: config.tools.max_file_size,
         bashTimeoutSec: config.tools.bash_timeout,

@@ -43,7 +43,7 @@ export const CONFIG_DEFAULTS = {
     idle_timeout: 90,
     /** Seconds between stream events, local models. */
     idle_timeout_local: 300,
-    /** Seconds a turn may wait on models in all, retries and failovers included. */
+    /** Seconds a whole turn may take (checked whenever owlet waits on a model), retries and failovers included. */
     turn_timeout: 3600,
   },
 } as const;

@@ -91,7 +91,10 @@ export interface EngineOptions {
    * for both. A stalled request fails as a transient error (retried, or failed over).
    */
   streamTimeouts?: (arm: ArmHandle) => { firstByteMs: number; idleMs: number };
-  /** Longest a turn may wait on models in all, ms, retries and failovers included (default: no limit). */
+  /**
+   * Longest a turn may take, ms, checked whenever it waits on a model (no new request starts after it, a stream in
+   * progress is cut at it), retries and failovers included. Default: no limit.
+   */
   turnTimeoutMs?: number;
   /** Token counter per arm for the prompt budget; default the chars/4 estimate. */
   tokenCounter?: (arm: ArmHandle) => TokenCounter;
