@@ -16,6 +16,7 @@ import { repairJson } from "../provider/textcalls/repair.ts";
 import { type Session, SessionStore } from "../session/index.ts";
 import { builtinTools } from "../tool/builtin/index.ts";
 import { childEnv } from "../tool/child-env.ts";
+import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
 import { knownSecretsFromEnv, registerKnownSecrets } from "../tool/secrets/known.ts";
@@ -149,6 +150,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
         secretValues: providerKeys(config, opts),
       }),
       pathDenied: pathDenyFilter(config.permission.rules ?? [], realpathSync(cwd)),
+      reads: new ReadLedger(),
       limits: {
         maxFileBytes: config.tools.max_file_size,
         bashTimeoutSec: config.tools.bash_timeout,
@@ -173,9 +175,8 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     tokenCounter: (arm) => {
       // The embedded model's own tokenizer once loaded (a lazily loaded router arm counts by estimate until then).
-      const own = arm.provider as { countTokens?: (t: string) => number; contextWindow?: number };
-      if (own.countTokens && own.contextWindow !== undefined)
-        return modelCounter(own.countTokens.bind(arm.provider));
+      const own = arm.provider;
+      if (own.countTokens && own.contextWindow !== undefined) return modelCounter(own.countTokens.bind(own));
       return familyCounter(arm.model);
     },
     repairJson: (text) => {

@@ -20,9 +20,10 @@ export interface ProviderSpec {
 }
 
 /**
- * Builds the Provider for an arm. Local arms are wrapped in the text tool-call layer: `always` (tools rendered
- * into the prompt, calls parsed from text) when the model has no native tool calling, else `fallback`
- * (native tools, and calls a small model prints as text are parsed too). The embedded runtime is imported
+ * Builds the Provider for an arm. Local arms, the embedded one included, are wrapped in the text tool-call layer:
+ * `always` (tools rendered into the prompt, calls parsed from text) when the model has no native tool calling,
+ * else `fallback` (native tools, and calls a small model prints as text are parsed too: Qwen2.5-Coder on the
+ * embedded runtime often writes a bare `{"name": …, "arguments": …}` instead of its `<tool_call>` form). The embedded runtime is imported
  * lazily: node-llama-cpp loads only when an embedded arm is used.
  */
 export async function providerFor(spec: ProviderSpec): Promise<Provider> {
@@ -52,7 +53,6 @@ export async function providerFor(spec: ProviderSpec): Promise<Provider> {
         ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
       });
   }
-  if (spec.provider === "embedded") return provider;
   if (spec.toolUse === false) return withTextToolCalls(provider, { mode: "always" });
   if (spec.local) return withTextToolCalls(provider, { mode: "fallback" });
   return provider;

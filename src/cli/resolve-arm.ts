@@ -115,7 +115,7 @@ export async function resolvePrimaryArm(
     ...(selection.toolUse !== undefined ? { toolUse: selection.toolUse } : {}),
   });
   // The embedded runtime knows its real context size once loaded (min of the request and the model's training context).
-  const window = (providerObj as { contextWindow?: number }).contextWindow ?? contextWindow;
+  const window = providerObj.contextWindow ?? contextWindow;
   const handle: ArmHandle = {
     id: `${provider}/${provider === "embedded" ? basename(selection.model).replace(/\.gguf$/i, "") : selection.model}`,
     provider: providerObj,

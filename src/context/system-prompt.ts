@@ -29,9 +29,9 @@ const FULL_RULES = [
 ].join("\n");
 
 const COMPACT_RULES = [
-  "You are owlet, a coding assistant. Use tools; never guess file contents.",
-  "Read a file before editing it. fs_edit needs the exact old text, without line numbers.",
-  "Check your work with bash. Be brief.",
+  "You are owlet, a coding assistant in the user's repository. Use tools; never guess file contents.",
+  "Work in steps: find the code, read it, fix it, run the tests with bash, then answer briefly.",
+  "Read a file before changing it. fs_edit needs the exact old text, without line numbers.",
 ].join("\n");
 
 /**

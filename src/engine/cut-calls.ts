@@ -18,5 +18,6 @@ export function cutCallResults(calls: readonly ToolCallBlock[]): ToolResultBlock
     toolName: call.name,
     content: CUT_CALL_MESSAGE,
     isError: true,
+    notRun: "invalid",
   }));
 }

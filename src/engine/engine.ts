@@ -1,6 +1,5 @@
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
-import { compactPreviousToolResults } from "../context/compact-results.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
@@ -14,14 +13,15 @@ import {
   toolResultsMessage,
   userText,
 } from "../message/build.ts";
-import type { Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
+import type { ContentBlock, Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
 import { ProviderError } from "../provider/errors.ts";
+import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
 import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
-import type { ToolCategory, ToolContext } from "../tool/types.ts";
+import type { ToolContext } from "../tool/types.ts";
 import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
@@ -30,17 +30,21 @@ import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
+import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
-import type { TurnResult, TurnStatus } from "./turn-result.ts";
+import type { PermissionDenial, TurnResult, TurnStatus } from "./turn-result.ts";
 import {
   answerSelectCategory,
+  type CatalogueTool,
   SELECT_CATEGORY,
+  type TwoStagePhase,
   type TwoStageSetting,
   twoStageApplies,
   twoStageRoundTools,
 } from "./two-stage.ts";
+import { VerificationTracker } from "./verification.ts";
 
 /** Failovers allowed per round (as in gnoma's runLoop: 4). */
 export const MAX_FAILOVERS_PER_ROUND = 4;
@@ -139,11 +143,14 @@ class TurnRun {
   private readonly trips: string[] = [];
   private route!: TurnRoute;
   private twoStage = false;
-  private selected: ToolCategory | undefined;
-  /** True between a category selection and the next real tool call (that round's tool choice is required). */
-  private justSelected = false;
-  /** True when the last selection repeated the category already selected (select_category is withheld). */
-  private reselected = false;
+  /** Where a two-stage turn is (see twoStageRoundTools). */
+  private phase: TwoStagePhase = { kind: "pick" };
+  /** The tool choice of the round being run (a `required` round that yields no call is corrected). */
+  private roundChoice: "auto" | "required" = "auto";
+  /** What the model changed and how its last check went. */
+  private readonly verification = new VerificationTracker();
+  /** Tool calls the permission gate refused this turn. */
+  private readonly denials: PermissionDenial[] = [];
   private readonly started = Date.now();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
@@ -202,9 +209,10 @@ class TurnRun {
         if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
-      this.append(response.message);
+      const message = this.withTextCalls(response.message);
+      this.append(message);
 
-      const calls = toolCallsOf(response.message);
+      const calls = toolCallsOf(message);
       const greeting = detectGreeting(textOf(response.message), priorRoundUsedTools, calls.length > 0);
       if (greeting) {
         if (this.trip(greeting)) return this.stuck(greeting);
@@ -217,6 +225,7 @@ class TurnRun {
         this.append(toolResultsMessage(results));
         for (const [i, call] of calls.entries()) {
           const isError = results[i]?.isError === true;
+          this.track(call, results[i]);
           const spiral = patchSpiral.record(call.name, pathArgument(call), isError);
           if (spiral && this.trip(spiral)) return this.stuck(spiral);
           // Two-stage handles re-selection itself; edits are the patch-spiral detector's.
@@ -241,7 +250,87 @@ class TurnRun {
         this.append(userText(CONTINUE_MESSAGE));
         continue;
       }
-      return this.finish("success");
+      if (this.roundChoice === "required") {
+        // A forced round that produced no call (a server that does not enforce tool choice): ask again.
+        const trip: DetectorTrip = {
+          detector: "no_call",
+          reason: "a tool call was required but the model replied with text",
+          injection: "Reply with one tool call only, no prose.",
+        };
+        if (this.trip(trip)) return this.stuck(trip);
+        continue;
+      }
+      const reminder = this.route.arm.local ? this.verification.reminder() : undefined;
+      if (reminder) {
+        this.append(userText(reminder));
+        this.phase = { kind: "pick" };
+        continue;
+      }
+      return this.finishAnswered();
+    }
+  }
+
+  /**
+   * Ends a turn in which the model gave its answer: `checks_failed` when the last command after its changes
+   * failed, `permission_denied` when calls were refused, else `success` (an outcome is reported as it happened).
+   */
+  private finishAnswered(): TurnResult {
+    const failed = this.verification.failure();
+    if (failed) return this.finish("checks_failed", failed);
+    if (this.denials.length > 0) {
+      const names = this.denials.map((d) => d.toolName).join(", ");
+      return this.finish(
+        "permission_denied",
+        `the model answered, but ${this.denials.length} tool ${this.denials.length === 1 ? "call was" : "calls were"} denied (${names}), so the work may be incomplete`,
+      );
+    }
+    return this.finish("success");
+  }
+
+  /**
+   * The message with tool calls it printed as text (in any format the text tool-call parser knows) turned into
+   * tool_call blocks, so a call is executed, never returned as the answer. Messages that already carry calls, or
+   * whose text holds none, are returned as they are.
+   */
+  private withTextCalls(message: Message): Message {
+    if (toolCallsOf(message).length > 0) return message;
+    const text = textOf(message);
+    if (text.trim() === "") return message;
+    const known = this.opts.tools.all().map((t) => t.name);
+    if (this.twoStage) known.push(SELECT_CATEGORY);
+    const parsed = parseToolCalls(text, known);
+    if (parsed.calls.length === 0) return message;
+    this.emit({
+      type: "warning",
+      message: `parsed ${parsed.calls.length} tool call(s) from the model's text`,
+    });
+    const content: ContentBlock[] = parsed.text.trim() ? [{ type: "text", text: parsed.text }] : [];
+    for (const call of parsed.calls) {
+      content.push({
+        type: "tool_call",
+        id: `text_call_${this.rounds}_${content.length}`,
+        name: call.name,
+        arguments: call.arguments,
+      });
+    }
+    return { role: "assistant", content };
+  }
+
+  /** Feeds one finished call to the verification tracker (changes and checks) and the denial list. */
+  private track(call: ToolCallBlock, result: ToolResultBlock | undefined): void {
+    if (!result) return;
+    const tool = this.opts.tools.get(result.toolName);
+    if (!tool) return;
+    if (result.notRun === "denied") {
+      this.denials.push({ toolName: tool.name, toolUseId: call.id, toolInput: parseArgs(call.arguments) });
+      return;
+    }
+    if (PATCH_TOOLS.has(tool.name) && !result.isError) {
+      const path = pathArgument(call);
+      if (path) this.verification.changedFile(path);
+    } else if (tool.category === "exec" && !result.notRun) {
+      const command = (parseArgs(call.arguments) as { command?: unknown }).command;
+      this.verification.ran(typeof command === "string" ? command : call.name, !result.isError);
     }
   }
 
@@ -271,6 +360,7 @@ class TurnRun {
         throw err;
       }
       const arm = this.route.arm;
+      if (this.turnTimeLeft() <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
       const started = Date.now();
       let ttftMs: number | undefined;
       const acc = new Accumulator();
@@ -281,8 +371,6 @@ class TurnRun {
       repetition.reset();
       const fallbackMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
       const limits = this.opts.streamTimeouts?.(arm) ?? { firstByteMs: fallbackMs, idleMs: fallbackMs };
-      const turnLeft = this.turnTimeLeft();
-      if (turnLeft <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
       let stalled: ProviderError | undefined;
       let watchdog: NodeJS.Timeout | undefined;
       let events = 0;
@@ -402,19 +490,16 @@ class TurnRun {
   /** Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. */
   private buildRequest(): ProviderRequest {
     const arm = this.route.arm;
-    const catalogue = this.opts.tools
-      .all()
-      .map((t) => ({ name: t.name, category: t.category, schema: toolSchema(t) }));
+    const catalogue = this.catalogue();
     const { tools, toolChoice } = this.twoStage
-      ? twoStageRoundTools(this.selected, catalogue, {
-          justSelected: this.justSelected,
-          reselected: this.reselected,
-        })
+      ? twoStageRoundTools(this.phase, catalogue)
       : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
+    this.roundChoice = toolChoice;
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
-    const messages = arm.local
-      ? compactPreviousToolResults(this.engine.history, pathFor ? { pathFor } : {})
-      : this.engine.history;
+    // Local arms see the category picks left out (routing, not work: small models copy them), and their
+    // earlier tool results verbatim until the budget below needs the room.
+    const messages =
+      arm.local && this.twoStage ? withoutCategoryPicks(this.engine.history) : this.engine.history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),
@@ -462,22 +547,29 @@ class TurnRun {
     return request;
   }
 
+  /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
+  private catalogue(): CatalogueTool[] {
+    return this.opts.tools.all().map((t) => ({
+      category: t.category,
+      schema: toolSchema(t),
+      ...(t.alsoIn ? { alsoIn: t.alsoIn } : {}),
+    }));
+  }
+
   /** Answers select_category calls itself and runs the rest through the tool layer; results in call order. */
   private async runTools(calls: ToolCallBlock[]): Promise<ToolResultBlock[]> {
     for (const call of calls)
       this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
     const results = new Array<ToolResultBlock>(calls.length);
     const real: number[] = [];
-    const catalogue = this.opts.tools.all().map((t) => ({ name: t.name, category: t.category }));
+    const catalogue = this.catalogue();
     for (const [i, call] of calls.entries()) {
       if (call.name !== SELECT_CATEGORY) {
         real.push(i);
         continue;
       }
       const answer = answerSelectCategory(call, catalogue);
-      this.reselected = answer.category !== undefined && answer.category === this.selected;
-      this.selected = answer.category;
-      this.justSelected = answer.category !== undefined;
+      this.phase = answer.phase;
       results[i] = answer.result;
       this.emit({
         type: "tool_result",
@@ -488,8 +580,8 @@ class TurnRun {
       });
     }
     if (real.length > 0) {
-      this.justSelected = false;
-      this.reselected = false;
+      // The step's call has run: the next round picks the next step.
+      this.phase = { kind: "pick" };
       const out = await executeToolCalls(
         real.map((i) => calls[i]!),
         {
@@ -589,7 +681,7 @@ class TurnRun {
 
   private finish(status: TurnStatus, error?: string, errorKind?: string): TurnResult {
     // Reset per-turn two-stage state (the seed resets at the start and end of every runLoop).
-    this.selected = undefined;
+    this.phase = { kind: "pick" };
     const lastAssistant = [...this.produced].reverse().find((m) => m.role === "assistant");
     const result: TurnResult = {
       status,
@@ -600,6 +692,7 @@ class TurnRun {
       earlyStops: [...this.trips],
     };
     if (this.route) result.arm = this.route.arm.id;
+    if (this.denials.length > 0) result.permissionDenials = [...this.denials];
     if (error !== undefined) result.error = error;
     if (errorKind !== undefined) result.errorKind = errorKind;
     // An interrupted turn, or one that failed on configuration (bad credentials, nothing listening at the
@@ -637,6 +730,15 @@ function cutMessage(message: Message): Message {
   const kept =
     text.length > CUT_TEXT_KEEP ? `${text.slice(0, CUT_TEXT_KEEP)} […output cut: repetition]` : text;
   return { role: "assistant", content: [{ type: "text", text: kept || "[output cut: repetition]" }] };
+}
+
+/** The parsed arguments of a call, or its raw text when they are not JSON. */
+function parseArgs(raw: string): unknown {
+  try {
+    return JSON.parse(raw || "{}");
+  } catch {
+    return raw;
+  }
 }
 
 function pathArgument(call: ToolCallBlock): string | undefined {

@@ -39,5 +39,7 @@ export type EngineEvent =
   | { type: "compaction"; reason: string; droppedMessages: number; compactedResults: number }
   /** Usage of one round (tokens). */
   | { type: "usage"; round: number; usage: Usage }
+  /** The permission gate refused a tool call (it did not run); `message` is what the model was told. */
+  | { type: "permission_denied"; id: string; name: string; arguments: string; message: string }
   /** A non-fatal warning (e.g. a tool-name typo resolved, a permission denial). */
   | { type: "warning"; message: string };

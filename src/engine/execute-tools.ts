@@ -43,7 +43,12 @@ export async function executeToolCalls(
       if (resolved) tool = deps.registry.get(resolved);
     }
     if (!tool) {
-      results[i] = errorResult(call, `unknown tool "${call.name}". Available tools: ${known.join(", ")}.`);
+      results[i] = errorResult(
+        call,
+        `unknown tool "${call.name}". Available tools: ${known.join(", ")}.`,
+        call.name,
+        "invalid",
+      );
     } else if (tool.readOnly) readOnly.push(i);
     else sequential.push(i);
     return tool;
@@ -52,7 +57,7 @@ export async function executeToolCalls(
   await Promise.all(readOnly.map(async (i) => (results[i] = await runOne(calls[i]!, tools[i]!, deps))));
   for (const i of sequential) {
     results[i] = deps.signal.aborted
-      ? errorResult(calls[i]!, "not run: the turn was interrupted")
+      ? errorResult(calls[i]!, "not run: the turn was interrupted", calls[i]!.name, "interrupted")
       : await runOne(calls[i]!, tools[i]!, deps);
   }
   for (let i = 0; i < calls.length; i++) {
@@ -85,9 +90,18 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
 
 async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
   const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
-  if (!parsed.ok) return errorResult(call, parsed.error, tool.name);
+  if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
   const decision = await deps.gate.check(tool, parsed.args);
-  if (!decision.allowed) return errorResult(call, decision.message, tool.name);
+  if (!decision.allowed) {
+    deps.emit({
+      type: "permission_denied",
+      id: call.id,
+      name: tool.name,
+      arguments: call.arguments,
+      message: decision.message,
+    });
+    return errorResult(call, decision.message, tool.name, "denied");
+  }
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
     const out = await untilAborted(
@@ -146,6 +160,19 @@ async function redacted(result: ToolResultBlock): Promise<ToolResultBlock> {
   return { ...result, content: r.text + note };
 }
 
-function errorResult(call: ToolCallBlock, content: string, name = call.name): ToolResultBlock {
-  return { type: "tool_result", toolCallId: call.id, toolName: name, content, isError: true };
+function errorResult(
+  call: ToolCallBlock,
+  content: string,
+  name = call.name,
+  notRun?: ToolResultBlock["notRun"],
+): ToolResultBlock {
+  const result: ToolResultBlock = {
+    type: "tool_result",
+    toolCallId: call.id,
+    toolName: name,
+    content,
+    isError: true,
+  };
+  if (notRun) result.notRun = notRun;
+  return result;
 }

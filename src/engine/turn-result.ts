@@ -1,19 +1,31 @@
 import type { Message, Usage } from "../message/types.ts";
 
 /**
- * How a turn ended: `success` (the model ended its turn), `max_turns` (the round limit was hit), `stuck` (one
+ * How a turn ended: `success` (the model ended its turn), `checks_failed` (it ended its turn, but the last
+ * command it ran after changing files failed), `permission_denied` (it ended its turn, but some of its tool
+ * calls were denied, so the work may be incomplete), `max_turns` (the round limit was hit), `stuck` (one
  * early-stop detector kept tripping: the model is not converging, so the turn stops early), `provider_error`
  * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
  * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
  */
 export type TurnStatus =
   | "success"
+  | "checks_failed"
+  | "permission_denied"
   | "stuck"
   | "max_turns"
   | "provider_error"
   | "budget_error"
   | "routing_error"
   | "aborted";
+
+/** A tool call the permission gate refused (the shape of Claude Code's `permission_denials` entries). */
+export interface PermissionDenial {
+  toolName: string;
+  toolUseId: string;
+  /** The call's arguments, parsed (the raw text when they were not JSON). */
+  toolInput: unknown;
+}
 
 /** The result of one turn. */
 export interface TurnResult {
@@ -34,4 +46,6 @@ export interface TurnResult {
   errorKind?: string;
   /** Early-stop detectors that tripped during the turn. */
   earlyStops: string[];
+  /** Tool calls the permission gate refused during the turn (absent when none). */
+  permissionDenials?: PermissionDenial[];
 }

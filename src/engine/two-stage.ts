@@ -1,10 +1,13 @@
 import type { ToolCallBlock, ToolResultBlock } from "../message/types.ts";
 import type { ToolSchema } from "../provider/types.ts";
-import { TOOL_CATEGORIES, type ToolCategory } from "../tool/types.ts";
+import type { ToolCategory } from "../tool/types.ts";
 import type { ArmHandle } from "./routing.ts";
 
 /** Name of the synthetic category-selection tool (the seed's select_category). */
 export const SELECT_CATEGORY = "select_category";
+
+/** The pseudo-category that ends the tool work: the next round is the model's answer, with no tools. */
+export const ANSWER = "answer";
 
 /** Windows at or below this size (tokens) get two-stage routing on a local arm (the seed's twoStageContextLimit). */
 export const TWO_STAGE_CONTEXT_LIMIT = 16_384;
@@ -26,20 +29,56 @@ export function twoStageApplies(
   return arm.contextWindow === undefined || arm.contextWindow <= TWO_STAGE_CONTEXT_LIMIT;
 }
 
-/** The select_category schema: one required `category` enum. Its description is short on purpose. */
-export function selectCategorySchema(): ToolSchema {
+/** What two-stage routing needs to know of a tool: its schema, category and the other steps it serves. */
+export interface CatalogueTool {
+  schema: ToolSchema;
+  category: ToolCategory;
+  /** Further categories whose step offers this tool too (fs_read in `write`: read before you edit). */
+  alsoIn?: readonly ToolCategory[];
+}
+
+/** Words the category enum explains itself with (a category without tools is never offered). */
+const CATEGORY_HINTS: Record<string, string> = {
+  read: "read files, list dirs",
+  search: "find files, grep",
+  write: "edit or create files",
+  exec: "run shell commands, tests",
+  meta: "other tools",
+  [ANSWER]: "done: reply to the user",
+};
+
+/** The categories offered in a pick: those that hold at least one tool, in catalogue order, then `answer`. */
+export function offeredCategories(catalogue: readonly CatalogueTool[]): string[] {
+  const out: string[] = [];
+  for (const t of catalogue) if (!out.includes(t.category)) out.push(t.category);
+  const order = ["read", "search", "write", "exec", "meta"];
+  out.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  return [...out, ANSWER];
+}
+
+/** The select_category schema: one required `category` enum of the offered categories. Short on purpose. */
+export function selectCategorySchema(categories: readonly string[] = offeredCategories([])): ToolSchema {
+  const hints = categories.map((c) => `${c} (${CATEGORY_HINTS[c] ?? c})`).join(", ");
   return {
     name: SELECT_CATEGORY,
-    description:
-      "Pick the kind of tool you need next: read (read files, list dirs), write (create or edit files), " +
-      "search (find files, grep), exec (run shell commands), meta (other). You can switch later.",
+    description: `Pick your next step: ${hints}.`,
     inputSchema: {
       type: "object",
-      properties: { category: { type: "string", enum: [...TOOL_CATEGORIES] } },
+      properties: { category: { type: "string", enum: [...categories] } },
       required: ["category"],
     },
   };
 }
+
+/** The tools of one step: the category's own tools, then those that serve it too (`alsoIn`). */
+export function stepTools(category: string, catalogue: readonly CatalogueTool[]): ToolSchema[] {
+  const own = catalogue.filter((t) => t.category === category);
+  const extra = catalogue.filter((t) => t.category !== category && t.alsoIn?.includes(category as ToolCategory));
+  return [...own, ...extra].map((t) => t.schema);
+}
+
+/** Where a two-stage turn is: picking a step, making the step's call, or answering. */
+export type TwoStagePhase = { kind: "pick" } | { kind: "call"; category: string } | { kind: "answer" };
 
 /** The tools to offer in one round and the tool choice to send with them. */
 export interface RoundTools {
@@ -47,83 +86,65 @@ export interface RoundTools {
   toolChoice: "auto" | "required";
 }
 
-/** Per-round two-stage state beyond the selection itself. */
-export interface TwoStageRoundState {
-  /** A category was just selected and no real tool has run since: the model must call a tool now. */
-  justSelected: boolean;
-  /** The model re-selected the category it already had: select_category is withheld this round. */
-  reselected: boolean;
-}
-
 /**
- * Tools for a round under two-stage routing (the seed's buildRequest): with no category selected yet, only
- * select_category with tool choice `required`; afterwards that category's schemas plus select_category, so
- * the model can switch without aborting the turn.
- *
- * Beyond the seed, for small models that stall: in the round right after a selection the tool choice is
- * `required` (the model has just said it wants a tool of that category; given an optional tool, small models
- * ramble instead), and when the model re-selects the category it already has, select_category is left out of
- * that round so the forced call must be a real tool. Once a real tool has answered, the choice is `auto`
- * again so the model can end its turn with text.
+ * Tools for a round under two-stage routing. owlet runs it as a small state machine, every round but the
+ * answer constrained, because small models given an optional tool ramble, print calls as prose, or end the
+ * turn early (issue 8's transcripts):
+ * - `pick`: only select_category (the offered categories plus `answer`), tool choice `required`;
+ * - `call`: the picked step's tools (its category's, plus tools that serve it: a write step can read first),
+ *   tool choice `required`; after the call has run the turn is back at `pick`;
+ * - `answer`: no tools; the model's text is its answer.
+ * The seed instead offered the chosen category's tools with an optional choice until the model stopped; that
+ * left every round after the first open to free text, which is where small models failed.
  */
-export function twoStageRoundTools(
-  selected: ToolCategory | undefined,
-  catalogue: readonly { schema: ToolSchema; category: ToolCategory }[],
-  state: TwoStageRoundState = { justSelected: false, reselected: false },
-): RoundTools {
-  if (!selected) return { tools: [selectCategorySchema()], toolChoice: "required" };
-  const tools = catalogue.filter((t) => t.category === selected).map((t) => t.schema);
-  if (tools.length === 0) return { tools: [selectCategorySchema()], toolChoice: "required" };
-  if (!state.reselected) tools.push(selectCategorySchema());
-  return { tools, toolChoice: state.justSelected ? "required" : "auto" };
+export function twoStageRoundTools(phase: TwoStagePhase, catalogue: readonly CatalogueTool[]): RoundTools {
+  if (phase.kind === "answer") return { tools: [], toolChoice: "auto" };
+  if (phase.kind === "call") {
+    const tools = stepTools(phase.category, catalogue);
+    if (tools.length > 0) return { tools, toolChoice: "required" };
+  }
+  return { tools: [selectCategorySchema(offeredCategories(catalogue))], toolChoice: "required" };
 }
 
 /** The outcome of answering one select_category call. */
 export interface CategorySelection {
-  /** The selected category, or undefined when the call was invalid (next round is round-1 mode again). */
-  category: ToolCategory | undefined;
+  /** The next phase: `call` for a category with tools, `answer`, or `pick` again after an invalid pick. */
+  phase: TwoStagePhase;
   result: ToolResultBlock;
 }
 
 /**
- * Answers a select_category call itself (the seed's interceptSelectCategoryCalls): a valid category gives a
- * result listing the tools now available; an unknown category or bad JSON gives an error result naming the
- * valid categories, and resets the selection.
+ * Answers a select_category call itself (the seed's interceptSelectCategoryCalls): a category with tools gives
+ * a result naming them; `answer` tells the model to reply now; an unknown category or bad JSON gives an error
+ * result naming the valid ones, and the next round is a pick again.
  */
-export function answerSelectCategory(
-  call: ToolCallBlock,
-  catalogue: readonly { name: string; category: ToolCategory }[],
-): CategorySelection {
+export function answerSelectCategory(call: ToolCallBlock, catalogue: readonly CatalogueTool[]): CategorySelection {
   let category: unknown;
   try {
     category = (JSON.parse(call.arguments || "{}") as { category?: unknown }).category;
   } catch {
     category = undefined;
   }
-  const valid =
-    typeof category === "string" &&
-    (TOOL_CATEGORIES as readonly string[]).includes(category.trim().toLowerCase());
+  const offered = offeredCategories(catalogue);
+  const picked = typeof category === "string" ? category.trim().toLowerCase() : undefined;
   const base = { type: "tool_result" as const, toolCallId: call.id, toolName: call.name };
-  if (!valid) {
+  if (picked === undefined || !offered.includes(picked)) {
     const shown = typeof category === "string" ? `"${category}"` : "no category";
     return {
-      category: undefined,
+      phase: { kind: "pick" },
       result: {
         ...base,
         isError: true,
-        content: `unknown category ${shown}. Pick one of: ${TOOL_CATEGORIES.join(", ")}.`,
+        content: `unknown category ${shown}. Pick one of: ${offered.join(", ")}.`,
       },
     };
   }
-  const selected = (category as string).trim().toLowerCase() as ToolCategory;
-  const names = catalogue.filter((t) => t.category === selected).map((t) => t.name);
-  const list = names.length > 0 ? names.join(", ") : "(none in this category)";
+  if (picked === ANSWER) {
+    return { phase: { kind: "answer" }, result: { ...base, isError: false, content: "Write your answer now." } };
+  }
+  const names = stepTools(picked, catalogue).map((t) => t.name);
   return {
-    category: selected,
-    result: {
-      ...base,
-      isError: false,
-      content: `Category "${selected}" selected. Tools now available: ${list}. Call them directly next.`,
-    },
+    phase: { kind: "call", category: picked },
+    result: { ...base, isError: false, content: `Call one of: ${names.join(", ")}.` },
   };
 }

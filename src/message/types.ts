@@ -40,6 +40,11 @@ export interface ToolResultBlock {
   toolName: string;
   content: string;
   isError: boolean;
+  /**
+   * Set when the tool never ran: `denied` by the permission gate, `invalid` arguments or an unknown tool,
+   * `interrupted` before it started. Absent for a tool that ran (whatever its outcome).
+   */
+  notRun?: "denied" | "invalid" | "interrupted";
 }
 
 /** One content block of a message. */

@@ -58,4 +58,8 @@ export interface Provider {
   readonly name: ProviderName;
   /** Streams one request. */
   stream(request: ProviderRequest): AsyncIterable<StreamEvent>;
+  /** The context window in tokens, when the provider knows it (the embedded runtime once loaded). */
+  readonly contextWindow?: number | undefined;
+  /** Counts tokens with the model's own tokenizer, when the provider has it (the embedded runtime). */
+  countTokens?(text: string): number;
 }

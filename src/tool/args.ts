@@ -20,6 +20,7 @@ export interface ParseToolArgumentsOptions {
  * - invalid JSON gives `Invalid JSON arguments for <tool>: <JSON.parse message>. Expected {"path": string, …}`
  *   (after trying `options.repair`, if given);
  * - a non-object gives `arguments for <tool> must be a JSON object …`;
+ * - `null` for an optional parameter means absent (small models write `"replace_all": null`), so it is dropped;
  * - a zod failure gives one line per problem, e.g. `parameter "path": expected string, got number`,
  *   and unknown parameter names are reported as errors too (`parameter "file" is not accepted`),
  *   followed by the expected signature.
@@ -49,10 +50,12 @@ export function parseToolArguments(
       error: `Arguments for ${tool.name} must be a JSON object, got ${typeName(value)}. Expected ${expectedSignature(tool)}`,
     };
   }
+  const args = withoutOptionalNulls(tool, value as Record<string, unknown>);
+  value = args;
   const problems: string[] = [];
   const known = knownKeys(tool);
   if (known) {
-    for (const key of Object.keys(value)) {
+    for (const key of Object.keys(args)) {
       if (!known.has(key)) problems.push(`parameter "${key}" is not accepted`);
     }
   }
@@ -90,6 +93,17 @@ function parseJson(
     }
     return { ok: false, error: message };
   }
+}
+
+/** `value` without the keys whose value is null and which the tool's schema does not require. */
+function withoutOptionalNulls(tool: Tool, value: Record<string, unknown>): Record<string, unknown> {
+  const nulls = Object.keys(value).filter((k) => value[k] === null);
+  if (nulls.length === 0) return value;
+  const raw = z.toJSONSchema(tool.parameters, { io: "input" }) as { required?: string[] };
+  const required = new Set(raw.required ?? []);
+  const out = { ...value };
+  for (const k of nulls) if (!required.has(k)) delete out[k];
+  return out;
 }
 
 /** Parameter names of an object schema, or undefined when the schema is not a plain object. */

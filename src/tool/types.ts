@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ReadLedger } from "./read-ledger.ts";
 
 /**
  * Tool categories for two-stage routing (gnoma's tool/category.go): the model first picks one,
@@ -45,6 +46,11 @@ export interface ToolContext {
    * cannot be evaded through a symlink or a directory search.
    */
   pathDenied?: (tool: string, rel: string) => string | undefined;
+  /**
+   * Read-before-write (see ReadLedger): when present, fs_read records what it read and fs_edit/fs_write refuse
+   * to change an existing file that was not read, or changed since. Absent: no such check.
+   */
+  reads?: ReadLedger;
 }
 
 /**
@@ -57,6 +63,8 @@ export interface Tool<P = any> {
   readonly description: string;
   readonly parameters: z.ZodType<P>;
   readonly category: ToolCategory;
+  /** Further two-stage steps that offer this tool too (fs_read in `write`: a write step can read first). */
+  readonly alsoIn?: readonly ToolCategory[];
   /** Read-only tools run concurrently and are allowed without asking in `auto` mode. */
   readonly readOnly: boolean;
   /** Destructive tools (e.g. bash) always need permission outside bypass. */

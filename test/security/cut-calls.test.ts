@@ -32,12 +32,17 @@ describe("a tool call from a cut-off response never runs (bypass mode)", () => {
       home,
       mode: "bypass",
       prompt: "rewrite math.js",
-      script: callThenAnswer("fs_write", '{"path": "math.js", "content": "// first line\\n// second', {
-        finishReason: "length",
-      }),
+      // Read first, so read-before-write would let a complete write through: only the cut stops this one.
+      script: [
+        { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "math.js" }) }] },
+        ...callThenAnswer("fs_write", '{"path": "math.js", "content": "// first line\\n// second', {
+          finishReason: "length",
+        }),
+      ],
     });
     expect(run.code, run.stderr).toBe(0);
     expect(readFileSync(join(repo, "math.js"), "utf8")).toBe(before);
+    expect(toolResultsSent(run.requests)[1]).toContain("cut off");
   });
 
   it("a complete call that finished with the length limit is not run either", async () => {

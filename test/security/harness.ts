@@ -6,6 +6,7 @@ import { type OwletRun, runOwlet } from "../support/run-owlet.ts";
 import {
   type RecordedRequest,
   type Script,
+  type ScriptedReply,
   type ScriptedServer,
   startScriptedServer,
 } from "../support/scripted-server.ts";
@@ -47,7 +48,10 @@ export async function attack(opts: {
   env?: Record<string, string>;
   timeoutMs?: number;
 }): Promise<AttackRun> {
-  const server = await startScriptedServer(opts.script);
+  // Past the end of a list of replies, the model keeps answering "done" (an engine may ask it again, e.g. to verify).
+  const replies = opts.script;
+  const script: Script = Array.isArray(replies) ? (_req, i) => replies[i] ?? { text: "done" } : replies;
+  const server = await startScriptedServer(script);
   servers.push(server);
   const args = [
     "-p",
@@ -60,6 +64,8 @@ export async function attack(opts: {
     "m",
     "--output-format",
     "stream-json",
+    // The scripted replies are plain tool calls: no category pick first.
+    "--no-two-stage",
     ...(opts.mode ? ["--permission-mode", opts.mode] : []),
     ...(opts.args ?? []),
   ];
@@ -88,7 +94,11 @@ export function allSent(requests: RecordedRequest[]): string {
 }
 
 /** A one-call reply, then a final answer: the usual two-request attack script. */
-export function callThenAnswer(name: string, args: unknown, extra: { finishReason?: "length" } = {}): Script {
+export function callThenAnswer(
+  name: string,
+  args: unknown,
+  extra: { finishReason?: "length" } = {},
+): ScriptedReply[] {
   return [
     {
       toolCalls: [{ name, arguments: typeof args === "string" ? args : JSON.stringify(args) }],

@@ -65,7 +65,8 @@ describe("secrets never reach the model", () => {
         prompt: "x",
         script: callThenAnswer("fs_read", { path }),
       });
-      expect(run.code, run.stderr).toBe(0);
+      // The refusal is a denial: the run ends as "permission denied" on branches that report it (exit 1).
+      expect([0, 1]).toContain(run.code);
       const [result] = toolResultsSent(run.requests);
       expect(result).toContain("protected path");
       expect(result).not.toContain("SOMETHING=plain");

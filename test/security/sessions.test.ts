@@ -71,11 +71,14 @@ describe("sessions and files", () => {
       home,
       mode: "accept_edits",
       prompt: "edit",
-      script: callThenAnswer("fs_edit", {
-        path: "mixed.js",
-        old_string: "const b = 2;",
-        new_string: "const b = 3;",
-      }),
+      script: [
+        { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "mixed.js" }) }] },
+        ...callThenAnswer("fs_edit", {
+          path: "mixed.js",
+          old_string: "const b = 2;",
+          new_string: "const b = 3;",
+        }),
+      ],
     });
     expect(run.code, run.stderr).toBe(0);
     const after = readFileSync(join(repo, "mixed.js"));

@@ -24,7 +24,7 @@ describe("folder trust", () => {
       prompt: "set up",
       script: callThenAnswer("bash", { command: "touch pwned" }),
     });
-    expect(run.code, run.stderr).toBe(0);
+    expect([0, 1], run.stderr).toContain(run.code);
     expect(existsSync(join(repo, "pwned"))).toBe(false);
     const warnings = run.stderr.split("\n").filter((l) => l.includes("warning"));
     expect(warnings).toHaveLength(1);
@@ -102,7 +102,8 @@ describe("folder trust", () => {
           { text: "done" },
         ],
       });
-      expect(run.code, run.stderr).toBe(0);
+      // Refused as a protected path (a denial: "permission denied", exit 1, where that is reported) or by the guard.
+      expect([0, 1], run.stderr).toContain(run.code);
       expect(existsSync(join(repo, ".owlet", "config.toml"))).toBe(false);
       for (const result of toolResultsSent(run.requests))
         expect(result).toMatch(/owlet's own configuration|protected path|always needs/);

@@ -6,6 +6,7 @@ import {
   DEFAULT_MODEL_NAME,
   listCachedModels,
   ModelHostUnreachableError,
+  modelDirs,
   modelsDir,
   type PullOptions,
   type PullProgress,
@@ -34,7 +35,7 @@ export function renderProgressBar(p: PullProgress, width = 30): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${pct}  ${formatBytes(p.downloadedBytes)} / ${formatBytes(p.totalBytes)}`;
 }
 
-/** Options of {@link runModelsList}; `dir` defaults to the cache directory. */
+/** Options of {@link runModelsList}; `dir` defaults to the cache directories (pulled and test models). */
 export interface ModelsListOptions {
   dir?: string;
 }
@@ -47,9 +48,9 @@ export async function runModelsList(
   out: NodeJS.WritableStream,
   opts: ModelsListOptions = {},
 ): Promise<number> {
-  const dir = opts.dir ?? modelsDir();
-  const cached: CachedModel[] = await listCachedModels(dir);
-  const lines = [`Cached models (${dir}):`];
+  const dirs = opts.dir ? [opts.dir] : modelDirs();
+  const cached: CachedModel[] = await listCachedModels(dirs);
+  const lines = [`Cached models (${dirs.join(", ")}):`];
   if (cached.length === 0) lines.push("  none");
   for (const m of cached) lines.push(`  ${m.name}  ${formatBytes(m.sizeBytes)}  ${m.path}`);
   lines.push("Available to pull (owlet models pull <name>):");

@@ -1,5 +1,6 @@
 import type { EngineEvent } from "../../engine/events.ts";
 import type { TurnResult } from "../../engine/turn-result.ts";
+import { describeDenials } from "./denials.ts";
 import type { Renderer, RenderTarget } from "./renderer.ts";
 
 /**
@@ -92,6 +93,7 @@ export class TextRenderer implements Renderer {
       this.target.out.write(`${turn.text}\n`);
     }
     if (turn.status !== "success") this.target.err.write(`owlet: ${turn.error ?? turn.status}\n`);
+    if (turn.permissionDenials?.length) this.target.err.write(`owlet: ${describeDenials(turn.permissionDenials)}\n`);
     if (this.target.verbose) {
       this.target.err.write(
         `[done] ${turn.status} in ${turn.rounds} rounds; ${turn.usage.inputTokens} prompt + ${turn.usage.outputTokens} completion tokens; session ${sessionId ?? "(none)"}\n`,

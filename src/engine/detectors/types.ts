@@ -3,7 +3,8 @@
  * stream-json and tests), and the corrective user message the engine injects before the next round.
  */
 export interface DetectorTrip {
-  detector: "repetition" | "greeting" | "patch_spiral" | "tool_loop";
+  /** `no_call`: a round whose tool choice was `required` produced text and no call (the engine's own check). */
+  detector: "repetition" | "greeting" | "patch_spiral" | "tool_loop" | "no_call";
   reason: string;
   injection: string;
 }

@@ -112,6 +112,7 @@ function pickLocal(servers: DiscoveredServer[]): AutoSelection | undefined {
   return undefined;
 }
 
+/** The default recommended model when cached, else the first listed (listCachedModels ranks recommended models first). */
 function pickCached(cached: CachedModel[]): CachedModel | undefined {
   return cached.find((m) => m.name === DEFAULT_MODEL_NAME) ?? cached[0];
 }

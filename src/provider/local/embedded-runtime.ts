@@ -99,13 +99,13 @@ export function sharedModel(modelPath: string): Promise<LlamaModel> {
 }
 
 /**
- * Default evaluation threads: one fewer than the usable cores (at least 1, at most the cores node-llama-cpp
- * deems useful for math). llama.cpp's workers spin-wait, so using every core of a small shared machine is
- * catastrophic when anything else runs: measured on a 2-core box with one busy core, 2 threads generated
- * 20 tokens in 6.5 s, 1 thread in 0.23 s.
+ * Default evaluation threads: the machine's physical cores as node-llama-cpp counts them (`cpuMathCores`),
+ * at most the usable ones, at least 1 (issue 8: one thread on a 2-core machine halved generation speed).
+ * llama.cpp's workers spin-wait, so on a machine where another busy process holds a core fewer threads can be
+ * faster: `[provider.embedded] threads` (or `OWLET_THREADS`) overrides this.
  */
 export function defaultThreads(llama: Llama): number {
-  return Math.max(1, Math.min(llama.cpuMathCores, availableParallelism() - 1));
+  return Math.max(1, Math.min(llama.cpuMathCores, availableParallelism()));
 }
 
 function errorText(err: unknown): string {

@@ -68,7 +68,8 @@ interface Loaded {
  *
  * Tools are rendered by the model's chat wrapper (node-llama-cpp's function calling, in the wrapper's own
  * format); tool choice `required` instead constrains the output with a grammar over `{name, arguments}` built
- * from the offered tools' schemas (see forcedCallSchema), so a forced call always parses. `none` offers no tools.
+ * from the offered tools' schemas (see forcedCallSchema), so a forced call always parses, and its instructions
+ * are a last user message (so consecutive rounds share their prompt prefix in the KV cache). `none` offers no tools.
  *
  * Events: text_delta / reasoning_delta while generating; tool_call_start (+ tool_call_delta with raw parameter
  * text for native calls) as soon as a call's name is known; tool_call_done (arguments as JSON text, optional
@@ -243,8 +244,10 @@ export class EmbeddedProvider implements Provider {
     const tools = request.tools ?? [];
     const choice = tools.length === 0 ? "none" : (request.toolChoice ?? "auto");
     const forced = choice === "required";
-    const system = forced ? joinSystem(request.system, forcedCallInstructions(tools)) : request.system;
-    const history = toChatHistory(system, request.messages);
+    const history = toChatHistory(request.system, request.messages);
+    // The forced call's instructions go last, not into the system prompt: the prompt then keeps the previous
+    // round's prefix, so the KV cache spares re-reading the whole history on every forced round.
+    if (forced) history.push({ type: "user", text: forcedCallInstructions(tools) });
     const functions = choice === "auto" ? toChatFunctions(tools) : undefined;
     const prompt = this.measurePrompt(st, history, functions);
     const room = st.contextSize - prompt.tokens - 1;
@@ -449,10 +452,6 @@ export class EmbeddedProvider implements Provider {
       return { name, arguments: raw, parsed: false };
     }
   }
-}
-
-function joinSystem(system: string, extra: string): string {
-  return system.trim() === "" ? extra : `${system}\n\n${extra}`;
 }
 
 function mapStopReason(reason: LlamaChatResponse["metadata"]["stopReason"]): StopReason {

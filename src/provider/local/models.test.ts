@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import {
   assertHostReachable,
   DEFAULT_MODEL_NAME,
   listCachedModels,
+  modelDirs,
   ModelHostUnreachableError,
   modelsDir,
   pullModel,
@@ -55,13 +56,30 @@ describe("listCachedModels", () => {
     await writeFile(join(dir, "partial.gguf.ipull"), Buffer.alloc(9));
     const list = await listCachedModels(dir);
     expect(list).toEqual([
-      { name: "custom", path: join(dir, "custom.gguf"), sizeBytes: 7 },
       {
         name: "qwen2.5-coder-0.5b-instruct",
         path: join(dir, "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"),
         sizeBytes: 123,
       },
+      { name: "custom", path: join(dir, "custom.gguf"), sizeBytes: 7 },
     ]);
+  });
+  it("lists several directories: recommended models first in catalogue order, a name once", async () => {
+    const other = join(dir, "test-models");
+    await mkdir(other);
+    await writeFile(join(dir, "a-custom.gguf"), Buffer.alloc(1));
+    await writeFile(join(other, "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), Buffer.alloc(2));
+    await writeFile(join(other, "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"), Buffer.alloc(3));
+    await writeFile(join(other, "a-custom.gguf"), Buffer.alloc(4));
+    const list = await listCachedModels([dir, other]);
+    expect(list.map((m) => [m.name, m.sizeBytes])).toEqual([
+      ["qwen2.5-coder-1.5b-instruct", 3],
+      ["qwen2.5-coder-0.5b-instruct", 2],
+      ["a-custom", 1],
+    ]);
+  });
+  it("by default lists the pull cache and the test-model cache", () => {
+    expect(modelDirs({ XDG_CACHE_HOME: "/x" })).toEqual(["/x/owlet/models", "/x/owlet/test-models"]);
   });
   it("returns [] for a missing directory", async () => {
     expect(await listCachedModels(join(dir, "nope"))).toEqual([]);

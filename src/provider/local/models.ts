@@ -56,6 +56,19 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, "owlet", "models");
 }
 
+/**
+ * The cache of test models fetched from PyPI by `scripts/fetch-test-model.sh`:
+ * `$XDG_CACHE_HOME/owlet/test-models`, else `~/.cache/owlet/test-models`.
+ */
+export function testModelsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(modelsDir(env), "..", "test-models");
+}
+
+/** Every directory whose GGUF files owlet lists and auto-selects: {@link modelsDir}, then {@link testModelsDir}. */
+export function modelDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [modelsDir(env), testModelsDir(env)];
+}
+
 /** A `.gguf` file in the cache. `name` is the catalogue name when it is a recommended model, else the file name without `.gguf`. */
 export interface CachedModel {
   name: string;
@@ -64,10 +77,23 @@ export interface CachedModel {
 }
 
 /**
- * Lists `.gguf` files in `dir` (default {@link modelsDir}), sorted by name; an absent directory gives [].
- * Partial downloads (other extensions) are not listed.
+ * Lists `.gguf` files in `dirs` (default {@link modelDirs}: the pull cache and the test-model cache), recommended
+ * models first, then by name; a name found in two directories is listed once (the first directory wins); an
+ * absent directory lists nothing. Partial downloads (other extensions) are not listed.
  */
-export async function listCachedModels(dir: string = modelsDir()): Promise<CachedModel[]> {
+export async function listCachedModels(dirs: string | readonly string[] = modelDirs()): Promise<CachedModel[]> {
+  const out: CachedModel[] = [];
+  for (const dir of typeof dirs === "string" ? [dirs] : dirs) {
+    for (const m of await listDir(dir)) if (!out.some((o) => o.name === m.name)) out.push(m);
+  }
+  const rank = (m: CachedModel) => {
+    const i = RECOMMENDED_MODELS.findIndex((r) => r.name === m.name);
+    return i < 0 ? RECOMMENDED_MODELS.length : i;
+  };
+  return out.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+async function listDir(dir: string): Promise<CachedModel[]> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -83,7 +109,7 @@ export async function listCachedModels(dir: string = modelsDir()): Promise<Cache
     const known = RECOMMENDED_MODELS.find((m) => m.fileName === file);
     out.push({ name: known?.name ?? file.slice(0, -".gguf".length), path, sizeBytes: st.size });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out;
 }
 
 /** Thrown by {@link pullModel} for a name not in {@link RECOMMENDED_MODELS}; `validNames` lists the accepted ones. */

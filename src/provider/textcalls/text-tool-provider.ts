@@ -41,6 +41,11 @@ export function withTextToolCalls(inner: Provider, opts: TextToolCallOptions = {
   const newId = (): string => `call_${nextId++}`;
   return {
     name: inner.name,
+    // The inner provider's abilities stay visible through the decorator (the budget needs them).
+    get contextWindow() {
+      return inner.contextWindow;
+    },
+    ...(inner.countTokens ? { countTokens: (text: string) => inner.countTokens!(text) } : {}),
     stream(request: ProviderRequest): AsyncIterable<StreamEvent> {
       const hasTools = request.tools.length > 0 && request.toolChoice !== "none";
       if (mode === "fallback") {

@@ -66,6 +66,8 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       throw error;
     }
     if (looksBinary(buf)) return errorResult(`${shown} looks like a binary file; fs_edit only edits text.`);
+    const unread = await ctx.reads?.refusal(abs, shown, "edit");
+    if (unread) return errorResult(unread);
     const text = buf.toString("utf8");
     let oldString = args.old_string;
     let newString = args.new_string;
@@ -118,6 +120,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
     }
     updated += text.slice(from);
     await writeFile(abs, bytes);
+    await ctx.reads?.record(abs);
     const n = targets.length;
     const hunks = targets
       .slice(0, MAX_HUNKS)

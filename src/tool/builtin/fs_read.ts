@@ -26,6 +26,7 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
   description: readFileSync(new URL("./fs_read.md", import.meta.url), "utf8").trim(),
   parameters,
   category: "read",
+  alsoIn: ["write"],
   readOnly: true,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
@@ -61,6 +62,7 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
           `Inspect it with bash (e.g. \`file ${shown}\` or \`xxd ${shown} | head\`).`,
       );
     }
+    await ctx.reads?.record(abs);
     const text = buf.toString("utf8");
     if (text === "") return { output: `(${shown} is empty)`, metadata: { totalLines: 0 } };
     const lines = text.split("\n");

@@ -48,8 +48,11 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
         throw error;
       });
       if (existing?.isDirectory()) return errorResult(`${shown} is a directory; give a file path.`);
+      const unread = await ctx.reads?.refusal(abs, shown, "write");
+      if (unread) return errorResult(unread);
       await mkdir(path.dirname(abs), { recursive: true, mode: 0o755 });
       await writeFile(abs, args.content, { mode: 0o644 });
+      await ctx.reads?.record(abs);
       const lines = countLines(args.content);
       const verb = existing ? "Overwrote" : "Created";
       return {

@@ -1,0 +1,1 @@
+export { addBusinessDays, dueDate } from "./schedule.js";

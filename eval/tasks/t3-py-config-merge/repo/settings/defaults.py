@@ -1,0 +1,5 @@
+DEFAULTS = {
+    "theme": "light",
+    "editor": {"tab_size": 4, "wrap": False},
+    "telemetry": False,
+}
