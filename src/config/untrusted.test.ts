@@ -71,6 +71,21 @@ describe("restrictUntrusted", () => {
   });
 });
 
+it("drops sandbox settings that loosen it, keeps read-only", () => {
+  const out = restrictUntrusted(
+    { sandbox: { mode: "off", network: true, env: ["GITHUB_TOKEN"] }, tools: { env_allow: ["NPM_TOKEN"] } },
+    "auto",
+  );
+  expect(out.data).toEqual({ sandbox: {}, tools: {} });
+  expect(out.ignored).toEqual([
+    "tools.env_allow",
+    'sandbox.mode = "off"',
+    "sandbox.network = true",
+    "sandbox.env",
+  ]);
+  expect(restrictUntrusted({ sandbox: { mode: "read-only" } }, "auto").ignored).toEqual([]);
+});
+
 describe("modeAtMost", () => {
   it("orders modes by what they allow without asking", () => {
     expect(modeAtMost("deny", "plan")).toBe(true);

@@ -18,6 +18,7 @@ export interface RestrictedLayer {
  *   modeAtMost), so a project can tighten but never loosen;
  * - `[[permission.rules]]` with `action = "allow"` (deny rules stay);
  * - `router.state_path` (a file owlet writes) and `tools.env_allow` (secrets passed to commands);
+ * - `[sandbox]` settings that loosen the bash sandbox: any `mode` but `read-only`, `network = true`, `env`;
  * - every `api_key` (a `${VAR}` there reads the environment), `provider.base_url`, and `base_url` of the
  *   `[provider.<name>]` tables and `[[arms]]` of providers that send an API key from the environment (anthropic,
  *   openai, google, mistral), so a repository cannot point the user's key at its own server.
@@ -53,6 +54,22 @@ export function restrictUntrusted(
   if (isTable(tools) && tools.env_allow !== undefined) {
     ignored.push("tools.env_allow");
     delete tools.env_allow;
+  }
+  // Part B's `[sandbox]` (validated by the schema where it exists): a project may make bash stricter, never looser.
+  const sandbox = out.sandbox;
+  if (isTable(sandbox)) {
+    if (sandbox.mode !== undefined && sandbox.mode !== "read-only") {
+      ignored.push(`sandbox.mode = "${String(sandbox.mode)}"`);
+      delete sandbox.mode;
+    }
+    if (sandbox.network === true) {
+      ignored.push("sandbox.network = true");
+      delete sandbox.network;
+    }
+    if (sandbox.env !== undefined) {
+      ignored.push("sandbox.env");
+      delete sandbox.env;
+    }
   }
   const router = out.router;
   if (isTable(router) && router.state_path !== undefined) {
