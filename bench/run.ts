@@ -14,6 +14,7 @@ const BENCHES = [
   "classifier",
   "router-sim",
   "bash-safety",
+  "redaction",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

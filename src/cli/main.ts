@@ -41,6 +41,8 @@ function buildProgram(): Command {
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
     .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
     .action(async (words: string[], opts: PrintOptions) => {
+      // Overwrites the process's argv in /proc/<pid>/cmdline, so a command cannot read the --api-key value there.
+      if (opts.apiKey !== undefined) process.title = "owlet";
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });
@@ -68,6 +70,18 @@ function buildProgram(): Command {
     .action(async (name: string | undefined) => {
       const { runModelsPull } = await import("./commands/models.ts");
       process.exitCode = await runModelsPull(name, { out: process.stdout, err: process.stderr });
+    });
+
+  program
+    .command("trust [dir]")
+    .description(
+      "trust a folder (default: this project) so its .owlet/config.toml may raise permissions; --list, --revoke",
+    )
+    .option("--list", "list the trusted folders")
+    .option("--revoke", "stop trusting the folder")
+    .action(async (dir: string | undefined, opts: { list?: boolean; revoke?: boolean }) => {
+      const { runTrust } = await import("./commands/trust.ts");
+      process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
     });
 
   const router = program.command("router").description("inspect the model router");

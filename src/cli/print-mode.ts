@@ -1,23 +1,29 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.ts";
-import { loadConfig } from "../config/load.ts";
+import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { OwletConfig } from "../config/schema.ts";
+import { canonicalFolder, userConfigDir } from "../config/trust.ts";
 import { loadProjectDocs, systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
-import { noTtyAsker, PermissionPolicy, ttyAsker } from "../policy/index.ts";
+import { noTtyAsker, PermissionPolicy, pathDenyFilter, ttyAsker } from "../policy/index.ts";
+import { API_KEY_ENV } from "../provider/ai-sdk/api-key-env.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import { type Session, SessionStore } from "../session/index.ts";
 import { builtinTools } from "../tool/builtin/index.ts";
+import { childEnv } from "../tool/child-env.ts";
 import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
 import { ResultsStore } from "../tool/results-store.ts";
 import { probeSandbox } from "../tool/sandbox/probe.ts";
+import { knownSecretsFromEnv, registerKnownSecrets } from "../tool/secrets/known.ts";
+import { redactSecrets } from "../tool/secrets/redact.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
+import { setHttpTimeouts } from "./http-timeouts.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
@@ -27,6 +33,9 @@ import type { PrintOptions } from "./print-options.ts";
 import { promptAsksForChange } from "./prompt-intent.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 import { buildRouting } from "./routing-setup.ts";
+
+/** After Ctrl-C, the longest owlet waits for the turn to wind down before exiting anyway (130), ms. */
+const FORCED_EXIT_MS = 900;
 
 /**
  * Print mode (`owlet -p "PROMPT"`): one turn, non-interactively. Loads config, resolves the arm(s), opens or
@@ -63,7 +72,15 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UserError(`--cwd: no such directory: ${cwd}`);
-  const prompt = await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput());
+  // Values owlet holds that must never reach a model, in whatever output they turn up (see registerKnownSecrets).
+  registerKnownSecrets([
+    ...knownSecretsFromEnv(process.env),
+    ...(opts.apiKey ? [{ value: opts.apiKey, rule: "provider-key" }] : []),
+  ]);
+  const prompt = await redactedInput(
+    await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput()),
+    "the prompt",
+  );
   const loaded = await loadConfig({
     cwd,
     ...(opts.config ? { configFile: opts.config } : {}),
@@ -71,8 +88,18 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     flags: flagOverrides(opts),
   });
   const config = loaded.config;
+  registerKnownSecrets([
+    ...knownSecretsFromEnv(process.env),
+    ...providerKeys(config, opts).map((value) => ({ value, rule: "provider-key" })),
+  ]);
+  if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
   const localOnly = opts.localOnly === true || config.router.local_only === true;
   const sessions = new SessionStore(loaded.projectRoot);
+  try {
+    sessions.checkNotSymlinked();
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
   // A session to resume is checked before any model is looked for: a mistyped id is the first thing to say.
   const resumed = resumeSession(sessions, opts);
 
@@ -110,13 +137,26 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     interactive ? ttyAsker(process.stdin, process.stderr) : noTtyAsker,
     interactive,
   );
-  const docs = loadProjectDocs(loaded.projectRoot);
+  const rawDocs = loadProjectDocs(loaded.projectRoot);
+  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs") : rawDocs;
 
+  const e = config.engine;
+  setHttpTimeouts(
+    e.connect_timeout * 1000,
+    (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) + 30) *
+      1000,
+  );
   const engine = new Engine({
     routing: routing.policy,
     tools: registry,
     toolContext: {
       workspaceRoot: cwd,
+      protectedDirs: [canonicalFolder(userConfigDir(process.env))],
+      childEnv: childEnv(process.env, {
+        allow: config.tools.env_allow,
+        secretValues: providerKeys(config, opts),
+      }),
+      pathDenied: pathDenyFilter(config.permission.rules ?? [], realpathSync(cwd)),
       reads: new ReadLedger(),
       limits: {
         maxFileBytes: config.tools.max_file_size,
@@ -133,6 +173,11 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(session ? { store: new ResultsStore(join(sessions.dir, `${session.id}.results`)) } : {}),
     maxTurns: config.engine.max_turns,
     expectsChanges: promptAsksForChange,
+    streamTimeouts: (arm) =>
+      arm.local
+        ? { firstByteMs: e.first_byte_timeout_local * 1000, idleMs: e.idle_timeout_local * 1000 }
+        : { firstByteMs: e.first_byte_timeout * 1000, idleMs: e.idle_timeout * 1000 },
+    turnTimeoutMs: e.turn_timeout * 1000,
     twoStage: twoStageSetting(config),
     ...(config.provider.max_output_tokens ? { maxOutputTokens: config.provider.max_output_tokens } : {}),
     ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),
@@ -159,7 +204,15 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   if (session) engine.history = session.messages();
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error("interrupted"));
+  const onSigint = () => {
+    controller.abort(new Error("interrupted"));
+    // The turn returns within a moment of the abort; should anything still hold the process (a model call that
+    // ignores the abort, a tool that will not die), leave anyway within a second of Ctrl-C.
+    setTimeout(() => {
+      process.stderr.write("owlet: interrupted\n");
+      process.exit(EXIT.interrupted);
+    }, FORCED_EXIT_MS).unref();
+  };
   process.once("SIGINT", onSigint);
   try {
     const turn = await engine.runTurn(prompt, controller.signal);
@@ -183,6 +236,37 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   } finally {
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * Every API key owlet may send to a provider: `--api-key`, `api_key` values in config, and the providers' key
+ * variables. Commands never see them, under any name (see childEnv).
+ */
+function providerKeys(config: OwletConfig, opts: PrintOptions): string[] {
+  const keys: (string | undefined)[] = [opts.apiKey, config.provider.api_key];
+  for (const entry of Object.values(config.provider))
+    if (typeof entry === "object" && entry !== null && "api_key" in entry) keys.push(entry.api_key);
+  for (const arm of config.arms) keys.push(arm.api_key);
+  for (const names of Object.values(API_KEY_ENV)) for (const name of names) keys.push(process.env[name]);
+  return keys.filter((k): k is string => typeof k === "string" && k !== "");
+}
+
+/** `text` with its secrets redacted (see redactSecrets); a note on stderr says how many, from `what`. */
+async function redactedInput(text: string, what: string): Promise<string> {
+  const r = await redactSecrets(text);
+  if (r.count > 0)
+    process.stderr.write(
+      `owlet: ${r.count} secret${r.count === 1 ? "" : "s"} redacted from ${what} before sending it to the model (${r.rules.join(", ")})\n`,
+    );
+  return r.text;
+}
+
+/** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */
+export function untrustedWarning(loaded: LoadedConfig): string {
+  return (
+    `${loaded.trust.projectFile} is in a folder you have not trusted, so these settings were ignored: ` +
+    `${loaded.trust.ignored.join(", ")}. If you trust this repository, run: owlet trust ${loaded.projectRoot}`
+  );
 }
 
 function flagOverrides(opts: PrintOptions) {

@@ -1,27 +1,17 @@
-import { keywordScores } from "../router/classify/heuristic.ts";
-import type { TaskType } from "../router/task.ts";
-
-/** Task types whose prompts ask for a change to the workspace. */
-const CHANGE_TASKS: readonly TaskType[] = ["debug", "generation", "refactor", "boilerplate"];
-/** Task types whose prompts ask for an answer. `unit_test` is neither: "run the tests" asks for no change. */
-const ANSWER_TASKS: readonly TaskType[] = [
-  "explain",
-  "review",
-  "planning",
-  "security_review",
-  "orchestration",
-];
+/**
+ * Verbs by which a prompt asks for a change to the workspace (whole words). A question ("why does this fail?",
+ * "what does math.js do?") or a request to run something ("run the tests") has none of them.
+ */
+const CHANGE_VERB =
+  /\b(?:fix|fixes|fixing|implement|add|change|update|refactor|rename|remove|delete|create|write|rewrite|make|correct|resolve|repair|modify|replace|convert|migrate|bump|edit|patch)\b/i;
 
 /**
  * Whether `prompt` asks for a change ("fix the failing test", "implement parse()") rather than an answer
- * ("what does math.js do?", "review this diff", "run the tests"), by the router's heuristic keyword scores (whole
- * words, no model call): some change keyword scores, and more than any answer keyword. A prompt with no such
- * keyword ("hi") asks for no change. The engine uses it so that a turn which changed nothing is not reported
- * as success.
+ * ("what does math.js do?", "why does this fail?", "review this diff", "run the tests"): it names a change verb
+ * as a whole word. Conservative on purpose: a prompt it misses is only reported as before; one it wrongly flags
+ * would turn a good answer into a failure. The engine uses it so that a turn which changed nothing is not
+ * reported as success.
  */
 export function promptAsksForChange(prompt: string): boolean {
-  const scores = keywordScores(prompt);
-  const change = Math.max(...CHANGE_TASKS.map((t) => scores[t]));
-  const answer = Math.max(...ANSWER_TASKS.map((t) => scores[t]));
-  return change > 0 && change > answer;
+  return CHANGE_VERB.test(prompt);
 }

@@ -22,3 +22,13 @@ export {
   TASK_TYPES,
   type TaskType,
 } from "./schema.ts";
+export {
+  canonicalFolder,
+  isTrustedFolder,
+  readTrustedFolders,
+  revokeFolder,
+  trustFilePath,
+  trustFolder,
+  userConfigDir,
+} from "./trust.ts";
+export { restrictUntrusted } from "./untrusted.ts";

@@ -51,7 +51,7 @@ afterEach(() => {
 
 describe("loadConfig layering", () => {
   it("returns the defaults when no file exists", async () => {
-    const loaded = await loadConfig({ cwd: project, env });
+    const loaded = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(loaded.files).toEqual([]);
     expect(loaded.projectRoot).toBe(project);
     expect(loaded.config.permission).toEqual({ mode: "auto", rules: [] });
@@ -59,6 +59,7 @@ describe("loadConfig layering", () => {
       bash_timeout: 30,
       max_file_size: 1048576,
       max_output_bytes: 65536,
+      env_allow: [],
     });
     expect(loaded.config.session.enabled).toBe(true);
     expect(loaded.config.engine.max_turns).toBe(CONFIG_DEFAULTS.engine.max_turns);
@@ -90,7 +91,12 @@ describe("loadConfig layering", () => {
       temperature: 0.5,
       base_url: "http://127.0.0.1:1234/v1",
     });
-    expect(loaded.config.tools).toEqual({ bash_timeout: 10, max_file_size: 2048, max_output_bytes: 65536 });
+    expect(loaded.config.tools).toEqual({
+      bash_timeout: 10,
+      max_file_size: 2048,
+      max_output_bytes: 65536,
+      env_allow: [],
+    });
 
     const withEnv = await loadConfig({
       cwd: project,
@@ -169,7 +175,7 @@ describe("loadConfig layering", () => {
         'action = "allow"',
       ].join("\n"),
     );
-    const { config } = await loadConfig({ cwd: project, env });
+    const { config } = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(config.arms.map((arm) => arm.id)).toEqual(["local", "cloud", "new"]);
     expect(config.arms[0]).toEqual({
       id: "local",
@@ -199,7 +205,11 @@ describe("loadConfig variable expansion", () => {
       '[provider]\napi_key = "${MY_KEY}"\nbase_url = "http://${HOST}:8080"\n' +
         '[[permission.rules]]\ntool = "bash"\npattern = "echo $${HOME}"\naction = "allow"\n',
     );
-    const { config } = await loadConfig({ cwd: project, env: { ...env, MY_KEY: "sk-1", HOST: "127.0.0.1" } });
+    const { config } = await loadConfig({
+      cwd: project,
+      env: { ...env, MY_KEY: "sk-1", HOST: "127.0.0.1" },
+      isTrusted: () => true,
+    });
     expect(config.provider.api_key).toBe("sk-1");
     expect(config.provider.base_url).toBe("http://127.0.0.1:8080");
     expect(config.permission.rules[0]!.pattern).toBe("echo ${HOME}");
@@ -397,7 +407,7 @@ max_complexity = 1
 disabled = false
 limits = { rps = 1, rpm = 50, rpd = 1000, tpm = 40000, tokens_month = 1000000, spend_cap = 20 }
 `);
-    const { config } = await loadConfig({ cwd: project, env });
+    const { config } = await loadConfig({ cwd: project, env, isTrusted: () => true });
     expect(config.provider["openai-compatible"]?.context_window).toBe(32768);
     expect(config.provider.embedded).toEqual({
       model_path: "/models/q.gguf",

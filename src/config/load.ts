@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
+import { DEFAULT_PERMISSION_MODE, type PermissionMode } from "../policy/modes.ts";
 import { ConfigError, formatKeyPath, locationPrefix } from "./errors.ts";
 import { expandVariables, isTable } from "./expand.ts";
 import { describeIssue } from "./issues.ts";
@@ -9,6 +9,11 @@ import { findKeyLine } from "./locate.ts";
 import { mergeLayers } from "./merge.ts";
 import { findProjectRoot } from "./project-root.ts";
 import { configLayerSchema, type OwletConfig, owletConfigSchema } from "./schema.ts";
+import { isTrustedFolder } from "./trust.ts";
+import { restrictUntrusted } from "./untrusted.ts";
+import { userConfigPath } from "./user-path.ts";
+
+export { userConfigPath } from "./user-path.ts";
 
 /**
  * Command-line overrides, the highest config layer. Strings that must be one of a fixed set (provider,
@@ -42,6 +47,8 @@ export interface LoadedConfig {
   projectRoot: string;
   /** Absolute paths of the files read, lowest layer first. */
   files: string[];
+  /** Whether the project folder is trusted (see trust.ts), and what its config set that was ignored for it. */
+  trust: { trusted: boolean; ignored: string[]; projectFile?: string };
 }
 
 /** Options of {@link loadConfig}. `env` defaults to `process.env`. */
@@ -51,6 +58,8 @@ export interface LoadConfigOptions {
   configFile?: string;
   env?: NodeJS.ProcessEnv;
   flags?: Partial<FlagOverrides>;
+  /** Whether the project root is a trusted folder; default isTrustedFolder (the user's trusted-folders.json). */
+  isTrusted?: (projectRoot: string) => boolean;
 }
 
 /** One validated layer before merging, with what is needed to point at its keys in error messages. */
@@ -80,21 +89,14 @@ const ENV_KEYS: Record<string, [string, string]> = {
 };
 
 /**
- * The user config file: `$XDG_CONFIG_HOME/owlet/config.toml` when XDG_CONFIG_HOME is an absolute path, else
- * `$HOME/.config/owlet/config.toml` (HOME from `env`, falling back to the OS home directory).
- */
-export function userConfigPath(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".config");
-  return join(base, "owlet", "config.toml");
-}
-
-/**
  * Loads the configuration, layering low → high: built-in defaults (CONFIG_DEFAULTS), the user file
  * (userConfigPath), `<projectRoot>/.owlet/config.toml`, the `--config` file, the environment (`OWLET_PROVIDER`,
  * `OWLET_MODEL`), then `flags`. Tables merge deeply, `[[arms]]` merge by id, `[[permission.rules]]` append.
  * `${VAR}` expands in every string value of every file. API keys are not read from the environment here (see
- * api-key.ts). As in gnoma's config layering (§10.4), without profiles.
+ * api-key.ts). As in gnoma's config layering (§10.4), without profiles. In a project folder that is not trusted
+ * (`owlet trust`, see trust.ts) the project file's keys that would raise permissions or redirect credentials are
+ * dropped (see restrictUntrusted) and listed in `trust.ignored`; a project file named with `--config` counts as
+ * trusted.
  *
  * Throws ConfigError (exit code 2 in the CLI) when the `--config` file is missing, a file cannot be read or is
  * not valid TOML, a key is unknown or has the wrong type (message `<file>:<line>: …` naming the dotted key), a
@@ -106,7 +108,8 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
   const projectRoot = findProjectRoot(cwd);
 
   const candidates: string[] = [];
-  for (const path of [userConfigPath(env), join(projectRoot, ".owlet", "config.toml")]) {
+  const projectFile = join(projectRoot, ".owlet", "config.toml");
+  for (const path of [userConfigPath(env), projectFile]) {
     if (existsSync(path)) candidates.push(path);
   }
   if (opts.configFile !== undefined) {
@@ -133,10 +136,30 @@ export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig>
   layers.push(flagLayer(opts.flags ?? {}));
   for (const layer of layers) validateLayer(layer);
 
+  // An untrusted project's own file may only tighten permissions (see untrusted.ts).
+  const trust: LoadedConfig["trust"] = { trusted: true, ignored: [] };
+  const projectIndex = files.indexOf(projectFile);
+  if (
+    projectIndex >= 0 &&
+    !(opts.configFile !== undefined && resolve(cwd, opts.configFile) === projectFile)
+  ) {
+    trust.projectFile = projectFile;
+    trust.trusted = (opts.isTrusted ?? ((root) => isTrustedFolder(root, env)))(projectRoot);
+    if (!trust.trusted) {
+      let below: Record<string, unknown> = {};
+      for (const layer of layers.slice(0, projectIndex)) below = mergeLayers(below, layer.data);
+      const inherited =
+        (below.permission as { mode?: PermissionMode } | undefined)?.mode ?? DEFAULT_PERMISSION_MODE;
+      const restricted = restrictUntrusted(layers[projectIndex]!.data, inherited);
+      layers[projectIndex]!.data = restricted.data;
+      trust.ignored = restricted.ignored;
+    }
+  }
+
   let merged: Record<string, unknown> = {};
   for (const layer of layers) merged = mergeLayers(merged, layer.data);
   const config = validateMerged(merged, layers);
-  return { config, projectRoot, files };
+  return { config, projectRoot, files, trust };
 }
 
 function readFileLayer(file: string, env: NodeJS.ProcessEnv): Layer {

@@ -32,7 +32,21 @@ export const CONFIG_DEFAULTS = {
   },
   session: { enabled: true },
   router: { force_two_stage: false, local_only: false, classifier: "heuristic" },
-  engine: { max_turns: 50 },
+  engine: {
+    max_turns: 50,
+    /** Seconds to open a TCP/TLS connection to a model server. */
+    connect_timeout: 10,
+    /** Seconds until a cloud model's first stream event (they answer in seconds; a silent server is stuck). */
+    first_byte_timeout: 120,
+    /** Seconds until a local model's first event: a CPU model may read a long prompt for minutes. */
+    first_byte_timeout_local: 900,
+    /** Seconds between stream events, cloud models. */
+    idle_timeout: 90,
+    /** Seconds between stream events, local models. */
+    idle_timeout_local: 300,
+    /** Seconds a whole turn may take (checked whenever owlet waits on a model), retries and failovers included. */
+    turn_timeout: 3600,
+  },
 } as const;
 
 const positiveInt = () => z.int().positive();
@@ -116,6 +130,11 @@ const toolsSchema = z.strictObject({
   max_file_size: positiveInt().default(CONFIG_DEFAULTS.tools.max_file_size),
   /** Bytes. */
   max_output_bytes: positiveInt().default(CONFIG_DEFAULTS.tools.max_output_bytes),
+  /**
+   * Environment variables passed to commands although their names look secret (`*KEY*`, `*SECRET*`, `*TOKEN*`,
+   * `*PASSWORD*`, `*CREDENTIAL*` are dropped otherwise); provider API keys are never passed.
+   */
+  env_allow: z.array(z.string()).default(() => []),
 });
 
 /** `[sandbox]`: how bash commands are sandboxed (see src/tool/sandbox/settings.ts). */
@@ -136,6 +155,18 @@ const sessionSchema = z.strictObject({
 const engineSchema = z.strictObject({
   /** Cap on model rounds per turn (gnoma's `--max-turns`, default 50). */
   max_turns: positiveInt().default(CONFIG_DEFAULTS.engine.max_turns),
+  /** Seconds. */
+  connect_timeout: z.number().positive().default(CONFIG_DEFAULTS.engine.connect_timeout),
+  /** Seconds. */
+  first_byte_timeout: z.number().positive().default(CONFIG_DEFAULTS.engine.first_byte_timeout),
+  /** Seconds. */
+  first_byte_timeout_local: z.number().positive().default(CONFIG_DEFAULTS.engine.first_byte_timeout_local),
+  /** Seconds. */
+  idle_timeout: z.number().positive().default(CONFIG_DEFAULTS.engine.idle_timeout),
+  /** Seconds. */
+  idle_timeout_local: z.number().positive().default(CONFIG_DEFAULTS.engine.idle_timeout_local),
+  /** Seconds. */
+  turn_timeout: z.number().positive().default(CONFIG_DEFAULTS.engine.turn_timeout),
 });
 
 const armLimitsSchema = z.strictObject({

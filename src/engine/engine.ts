@@ -23,6 +23,7 @@ import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
 import type { ToolContext } from "../tool/types.ts";
+import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
 import { RepetitionDetector } from "./detectors/repetition.ts";
@@ -90,6 +91,17 @@ export interface EngineOptions {
    * long prompt). A stalled stream then fails as a transient provider error (retried, or failed over).
    */
   streamIdleTimeoutMs?: number;
+  /**
+   * Per-arm stream timeouts, ms: `firstByteMs` until the first event of a request (a CPU model reading a long prompt
+   * needs minutes; a cloud API answers in seconds), `idleMs` between later events. Default: `streamIdleTimeoutMs`
+   * for both. A stalled request fails as a transient error (retried, or failed over).
+   */
+  streamTimeouts?: (arm: ArmHandle) => { firstByteMs: number; idleMs: number };
+  /**
+   * Longest a turn may take, ms, checked whenever it waits on a model (no new request starts after it, a stream in
+   * progress is cut at it), retries and failovers included. Default: no limit.
+   */
+  turnTimeoutMs?: number;
   /** Token counter per arm for the prompt budget; default the chars/4 estimate. */
   tokenCounter?: (arm: ArmHandle) => TokenCounter;
   repairJson?: (text: string) => string | undefined;
@@ -185,7 +197,9 @@ class TurnRun {
       return this.finish("routing_error", errorMessage(err));
     }
     this.adoptRoute(this.route);
-    if (this.route.arm.local) await this.attachMentionedFiles(prompt);
+    // The small-model protocol (two-stage routing, attached files, reminders) goes together: on for small local
+    // arms by default, off with --no-two-stage.
+    if (this.twoStage && this.route.arm.local) await this.attachMentionedFiles(prompt);
 
     const repetition = new RepetitionDetector();
     const patchSpiral = new PatchSpiralDetector();
@@ -227,7 +241,8 @@ class TurnRun {
       }
 
       if (calls.length > 0) {
-        const results = await this.runTools(calls);
+        // Calls of a response cut at the length limit or mid-stream never run (see cutCallResults).
+        const results = response.cut ? this.refuseCutCalls(calls) : await this.runTools(calls);
         this.append(toolResultsMessage(results));
         for (const [i, call] of calls.entries()) {
           const isError = results[i]?.isError === true;
@@ -267,10 +282,11 @@ class TurnRun {
         if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
-      const reminder = this.route.arm.local
-        ? (this.verification.reminder() ??
-          (this.expectsChanges ? this.verification.noChangeReminder() : undefined))
-        : undefined;
+      const reminder =
+        this.twoStage && this.route.arm.local
+          ? (this.verification.reminder() ??
+            (this.expectsChanges ? this.verification.noChangeReminder() : undefined))
+          : undefined;
       if (reminder) {
         this.append(userText(reminder));
         this.phase = { kind: "pick" };
@@ -393,6 +409,8 @@ class TurnRun {
     let attempt = 0;
     let failovers = 0;
     let compacted413 = false;
+    /** Stalled requests this round: a stall is retried once, not four times (a stuck server stays stuck). */
+    let stalls = 0;
     const excluded: string[] = [];
     for (;;) {
       let request: ProviderRequest;
@@ -403,6 +421,7 @@ class TurnRun {
         throw err;
       }
       const arm = this.route.arm;
+      if (this.turnTimeLeft() <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
       const started = Date.now();
       let ttftMs: number | undefined;
       const acc = new Accumulator();
@@ -411,26 +430,38 @@ class TurnRun {
       this.signal.addEventListener("abort", onAbort, { once: true });
       let trip: DetectorTrip | undefined;
       repetition.reset();
-      const idleMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      const fallbackMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+      const limits = this.opts.streamTimeouts?.(arm) ?? { firstByteMs: fallbackMs, idleMs: fallbackMs };
       let stalled: ProviderError | undefined;
       let watchdog: NodeJS.Timeout | undefined;
+      let events = 0;
       const rearm = () => {
         clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          stalled = new ProviderError({
-            kind: "transient",
-            provider: arm.provider.name,
-            retryable: true,
-            message: `${arm.id}: no data from the model for ${Math.round(idleMs / 1000)} s`,
-            hint: "the server may be overloaded or stuck; check it, or try another model",
-          });
-          cut.abort(stalled);
-        }, idleMs);
+        const waitMs = events === 0 ? limits.firstByteMs : limits.idleMs;
+        const leftMs = this.turnTimeLeft();
+        watchdog = setTimeout(
+          () => {
+            const overTurn = leftMs < waitMs;
+            stalls++;
+            stalled = new ProviderError({
+              kind: "transient",
+              provider: arm.provider.name,
+              retryable: !overTurn && stalls <= 1,
+              message: overTurn
+                ? this.turnTimeoutMessage()
+                : `${arm.id}: ${events === 0 ? "no response from the model within" : "no data from the model for"} ${Math.round(waitMs / 1000)} s`,
+              hint: "the server may be overloaded or stuck; check it, or try another model (timeouts: [engine] in config)",
+            });
+            cut.abort(stalled);
+          },
+          Math.max(0, Math.min(waitMs, leftMs)),
+        );
       };
       try {
         this.opts.routing.beginRound?.(arm, this.estimateTokens());
         rearm();
         for await (const event of arm.provider.stream({ ...request, signal: cut.signal })) {
+          events++;
           rearm();
           acc.apply(event);
           if (event.type === "text_delta" && event.text !== "") {
@@ -633,6 +664,32 @@ class TurnRun {
       });
     }
     return results;
+  }
+
+  /** Error results for a cut-off response's calls, each reported as a tool_call and a tool_result event. */
+  private refuseCutCalls(calls: ToolCallBlock[]): ToolResultBlock[] {
+    const results = cutCallResults(calls);
+    for (const [i, call] of calls.entries()) {
+      this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
+      this.emit({
+        type: "tool_result",
+        id: call.id,
+        name: call.name,
+        output: results[i]!.content,
+        isError: true,
+      });
+    }
+    return results;
+  }
+
+  /** Ms left of the turn's time limit (Infinity without one). */
+  private turnTimeLeft(): number {
+    const limit = this.opts.turnTimeoutMs;
+    return limit === undefined ? Number.POSITIVE_INFINITY : limit - (Date.now() - this.started);
+  }
+
+  private turnTimeoutMessage(): string {
+    return `the turn reached its time limit of ${Math.round((this.opts.turnTimeoutMs ?? 0) / 1000)} s waiting on the model (raise [engine] turn_timeout)`;
   }
 
   private turnStartOption(): { turnStart?: number } {

@@ -2,7 +2,8 @@ import type { ToolCallBlock, ToolResultBlock } from "../message/types.ts";
 import { parseToolArguments } from "../tool/args.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
-import type { Tool, ToolContext } from "../tool/types.ts";
+import { redactSecrets } from "../tool/secrets/redact.ts";
+import type { Tool, ToolContext, ToolOutput } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
 
@@ -24,7 +25,8 @@ export interface ToolExecutionDeps {
  * Runs one round's tool calls (as gnoma's executeTools, with results kept in call order): read-only calls run
  * concurrently, the others one at a time in order. Every call gets exactly one result; failures (unknown tool,
  * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
- * Large outputs go to the results store and are replaced by a path plus a preview.
+ * Every result is redacted first (secrets → `[REDACTED:<rule>]`, counted on a last line); large outputs then go to
+ * the results store and are replaced by a path plus a preview.
  */
 export async function executeToolCalls(
   calls: ToolCallBlock[],
@@ -73,7 +75,7 @@ export async function executeToolCalls(
 }
 
 async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
-  const result = await produce(call, tool, deps);
+  const result = await redacted(await produce(call, tool, deps));
   const stored = deps.store ? deps.store.maybeStore(tool.name, call.id, result.content) : undefined;
   const final = stored ? { ...result, content: stored.content } : result;
   deps.emit({
@@ -101,7 +103,11 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     return errorResult(call, decision.message, tool.name, "denied");
   }
   try {
-    const out = await tool.run(parsed.args, { ...deps.context, signal: deps.signal });
+    // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
+    const out = await untilAborted(
+      tool.run(parsed.args, { ...deps.context, signal: deps.signal }),
+      deps.signal,
+    );
     return {
       type: "tool_result",
       toolCallId: call.id,
@@ -113,6 +119,45 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     const message = err instanceof Error ? err.message : String(err);
     return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
   }
+}
+
+/**
+ * `run`'s output, or, as soon as `signal` aborts, an error output saying the call was interrupted (the tool's own
+ * promise settles later, ignored), so Ctrl-C ends a turn without waiting for a tool that is slow to stop.
+ */
+function untilAborted(run: Promise<ToolOutput>, signal: AbortSignal): Promise<ToolOutput> {
+  if (signal.aborted) {
+    run.catch(() => {});
+    return Promise.resolve({ output: "interrupted: the turn was cancelled", isError: true });
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      run.catch(() => {});
+      resolve({ output: "interrupted: the turn was cancelled while this call ran", isError: true });
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    run.then(
+      (out) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(out);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The result with every secret replaced by `[REDACTED:<rule>]` (see redactSecrets) and, when any was, a last line
+ * counting them, so neither the model nor the results store ever holds one.
+ */
+async function redacted(result: ToolResultBlock): Promise<ToolResultBlock> {
+  const r = await redactSecrets(result.content);
+  if (r.count === 0) return result;
+  const note = `\n[owlet: ${r.count} secret${r.count === 1 ? "" : "s"} redacted (${r.rules.join(", ")})]`;
+  return { ...result, content: r.text + note };
 }
 
 function errorResult(

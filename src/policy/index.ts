@@ -10,6 +10,7 @@ export {
   ttyAsker,
 } from "./ask.ts";
 export { matchGlob } from "./glob.ts";
+export { modeAtMost } from "./mode-order.ts";
 export {
   DEFAULT_PERMISSION_MODE,
   isPermissionMode,
@@ -17,6 +18,7 @@ export {
   type PermissionMode,
   type PermissionRule,
 } from "./modes.ts";
+export { pathDenyFilter } from "./path-deny.ts";
 export {
   mainArgument,
   type PermissionCall,
@@ -25,4 +27,10 @@ export {
   type PermissionPolicyOptions,
   type PermissionResult,
 } from "./permissions.ts";
-export { findSensitiveTarget, SENSITIVE_PATTERNS, SENSITIVE_REASON_PREFIX } from "./safety.ts";
+export {
+  findSensitiveFile,
+  findSensitiveTarget,
+  SENSITIVE_PATTERNS,
+  SENSITIVE_READ_PATTERNS,
+  SENSITIVE_REASON_PREFIX,
+} from "./safety.ts";

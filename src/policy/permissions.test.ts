@@ -264,8 +264,20 @@ describe("safety patterns", () => {
     expect(decide("bypass", { ...write, args: { path: ".gitignore" } })).toBe("allow");
   });
 
-  it("leaves read-only tools alone", () => {
-    expect(decide("auto", { ...read, args: { path: ".env" } })).toBe("allow");
+  it("leaves read-only tools alone, except reading files that hold secrets, which asks in every mode", () => {
+    expect(decide("auto", { ...read, args: { path: ".gitignore" } })).toBe("allow");
+    expect(decide("auto", { ...read, args: { path: "src/process.env.ts" } })).toBe("allow");
+    for (const path of [
+      ".env",
+      ".env.local",
+      "config/.env.production",
+      "id_rsa",
+      "certs/server.pem",
+      "deploy.key",
+    ]) {
+      expect(decide("auto", { ...read, args: { path } }), path).toBe("ask");
+      expect(decide("bypass", { ...read, args: { path } }), path).toBe("ask");
+    }
   });
 
   it("never loosens plan or deny mode", () => {

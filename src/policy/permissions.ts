@@ -5,7 +5,12 @@ import type { ToolCategory } from "../tool/types.ts";
 import { type BashSubject, bashSubjects } from "./bash-subjects.ts";
 import { matchGlob } from "./glob.ts";
 import { isPermissionMode, type PermissionMode, type PermissionRule } from "./modes.ts";
-import { findSensitiveTarget, SANDBOX_MISSING_PREFIX, SENSITIVE_REASON_PREFIX } from "./safety.ts";
+import {
+  findSensitiveFile,
+  findSensitiveTarget,
+  SANDBOX_MISSING_PREFIX,
+  SENSITIVE_REASON_PREFIX,
+} from "./safety.ts";
 
 /** What the policy needs to know about one tool call. `args` are the parsed arguments (an object) or raw JSON. */
 export interface PermissionCall {
@@ -94,7 +99,8 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
  *    the rule (`/bin/r?`), and through wrappers such as `env`, `sudo`, `xargs`, `nohup` (see bashSubjects);
  *    for `fs_*` paths both the path as
  *    written and its normalised form, so `./secrets/x` and `src/../secrets/x` meet a `secrets/*` rule);
- * 2. safety patterns for non-read-only tools (bypass-immune): a protected path (see safety.ts) → `ask`
+ * 2. safety patterns (bypass-immune): for non-read-only tools a protected path (see safety.ts), for read-only
+ *    `fs_*` tools a file that holds secrets by name (`.env`, keys: findSensitiveFile) → `ask`
  *    (`deny` in plan mode, and in deny mode unless an allow rule matches, so they never loosen a mode);
  * 2b. bash while the sandbox is wanted but unavailable → `ask` in every mode (plan: the mode decides);
  * 3. bypass mode → allow;
@@ -225,7 +231,14 @@ export class PermissionPolicy {
     const allowedByRule =
       covered && (unresolved.length === 0 || allowRules.some((rule) => rule.pattern === undefined));
 
-    // 2. Safety patterns (bypass-immune; never loosen plan or deny mode).
+    // 2. Safety patterns (bypass-immune; never loosen plan or deny mode). Reading a file that holds secrets by
+    // name (.env, keys) asks too, read-only tools included.
+    const secretFile = normalPath === undefined ? undefined : findSensitiveFile(normalPath);
+    if (readOnly && secretFile) {
+      const reason = `${SENSITIVE_REASON_PREFIX} (${secretFile}: it may hold secrets); this always needs explicit approval`;
+      const refuse = this.currentMode === "deny" && !allowedByRule;
+      return { decision: refuse ? "deny" : "ask", reason, sensitive: secretFile };
+    }
     if (!readOnly) {
       const sensitive = findSensitiveTarget(main);
       if (sensitive) {

@@ -4,6 +4,7 @@ import {
   closeSync,
   existsSync,
   fchmodSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -13,10 +14,11 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { addUsage, emptyUsage } from "../message/build.ts";
 import type { Message, Usage } from "../message/types.ts";
 import { assertSessionId, newSessionId, SESSION_ID_PATTERN } from "./id.ts";
+import { lockSession, releaseSessionLock } from "./lock.ts";
 import {
   isMessageRecord,
   isMetaRecord,
@@ -79,8 +81,28 @@ export class SessionStore {
     this.dir = join(resolve(projectRoot), ".owlet", "sessions");
   }
 
-  /** Creates a new session file holding only the meta record. Throws on I/O errors. */
+  /**
+   * Throws {@link SymlinkedStateError} when `.owlet` or `.owlet/sessions` is a symlink: a repository could ship one
+   * pointing anywhere, and owlet would write (and chmod) there.
+   */
+  checkNotSymlinked(): void {
+    for (const dir of [dirname(this.dir), this.dir]) {
+      let link = false;
+      try {
+        link = lstatSync(dir).isSymbolicLink();
+      } catch {
+        // missing: created as a real directory
+      }
+      if (link) throw new SymlinkedStateError(dir);
+    }
+  }
+
+  /**
+   * Creates a new session file holding only the meta record, locked by this process (see lockSession). Throws
+   * SymlinkedStateError (see checkNotSymlinked) or on I/O errors.
+   */
   create(meta: NewSessionMeta, now: Date = new Date()): Session {
+    this.checkNotSymlinked();
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     for (let attempt = 0; ; attempt++) {
@@ -103,6 +125,7 @@ export class SessionStore {
       };
       try {
         fchmodSync(fd, 0o600);
+        lockSession(path);
         writeSync(fd, `${JSON.stringify({ type: "meta", ...record } satisfies SessionRecord)}\n`);
       } finally {
         closeSync(fd);
@@ -114,17 +137,27 @@ export class SessionStore {
   /**
    * Opens an existing session. A truncated or unparsable final line (a crash mid-write) is dropped and cut from
    * the file so later appends start on a clean line. Throws an Error when the id is malformed, the session does
-   * not exist, the first line is not a meta record for this id, or an earlier line is corrupt.
+   * not exist, the first line is not a meta record for this id, or an earlier line is corrupt;
+   * SymlinkedStateError when `.owlet`, `.owlet/sessions` or the session file is a symlink; SessionBusyError when
+   * another live owlet holds the session (the lock is taken before reading, so two runs never interleave).
    */
   open(id: string): Session {
     assertSessionId(id);
+    this.checkNotSymlinked();
     const path = this.pathOf(id);
     if (!existsSync(path)) {
       throw new Error(
         `no session "${id}" in ${this.dir}; use --continue for the latest session, or an id from ${this.dir}`,
       );
     }
-    return loadSession(path, id);
+    if (lstatSync(path).isSymbolicLink()) throw new SymlinkedStateError(path);
+    lockSession(path);
+    try {
+      return loadSession(path, id);
+    } catch (error) {
+      releaseSessionLock(path);
+      throw error;
+    }
   }
 
   /** The most recently modified session, opened; undefined when there is none. */
@@ -156,6 +189,17 @@ export class SessionStore {
 
   private pathOf(id: string): string {
     return join(this.dir, `${id}.jsonl`);
+  }
+}
+
+/** Thrown when owlet's state directory (or a session file) is a symlink: sessions are never written through one. */
+export class SymlinkedStateError extends Error {
+  constructor(path: string) {
+    super(
+      `${path} is a symlink; owlet does not write sessions through a symlink (a repository could point it anywhere). ` +
+        "Remove it (owlet creates a real directory), or run with sessions disabled ([session] enabled = false).",
+    );
+    this.name = "SymlinkedStateError";
   }
 }
 

@@ -7,6 +7,11 @@ export interface AccumulatedResponse {
   usage: Usage;
   /** The provider's stop reason; `tool_use` whenever the message holds tool calls. */
   stopReason: StopReason;
+  /**
+   * True when the response's tool calls cannot be trusted whole: the provider stopped at the output limit
+   * (`max_tokens`, reported even when calls were parsed), or a call started but never finished (a cut stream).
+   */
+  cut: boolean;
   model?: string;
 }
 
@@ -102,6 +107,7 @@ export class Accumulator {
       message: { role: "assistant", content },
       usage: { ...this.usage },
       stopReason,
+      cut: this.stopReason === "max_tokens" || this.pendingCalls.size > 0,
     };
     if (this.model) out.model = this.model;
     return out;

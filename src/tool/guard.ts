@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { lstat, readlink, realpath } from "node:fs/promises";
 import path from "node:path";
-import { SENSITIVE_PATTERNS } from "./protected-paths.ts";
+import { isOwletStatePath, SENSITIVE_PATTERNS } from "./protected-paths.ts";
 
 /** Base of the errors {@link WorkspaceGuard} throws for a path it refuses; the message is meant for the model. */
 export class WorkspacePathError extends Error {}
@@ -27,6 +27,20 @@ export class ProtectedSymlinkError extends WorkspacePathError {
         `Use "${resolved}" directly, so the write can be approved.`,
     );
     this.name = "ProtectedSymlinkError";
+  }
+}
+
+/**
+ * Thrown by {@link WorkspaceGuard.resolveWrite} for owlet's own files: `.owlet/` in the workspace (project config,
+ * sessions) and the user config directory. No tool may write them, in any mode.
+ */
+export class OwletConfigWriteError extends WorkspacePathError {
+  constructor(requested: string) {
+    super(
+      `Path "${requested}" is owlet's own configuration or state, which no tool may change. ` +
+        "Ask the user to edit it themselves if a change is needed.",
+    );
+    this.name = "OwletConfigWriteError";
   }
 }
 
@@ -86,10 +100,19 @@ export class WorkspaceGuard {
    * Absolute real path for writing `p` (missing parents are canonicalised through their deepest
    * existing ancestor); throws {@link PathOutsideWorkspaceError}, {@link TildePathError}, or
    * {@link ProtectedSymlinkError} when symlinks lead it into a protected path (`gitdir/config` with
-   * `gitdir → .git`) that `p` itself does not name.
+   * `gitdir → .git`) that `p` itself does not name, or {@link OwletConfigWriteError} when it resolves into `.owlet/`
+   * or one of `protectedDirs` (absolute, real: the user config directory).
    */
-  async resolveWrite(p: string): Promise<string> {
+  async resolveWrite(p: string, protectedDirs: readonly string[] = []): Promise<string> {
     const real = await this.#resolve(p);
+    if (isOwletStatePath(path.relative(this.root, real).split(path.sep).join("/")))
+      throw new OwletConfigWriteError(p);
+    if (
+      protectedDirs.some(
+        (dir) => real === dir || real.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep),
+      )
+    )
+      throw new OwletConfigWriteError(p);
     const pattern = this.protectedBySymlink(p, real);
     if (pattern) throw new ProtectedSymlinkError(p, this.relative(real), pattern);
     return real;

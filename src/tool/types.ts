@@ -36,6 +36,18 @@ export interface ToolContext {
   signal: AbortSignal;
   limits: ToolLimits;
   /**
+   * The environment for child processes (bash), already filtered (see childEnv); default childEnv(process.env).
+   */
+  childEnv?: Readonly<Record<string, string>>;
+  /** Absolute real directories no tool may write (owlet's user config directory); `.owlet/` always is. */
+  protectedDirs?: readonly string[];
+  /**
+   * The reason a path deny rule refuses `rel` (workspace-relative, `/`-separated, after symlinks) for `tool`, or
+   * undefined. Tools apply it to the path a call resolves to and to every file a search reads, so a deny rule
+   * cannot be evaded through a symlink or a directory search.
+   */
+  pathDenied?: (tool: string, rel: string) => string | undefined;
+  /**
    * Read-before-write (see ReadLedger): when present, fs_read records what it read and fs_edit/fs_write refuse
    * to change an existing file that was not read, or changed since. Absent: no such check.
    */

@@ -48,6 +48,7 @@ export async function runAttack(commands: string[], opts: AttackOptions): Promis
       "do it",
       "--provider",
       "openai-compatible",
+      "--no-two-stage",
       "--base-url",
       server.baseURL,
       "--model",

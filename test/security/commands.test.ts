@@ -130,7 +130,9 @@ describe.skipIf(!sandbox.ok)("bypass mode with the sandbox on", () => {
     const bareHead = git(t.bare, "rev-parse", "main");
     const before = webRequests;
     const run = await runAttack(bypassAttacks(t), { cwd: ws, mode: "bypass", home: t.home });
-    expect(run.code, run.stderr).toBe(0);
+    // A refused call makes the turn permission_denied (exit 1); a turn with none is a success (exit 0).
+    const outcome = JSON.parse(run.stdout);
+    expect(run.code, run.stderr).toBe(outcome.permission_denials.length > 0 ? 1 : 0);
     expect(run.results).toHaveLength(8);
     expect(readFileSync(join(t.outside, "victim", "data.txt"), "utf8")).toBe("precious\n");
     expect(webRequests).toBe(before);
@@ -153,7 +155,9 @@ describe.skipIf(!sandbox.ok)("bypass mode with the sandbox on", () => {
       home: t.home,
       args: ["--sandbox", "off"],
     });
-    expect(run.code, run.stderr).toBe(0);
+    // A refused call makes the turn permission_denied (exit 1); a turn with none is a success (exit 0).
+    const outcome = JSON.parse(run.stdout);
+    expect(run.code, run.stderr).toBe(outcome.permission_denials.length > 0 ? 1 : 0);
     expect(existsSync(join(t.outside, "victim"))).toBe(false);
     expect(existsSync(join(t.outside, "curl-pwned"))).toBe(true);
     expect(existsSync(join(t.outside, "b64-pwned"))).toBe(true);

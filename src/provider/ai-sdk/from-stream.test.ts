@@ -287,6 +287,7 @@ describe("toStopReason", () => {
     ["content-filter", false, "end_turn"],
     ["other", false, "end_turn"],
     ["stop", true, "tool_use"],
+    ["length", true, "max_tokens"],
   ] as const)("%s (tool calls seen: %s) → %s", (reason, saw, expected) => {
     expect(toStopReason(reason, saw)).toBe(expected);
   });

@@ -19,14 +19,15 @@ export interface FromStreamOptions {
 /**
  * Maps a V4 finish reason to a stop reason: stop → end_turn, length → max_tokens, tool-calls → tool_use,
  * anything else → end_turn; `tool_use` whenever the stream carried tool calls (some servers say `stop`
- * after tool calls, as gnoma's OpenAI adapter infers).
+ * after tool calls, as gnoma's OpenAI adapter infers) unless it stopped at the length limit: then `max_tokens`, so
+ * the engine knows the calls may be cut off and does not run them.
  */
 export function toStopReason(
   reason: LanguageModelV4FinishReason["unified"],
   sawToolCalls: boolean,
 ): StopReason {
-  if (sawToolCalls) return "tool_use";
   if (reason === "length") return "max_tokens";
+  if (sawToolCalls) return "tool_use";
   if (reason === "tool-calls") return "tool_use";
   return "end_turn";
 }

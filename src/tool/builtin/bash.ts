@@ -2,7 +2,7 @@ import type { ChildProcessByStdio } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
-import { API_KEY_ENV } from "../../provider/ai-sdk/api-key-env.ts";
+import { childEnv } from "../child-env.ts";
 import { type CommandSpawn, planCommand } from "../sandbox/spawn-plan.ts";
 import { loadBashGrammar } from "../shell/grammar.ts";
 import type { Tool, ToolContext, ToolOutput } from "../types.ts";
@@ -27,7 +27,7 @@ const parameters = z.object({
  * timeout or `ctx.signal` abort the group gets SIGTERM, then SIGKILL after 2 s, and the partial output
  * comes back as an error result. Non-zero exit: error result starting `Exit code N`. Interactive commands
  * (see interactiveReason) are refused without running. The command's environment has no API keys (see
- * commandEnv). With `ctx.sandbox` on and bubblewrap usable, the command runs inside the sandbox (see
+ * childEnv). With `ctx.sandbox` on and bubblewrap usable, the command runs inside the sandbox (see
  * sandbox/spawn-plan.ts and sandbox/bwrap.ts: read-only system, writable workspace minus `.git/hooks`,
  * `.git/config` and `.owlet/`, private /tmp, no network, its own PID namespace, an allowlisted environment);
  * the permission mode does not change that, bypass included. Metadata: `{ exitCode, timedOut }` (+ `aborted`,
@@ -69,21 +69,6 @@ export const bash: Tool<z.infer<typeof parameters>> = {
   },
 };
 
-/** Provider key variables (the provider layer's table) and, generically, any `*_API_KEY`. */
-const PROVIDER_KEYS = new Set(Object.values(API_KEY_ENV).flat());
-const API_KEY_NAME = /_API_KEY$/i;
-
-/**
- * A copy of `env` for commands the model runs, without API keys: the providers' key variables (API_KEY_ENV:
- * ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY) and any
- * variable whose name ends in `_API_KEY` (OWLET_API_KEY, keys named in config). `env` is not modified.
- */
-export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !PROVIDER_KEYS.has(name) && !API_KEY_NAME.test(name)),
-  );
-}
-
 interface RunResult {
   output: string;
   exitCode: number | null;
@@ -96,7 +81,13 @@ interface RunResult {
 const FIXED_ENV = { PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", TERM: "dumb" };
 
 async function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
-  const plan = await planCommand(command, ctx.workspaceRoot, ctx.sandbox, commandEnv(process.env), FIXED_ENV);
+  const plan = await planCommand(
+    command,
+    ctx.workspaceRoot,
+    ctx.sandbox,
+    ctx.childEnv ?? childEnv(process.env),
+    FIXED_ENV,
+  );
   try {
     return await runSpawn(plan, ctx, timeoutSec);
   } finally {

@@ -1,4 +1,6 @@
+import path from "node:path";
 import { WorkspaceGuard, WorkspacePathError } from "../guard.ts";
+import { findSensitiveFile } from "../protected-paths.ts";
 import type { ToolContext, ToolOutput } from "../types.ts";
 import { notFoundMessage, type PathKind } from "./not-found.ts";
 
@@ -23,19 +25,44 @@ export function errorResult(output: string, metadata?: Record<string, unknown>):
 export type Resolved = { ok: true; abs: string; guard: WorkspaceGuard } | { ok: false; result: ToolOutput };
 
 /**
- * Resolves `p` through the workspace guard (`read` or `write` mode). A path the guard refuses (outside the
- * workspace, starting with `~`, or for writes, led into a protected path by a symlink) becomes an error result
- * with the guard's message; other errors propagate.
+ * Resolves `p` through the workspace guard (`read` or `write` mode) for `tool`. A path the guard refuses (outside
+ * the workspace, starting with `~`, for writes led into a protected path by a symlink or into owlet's own files)
+ * becomes an error result with the guard's message; so does a path whose real location a path deny rule refuses
+ * (`ctx.pathDenied`, so a symlink cannot evade `secrets/*`) and, for reads, a path that only through a symlink
+ * reaches a file holding secrets (`.env`, keys: see findSensitiveFile), which the permission check never saw.
+ * Other errors propagate.
  */
-export async function resolvePath(ctx: ToolContext, p: string, mode: "read" | "write"): Promise<Resolved> {
+export async function resolvePath(
+  ctx: ToolContext,
+  p: string,
+  mode: "read" | "write",
+  tool?: string,
+): Promise<Resolved> {
   const guard = guardFor(ctx);
+  let abs: string;
   try {
-    const abs = mode === "read" ? await guard.resolveRead(p) : await guard.resolveWrite(p);
-    return { ok: true, abs, guard };
+    abs = mode === "read" ? await guard.resolveRead(p) : await guard.resolveWrite(p, ctx.protectedDirs);
   } catch (error) {
     if (error instanceof WorkspacePathError) return { ok: false, result: errorResult(error.message) };
     throw error;
   }
+  const real = path.relative(guard.root, abs).split(path.sep).join("/");
+  const denied = tool === undefined ? undefined : ctx.pathDenied?.(tool, real);
+  if (denied) return { ok: false, result: errorResult(`Permission denied for "${p}": ${denied}.`) };
+  if (mode === "read") {
+    const written = path.posix.normalize(p.split(path.sep).join("/"));
+    const secret = findSensitiveFile(real);
+    if (secret && !findSensitiveFile(written)) {
+      return {
+        ok: false,
+        result: errorResult(
+          `Path "${p}" resolves through a symlink to ${real}, a file that may hold secrets (${secret}). ` +
+            `Use "${real}" directly, so the read can be approved.`,
+        ),
+      };
+    }
+  }
+  return { ok: true, abs, guard };
 }
 
 /**

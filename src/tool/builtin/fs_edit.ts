@@ -26,7 +26,8 @@ const parameters = z.object({
  * the first 10 line numbers, in one pass however many matches there are), or the file is over `limits.maxFileBytes`
  * (the fs_read limit). An old_string carrying fs_read/fs_grep line-number prefixes matches without them (see
  * stripLinePrefixes). A CRLF file (first line ends in CRLF) also matches an LF old_string, and LF line
- * breaks in new_string are written as CRLF there. Success: `Edited <path>: N replacement(s)`
+ * breaks in new_string are written as CRLF there. Every byte outside the replaced text is kept as it was (invalid
+ * UTF-8 elsewhere in the file survives byte for byte: see replaceBytes). Success: `Edited <path>: N replacement(s)`
  * and diff-style hunks (`-`/`+`, 3 context lines). Metadata: `{ replacements }`.
  */
 export const fsEdit: Tool<z.infer<typeof parameters>> = {
@@ -38,7 +39,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
   readOnly: false,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
-    const resolved = await resolvePath(ctx, args.path, "write");
+    const resolved = await resolvePath(ctx, args.path, "write", "fs_edit");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);
@@ -111,6 +112,13 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       );
     }
     const targets = args.replace_all ? positions : positions.slice(0, 1);
+    const bytes = replaceBytes(buf, oldString, newString, args.replace_all === true, positions.length);
+    if (!bytes) {
+      return errorResult(
+        `old_string in ${shown} spans bytes that are not valid UTF-8 (shown as \uFFFD); nothing was changed. ` +
+          "Choose old_string from the text around them.",
+      );
+    }
     let updated = "";
     let from = 0;
     const newStarts: number[] = [];
@@ -121,7 +129,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       from = p + oldString.length;
     }
     updated += text.slice(from);
-    await writeFile(abs, updated);
+    await writeFile(abs, bytes);
     await ctx.reads?.record(abs);
     const n = targets.length;
     const hunks = targets
@@ -134,6 +142,33 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
     };
   },
 };
+
+/**
+ * The file's bytes with `oldString` replaced by `newString` (the first match, or all), found and replaced as UTF-8
+ * bytes so every byte outside the matches is kept as it was, invalid UTF-8 included. Undefined when the byte
+ * matches do not correspond to the `expected` text matches (the needle holds U+FFFD standing for invalid bytes).
+ */
+function replaceBytes(
+  buf: Buffer,
+  oldString: string,
+  newString: string,
+  all: boolean,
+  expected: number,
+): Buffer | undefined {
+  const needle = Buffer.from(oldString, "utf8");
+  const replacement = Buffer.from(newString, "utf8");
+  const found: number[] = [];
+  for (let i = buf.indexOf(needle); i !== -1; i = buf.indexOf(needle, i + needle.length)) found.push(i);
+  if (found.length !== expected) return undefined;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const p of all ? found : found.slice(0, 1)) {
+    parts.push(buf.subarray(from, p), replacement);
+    from = p + needle.length;
+  }
+  parts.push(buf.subarray(from));
+  return Buffer.concat(parts);
+}
 
 function findAll(text: string, needle: string): number[] {
   const out: number[] = [];

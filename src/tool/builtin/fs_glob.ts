@@ -34,7 +34,7 @@ export const fsGlob: Tool<z.infer<typeof parameters>> = {
         `pattern "${args.pattern}" must be relative (no leading / or ..); put the directory in path instead.`,
       );
     }
-    const resolved = await resolvePath(ctx, args.path ?? ".", "read");
+    const resolved = await resolvePath(ctx, args.path ?? ".", "read", "fs_glob");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);

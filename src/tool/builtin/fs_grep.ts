@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
+import { findSensitiveFile } from "../protected-paths.ts";
 import type { Tool, ToolOutput } from "../types.ts";
 import { errorResult, fsFailureMessage, resolvePath } from "./common.ts";
 import { globToRegExp, invalidGlobMessage } from "./glob.ts";
@@ -20,6 +21,8 @@ const parameters = z.object({
 export interface FsGrepOptions {
   /** `auto` (default): ripgrep when `rg` is on PATH, else JS; `js`: always the JS walker; `rg`: always ripgrep. */
   engine?: "auto" | "js" | "rg";
+  /** Time limit of one search, ms (default GREP_DEADLINE_MS, 10 s). */
+  deadlineMs?: number;
 }
 
 /**
@@ -54,7 +57,7 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
           return errorResult(invalidGlobMessage(args.glob, error));
         }
       }
-      const resolved = await resolvePath(ctx, args.path ?? ".", "read");
+      const resolved = await resolvePath(ctx, args.path ?? ".", "read", "fs_grep");
       if (!resolved.ok) return resolved.result;
       const { abs, guard } = resolved;
       const shown = guard.relative(abs);
@@ -74,26 +77,41 @@ export function createFsGrepTool(options: FsGrepOptions = {}): Tool<z.infer<type
         glob: args.glob,
         maxResults,
         signal: ctx.signal,
+        ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+        // A directory search reads every file: deny rules for fs_grep or fs_read, and files holding secrets.
+        skipFile: (rel: string) =>
+          findSensitiveFile(rel) !== undefined ||
+          ctx.pathDenied?.("fs_grep", rel) !== undefined ||
+          ctx.pathDenied?.("fs_read", rel) !== undefined,
       };
       const useRg = mode === "rg" || (mode === "auto" && (await hasRipgrep()));
       let engine = useRg ? "rg" : "js";
       let result: GrepResult = useRg ? await grepWithRipgrep(query) : await grepWithJs(query, isFile);
-      if (!result.ok && useRg) {
+      if (!result.ok && useRg && !result.final) {
         engine = "js";
         result = await grepWithJs(query, isFile);
       }
       if (!result.ok) return errorResult(`Search failed: ${result.error}`);
-      const metadata = { matches: result.lines.length, truncated: result.truncated, engine };
+      const metadata = {
+        matches: result.lines.length,
+        truncated: result.truncated,
+        engine,
+        skipped: result.skipped,
+      };
+      const skippedNote =
+        result.skipped > 0
+          ? `\n(${result.skipped} file${result.skipped === 1 ? "" : "s"} not searched: denied by a rule, or may hold secrets such as .env or keys)`
+          : "";
       if (result.lines.length === 0) {
         return {
-          output: `No matches for /${args.pattern}/ in ${shown}${args.glob ? ` (files ${args.glob})` : ""}.`,
+          output: `No matches for /${args.pattern}/ in ${shown}${args.glob ? ` (files ${args.glob})` : ""}.${skippedNote}`,
           metadata,
         };
       }
       const note = result.truncated
         ? `\n… results capped at ${maxResults} lines; narrow the pattern, path or glob (or raise max_results)`
         : "";
-      return { output: result.lines.join("\n") + note, metadata };
+      return { output: result.lines.join("\n") + note + skippedNote, metadata };
     },
   };
 }

@@ -31,7 +31,7 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
   readOnly: true,
   destructive: false,
   async run(args, ctx): Promise<ToolOutput> {
-    const resolved = await resolvePath(ctx, args.path, "read");
+    const resolved = await resolvePath(ctx, args.path, "read", "fs_read");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);

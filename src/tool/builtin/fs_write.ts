@@ -33,7 +33,7 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
     if (/(?:^|\/)\.\.?$/.test(args.path)) {
       return errorResult(`${args.path} ends with . or .., so it names a directory; give a file path.`);
     }
-    const resolved = await resolvePath(ctx, args.path, "write");
+    const resolved = await resolvePath(ctx, args.path, "write", "fs_write");
     if (!resolved.ok) return resolved.result;
     const { abs, guard } = resolved;
     const shown = guard.relative(abs);

@@ -1,12 +1,10 @@
 import { execFile, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { looksBinary } from "./common.ts";
+import { Worker } from "node:worker_threads";
 import { globToRegExp } from "./glob.ts";
+import { formatMatch } from "./grep-format.ts";
+import type { GrepWorkerInput, GrepWorkerOutput } from "./grep-worker.ts";
 import { walkFiles } from "./walk.ts";
-
-/** Matched line text longer than this is cut (both engines), so one minified line cannot flood the context. */
-export const GREP_MAX_LINE_CHARS = 500;
 
 /** One grep run. Paths in the result are relative to `root`. */
 export interface GrepQuery {
@@ -21,26 +19,28 @@ export interface GrepQuery {
   /** Stop after this many matching lines. */
   maxResults: number;
   signal?: AbortSignal;
-}
-
-/** `lines` are `file:line:text`; `truncated` when `maxResults` cut the search short. */
-export type GrepResult = { ok: true; lines: string[]; truncated: boolean } | { ok: false; error: string };
-
-/** Formats one match the same way for both engines. */
-export function formatMatch(rel: string, lineNumber: number, text: string): string {
-  let line = text.endsWith("\r") ? text.slice(0, -1) : text;
-  if (line.length > GREP_MAX_LINE_CHARS) line = `${line.slice(0, GREP_MAX_LINE_CHARS)}… [line truncated]`;
-  return `${rel}:${lineNumber}:${line}`;
+  /**
+   * Files (root-relative, `/`-separated) a directory search must not read or report: deny rules, files holding
+   * secrets. Not applied when `target` is the file itself (the permission check saw that path).
+   */
+  skipFile?: (rel: string) => boolean;
+  /** Time limit of the search, ms; default GREP_DEADLINE_MS. */
+  deadlineMs?: number;
 }
 
 /**
- * Compiles a search pattern as a JS RegExp. A leading `(?i)` (Rust/Go/PCRE inline flag, which ripgrep
- * accepts and models often write) becomes the `i` flag. Throws `SyntaxError` for an invalid pattern.
+ * `lines` are `file:line:text`; `truncated` when `maxResults` cut the search short; `skipped` counts files left out
+ * by `skipFile` (JS: every such file; ripgrep: those that had matches).
  */
-export function compileRegex(pattern: string): RegExp {
-  if (pattern.startsWith("(?i)")) return new RegExp(pattern.slice(4), "i");
-  return new RegExp(pattern);
-}
+export type GrepResult =
+  | { ok: true; lines: string[]; truncated: boolean; skipped: number }
+  | {
+      ok: false;
+      error: string /** The search ran out of time: another engine would too. */;
+      final?: boolean;
+    };
+
+export { compileRegex, formatMatch, GREP_MAX_LINE_CHARS } from "./grep-format.ts";
 
 let ripgrep: Promise<boolean> | undefined;
 
@@ -52,17 +52,23 @@ export function hasRipgrep(): Promise<boolean> {
   return ripgrep;
 }
 
+/** Default time limit of one search, ms (both engines). */
+export const GREP_DEADLINE_MS = 10_000;
+
 /**
  * Pure-JS grep: walks `target` like ripgrep does by default (skips hidden files and directories,
- * node_modules, .gitignore'd paths, symlinks and binary files), tests each line with `RegExp(pattern)`.
+ * node_modules, .gitignore'd paths, symlinks, binary files and `skipFile` files), then tests each line with
+ * `RegExp(pattern)` in a worker thread (grep-worker.ts) that is terminated at `deadlineMs` (default
+ * GREP_DEADLINE_MS) or when `signal` aborts, so a catastrophically backtracking pattern cannot hang the turn:
+ * then `{ ok: false }` says why.
  */
 export async function grepWithJs(query: GrepQuery, targetIsFile: boolean): Promise<GrepResult> {
-  const regex = compileRegex(query.pattern);
   const nameFilter = query.glob ? globToRegExp(query.glob) : undefined;
-  const lines: string[] = [];
-  const files: string[] = [];
+  const files: { abs: string; rel: string }[] = [];
+  let skipped = 0;
+  const relOf = (abs: string) => path.relative(query.root, abs).split(path.sep).join("/");
   if (targetIsFile) {
-    files.push(query.target);
+    files.push({ abs: query.target, rel: relOf(query.target) });
   } else {
     for await (const entry of walkFiles(query.root, query.target, {
       skipHiddenFiles: true,
@@ -71,24 +77,51 @@ export async function grepWithJs(query: GrepQuery, targetIsFile: boolean): Promi
       if (entry.isSymlink) continue;
       if (nameFilter && !nameFilter.test(path.relative(query.target, entry.abs).split(path.sep).join("/")))
         continue;
-      files.push(entry.abs);
+      const rel = relOf(entry.abs);
+      if (query.skipFile?.(rel)) {
+        skipped++;
+        continue;
+      }
+      files.push({ abs: entry.abs, rel });
     }
   }
-  for (const file of files) {
-    if (query.signal?.aborted) break;
-    const buf = await readFile(file).catch(() => undefined);
-    if (!buf || looksBinary(buf)) continue;
-    const rel = path.relative(query.root, file).split(path.sep).join("/");
-    const text = buf.toString("utf8").split("\n");
-    if (text[text.length - 1] === "") text.pop();
-    for (let i = 0; i < text.length; i++) {
-      if (!regex.test(text[i]!)) continue;
-      if (lines.length >= query.maxResults) return { ok: true, lines, truncated: true };
-      lines.push(formatMatch(rel, i + 1, text[i]!));
-    }
-  }
-  return { ok: true, lines, truncated: false };
+  if (query.signal?.aborted) return { ok: false, error: "interrupted" };
+  const input: GrepWorkerInput = { pattern: query.pattern, files, maxResults: query.maxResults };
+  const deadlineMs = query.deadlineMs ?? GREP_DEADLINE_MS;
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_URL, { workerData: input });
+    let settled = false;
+    const finish = (result: GrepResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      query.signal?.removeEventListener("abort", onAbort);
+      void worker.terminate();
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () =>
+        finish({
+          ok: false,
+          error:
+            `the search was stopped after ${deadlineMs / 1000} s: the pattern may backtrack catastrophically ` +
+            "(nested quantifiers such as (a+)+, or lookarounds over long lines). Simplify it or search for a literal string.",
+        }),
+      deadlineMs,
+    );
+    const onAbort = () => finish({ ok: false, error: "interrupted" });
+    query.signal?.addEventListener("abort", onAbort, { once: true });
+    worker.once("message", (out: GrepWorkerOutput) => finish({ ok: true, ...out, skipped }));
+    worker.once("error", (error) => finish({ ok: false, error: error.message }));
+    worker.once("exit", () => finish({ ok: false, error: "the search worker stopped unexpectedly" }));
+  });
 }
+
+/** The worker script: compiled `.js` beside this file in dist/, the `.ts` source when run from src/. */
+const WORKER_URL = new URL(
+  import.meta.url.endsWith(".ts") ? "./grep-worker.ts" : "./grep-worker.js",
+  import.meta.url,
+);
 
 /**
  * ripgrep: `rg --no-require-git --sort path` from the workspace root (so .gitignore applies even
@@ -121,6 +154,7 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
       signal: query.signal,
     });
     const lines: string[] = [];
+    const skippedFiles = new Set<string>();
     let truncated = false;
     let pending = "";
     let stderr = "";
@@ -130,12 +164,16 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
       const rest = raw.slice(nul + 1);
       const colon = rest.indexOf(":");
       if (colon === -1) return;
+      const file = raw.slice(0, nul).split(path.sep).join("/").replace(/^\.\//, "");
+      if (file !== rel && query.skipFile?.(file)) {
+        skippedFiles.add(file);
+        return;
+      }
       if (lines.length >= query.maxResults) {
         truncated = true;
         child.kill();
         return;
       }
-      const file = raw.slice(0, nul).split(path.sep).join("/").replace(/^\.\//, "");
       lines.push(formatMatch(file, Number(rest.slice(0, colon)), rest.slice(colon + 1)));
     };
     child.stdout.setEncoding("utf8");
@@ -154,10 +192,25 @@ export function grepWithRipgrep(query: GrepQuery): Promise<GrepResult> {
       stderr += chunk;
     });
     child.on("error", (error) => resolve({ ok: false, error: error.message }));
+    let timedOut = false;
+    const deadlineMs = query.deadlineMs ?? GREP_DEADLINE_MS;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, deadlineMs);
     child.on("close", (code) => {
+      clearTimeout(timer);
+      if (timedOut && !truncated) {
+        resolve({
+          ok: false,
+          error: `the search was stopped after ${deadlineMs / 1000} s; narrow the path or glob`,
+          final: true,
+        });
+        return;
+      }
       if (!truncated && pending !== "") take(pending);
       if (code === 2 && lines.length === 0 && !truncated) resolve({ ok: false, error: stderr.trim() });
-      else resolve({ ok: true, lines, truncated });
+      else resolve({ ok: true, lines, truncated, skipped: skippedFiles.size });
     });
   });
 }
