@@ -148,7 +148,7 @@ export class RunawayDetector {
       const block = t.slice(-period);
       let ok = true;
       for (let k = 2; k <= repeats && ok; k++) ok = t.slice(-k * period, -(k - 1) * period) === block;
-      if (!ok) continue;
+      if (!ok || block.trim() === "") continue; // all-whitespace runs are the whitespace rule's
       const blank = block.replace(/\S/g, "").length / block.length >= 0.5;
       if (period > engineBlock || blank) return period;
     }
