@@ -218,3 +218,72 @@ describe("local-server provider: runaway streams", () => {
     expect(reports[0]?.cut?.reason).toBe("generation_time");
   });
 });
+
+describe("local-server provider: the generation clock does not count the prompt read", () => {
+  it("a llama.cpp-style stream that reads its prompt for 2.5 s and then generates for 0.5 s is not cut at a 1 s limit", async () => {
+    // llama.cpp with return_progress: progress chunks (the last says processed = total before the last batch is
+    // evaluated), then one chunk per generated token; the first carries the assistant role.
+    const { createServer } = await import("node:http");
+    const chunk = (
+      delta: Record<string, unknown>,
+      extra: Record<string, unknown> = {},
+      finish: string | null = null,
+    ) =>
+      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const srv = createServer(async (req, res) => {
+      if (req.url === "/props") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ default_generation_settings: { n_ctx: 4096 }, build_info: "b1" }));
+        return;
+      }
+      if (!req.url?.startsWith("/v1/chat/completions")) {
+        res.writeHead(404).end();
+        return;
+      }
+      for await (const _ of req) {
+        // drain the body
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const progress = (processed: number) =>
+        chunk(
+          { role: "assistant", content: null },
+          { prompt_progress: { total: 900, cache: 0, processed, time_ms: 1 } },
+        );
+      res.write(progress(0));
+      await sleep(300);
+      res.write(progress(900)); // batched, not yet evaluated
+      await sleep(2200); // the last batch is evaluated: still the prompt read
+      res.write(chunk({ role: "assistant", content: null })); // first token (held back by the server)
+      for (let i = 0; i < 5; i++) {
+        await sleep(100);
+        res.write(chunk({ content: `w${i} ` }));
+      }
+      res.write(chunk({}, { timings: { prompt_n: 900, cache_n: 0, predicted_n: 6 } }, "stop"));
+      res.end("data: [DONE]\n\n");
+    });
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+    const port = (srv.address() as { port: number }).port;
+    try {
+      const reports: LocalRoundReport[] = [];
+      const provider = createLocalServerProvider({
+        name: "llamacpp",
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        settings: { generationSeconds: 1 },
+        onRound: (r) => reports.push(r),
+      });
+      const events = await collect(provider.stream(request({})));
+      expect(reports[0]?.cut).toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: "finish", stopReason: "end_turn" });
+      expect(reports[0]?.timings).toMatchObject({ promptN: 900, cacheN: 0, predictedN: 6 });
+      expect(reports[0]?.body).toMatchObject({
+        cache_prompt: true,
+        return_progress: true,
+        t_max_predict_ms: 1000,
+      });
+    } finally {
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(() => r(undefined)));
+    }
+  });
+});

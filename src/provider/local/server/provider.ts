@@ -186,7 +186,7 @@ export function createLocalServerProvider(opts: LocalServerProviderOptions): Pro
       cut.abort(new Error(`local server round cut: ${t.detail}`));
     };
     const clock = setInterval(() => {
-      const start = observe.promptDoneAt;
+      const start = observe.generationAt;
       if (start !== undefined && Date.now() - start > limitMs)
         stop(detector.trip("generation_time", `generation ran over ${Math.round(limitMs / 1000)} s`));
     }, CLOCK_TICK_MS);

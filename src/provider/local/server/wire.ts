@@ -20,8 +20,18 @@ export interface ServerTimings {
 export interface WireObservation {
   /** The JSON body as sent (after the patch). */
   sentBody?: Record<string, unknown>;
-  /** When the server reported the prompt fully read (llama.cpp `prompt_progress.processed ≥ total`). */
+  /**
+   * When the server reported the whole prompt taken into the batch (llama.cpp `prompt_progress.processed ≥
+   * total`). The last batch is still being evaluated then, so this is not yet generation.
+   */
   promptDoneAt?: number;
+  /**
+   * When generation began: llama.cpp (a server that sent `prompt_progress`) streams one chunk per generated token
+   * even while it holds the text back for its tool-call parser (the first carries the assistant role), so the
+   * first chunk without `prompt_progress` after progress marks the first token; other servers: the first
+   * non-empty content. The generation-time limit counts from here, so a long prompt read is never cut.
+   */
+  generationAt?: number;
   /** Latest llama.cpp `prompt_progress`. */
   progress?: { total: number; cache: number; processed: number; timeMs: number };
   /** When the first generated content (text, reasoning or a tool-call fragment) arrived. */
@@ -148,8 +158,15 @@ function read(chunk: Record<string, unknown>, observe: WireObservation): void {
   }
   if (observe.firstTokenAt === undefined && hasContent(chunk)) {
     observe.firstTokenAt = now;
-    observe.promptDoneAt ??= now;
+    observe.generationAt ??= now;
   }
+  if (
+    observe.progress !== undefined &&
+    !isRecord(progress) &&
+    Array.isArray(chunk.choices) &&
+    chunk.choices.length > 0
+  )
+    observe.generationAt ??= now;
 }
 
 function hasContent(chunk: Record<string, unknown>): boolean {
