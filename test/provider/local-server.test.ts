@@ -12,6 +12,7 @@ import { CONTINUE_MESSAGE, Engine } from "../../src/engine/engine.ts";
 import { FixedRouting } from "../../src/engine/fixed-routing.ts";
 import type { ArmHandle } from "../../src/engine/routing.ts";
 import { selectCategorySchema } from "../../src/engine/two-stage.ts";
+import { detectServerKind } from "../../src/provider/local/server/kind.ts";
 import {
   createLocalServerProvider,
   type LocalRoundReport,
@@ -21,9 +22,15 @@ import type { ProviderRequest, ToolSchema } from "../../src/provider/types.ts";
 import type { StreamEvent } from "../../src/stream/events.ts";
 import { builtinTools, DEFAULT_TOOL_LIMITS } from "../../src/tool/builtin/index.ts";
 import { ToolRegistry } from "../../src/tool/registry.ts";
+import {
+  type FakeServer,
+  startFakeLlamaCpp,
+  startFakeLmStudio,
+  startFakeOllama,
+} from "../support/fake-local-servers.ts";
 import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.ts";
 
-const servers: ScriptedServer[] = [];
+const servers: (ScriptedServer | FakeServer)[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -285,5 +292,45 @@ describe("local-server provider: the generation clock does not count the prompt 
       srv.closeAllConnections();
       await new Promise((r) => srv.close(() => r(undefined)));
     }
+  });
+});
+
+describe("server kind detection and Ollama's format", () => {
+  it("tells llama.cpp, Ollama, vLLM, LM Studio and an unknown server apart", async () => {
+    const llama = await startFakeLlamaCpp();
+    const ollama = await startFakeOllama();
+    const lmstudio = await startFakeLmStudio();
+    const unknown = await startScriptedServer(() => ({ text: "x" }));
+    servers.push(llama, ollama, lmstudio, unknown);
+    const { createServer } = await import("node:http");
+    const vllm = createServer((req, res) => {
+      res.writeHead(req.url === "/version" ? 200 : 404, { "content-type": "application/json" });
+      res.end(req.url === "/version" ? JSON.stringify({ version: "0.11.0" }) : "{}");
+    });
+    await new Promise<void>((r) => vllm.listen(0, "127.0.0.1", () => r()));
+    try {
+      const vllmURL = `http://127.0.0.1:${(vllm.address() as { port: number }).port}/v1`;
+      expect((await detectServerKind(`${llama.origin}/v1`)).kind).toBe("llamacpp");
+      expect(await detectServerKind(ollama.origin)).toEqual({ kind: "ollama", version: "0.0.0-fake" });
+      expect(await detectServerKind(vllmURL)).toEqual({ kind: "vllm", version: "0.11.0" });
+      expect((await detectServerKind(`${lmstudio.origin}/v1`)).kind).toBe("lmstudio");
+      expect((await detectServerKind(unknown.baseURL)).kind).toBe("unknown");
+    } finally {
+      await new Promise((r) => vllm.close(() => r(undefined)));
+    }
+  });
+
+  it("an Ollama arm gets num_predict on every request and a forced round's format schema, read back as a call", async () => {
+    const ollama = await startFakeOllama({ reply: '{"name": "fs_read", "arguments": {"path": "calc.py"}}' });
+    servers.push(ollama);
+    const provider = await providerFor({ provider: "ollama", baseURL: ollama.origin, local: true });
+    const events = await collect(provider.stream(request({ tools: [fsRead], toolChoice: "required" })));
+    const chat = ollama.requests.find((r) => r.path === "/api/chat")!.body as any;
+    expect(chat.format.properties.name).toEqual({ const: "fs_read" });
+    expect(chat.options.num_predict).toBe(DEFAULT_ROUND_CAPS.call);
+    expect(events.find((e) => e.type === "tool_call_done")).toMatchObject({
+      name: "fs_read",
+      arguments: '{"path":"calc.py"}',
+    });
   });
 });
