@@ -129,7 +129,7 @@ const engineSchema = z.strictObject({
  * a loopback or listed URL). Every request carries a completion cap chosen by round kind (issue 16).
  */
 const localServerSchema = z.strictObject({
-  /** Tokens: a forced call whose tools take no free text (the two-stage category pick). Default 64. */
+  /** Tokens: a forced call whose tools take no free text (the two-stage category pick). Default 128. */
   max_tokens_select: positiveInt().optional(),
   /** Tokens: another forced call. Default 512. */
   max_tokens_call: positiveInt().optional(),
@@ -141,9 +141,9 @@ const localServerSchema = z.strictObject({
   constrain: z.boolean().optional(),
   /** llama.cpp `cache_prompt`. Default true. */
   cache_prompt: z.boolean().optional(),
-  /** Seconds of generation per round (counted after the prompt is read); default from the cap at min_tokens_per_second, ≥ 20 s. */
+  /** Seconds of generation per round (counted after the prompt is read); default from the cap at min_tokens_per_second, ≥ 30 s. */
   generation_seconds: z.number().positive().optional(),
-  /** Tokens per second: the slowest generation the default time limit allows. Default 4. */
+  /** Tokens per second: the slowest generation the default time limit allows. Default 2. */
   min_tokens_per_second: z.number().positive().optional(),
   /** Base URLs (not loopback) of servers to treat as local arms, e.g. a GPU box on the LAN. */
   base_urls: z.array(z.string()).optional(),

@@ -11,6 +11,7 @@ import {
   createLocalServerProvider,
   type LocalRoundReport,
 } from "../../src/provider/local/server/provider.ts";
+import { DEFAULT_ROUND_CAPS } from "../../src/provider/local/server/rounds.ts";
 import type { ProviderRequest, ToolSchema } from "../../src/provider/types.ts";
 import type { StreamEvent } from "../../src/stream/events.ts";
 import {
@@ -105,7 +106,7 @@ describe.skipIf(!binary)("llama-server with Qwen2.5-Coder-0.5B", () => {
     expect(report.constrained).toBe(true);
     expect(report.body?.json_schema).toBeDefined();
     expect(report.body?.tool_choice).toBe("none");
-    expect(report.body?.max_tokens).toBe(64);
+    expect(report.body?.max_tokens).toBe(DEFAULT_ROUND_CAPS.select);
     const call = events.find((e) => e.type === "tool_call_done");
     expect(call, JSON.stringify(events)).toBeDefined();
     if (call?.type !== "tool_call_done") return;

@@ -48,16 +48,20 @@ export interface LocalServerSettings {
    * cap at {@link DEFAULT_MIN_TOKENS_PER_SECOND}, at least {@link MIN_GENERATION_SECONDS}.
    */
   generationSeconds?: number;
-  /** Slowest generation speed the default time limit allows, tokens/s (default 4). */
+  /** Slowest generation speed the default time limit allows, tokens/s (default 2). */
   minTokensPerSecond?: number;
   /** Runaway-detector tuning. */
   runaway?: Partial<RunawayOptions>;
 }
 
-/** Default slowest generation speed assumed for the time limit, tokens/s (a 1.5B Q4 model on 2 CPU cores does ~10). */
-export const DEFAULT_MIN_TOKENS_PER_SECOND = 4;
+/**
+ * Default slowest generation speed assumed for the time limit, tokens/s. Measured: Qwen2.5-Coder-1.5B Q4_K_M on
+ * llama-server with a JSON-schema grammar on 2 shared CPU cores generated 1.5-2 tokens/s (grammar sampling over
+ * a 151k vocabulary is slow), so the limit is a safety net behind the cap, not the main bound.
+ */
+export const DEFAULT_MIN_TOKENS_PER_SECOND = 2;
 /** Floor of the default generation-time limit, seconds. */
-export const MIN_GENERATION_SECONDS = 20;
+export const MIN_GENERATION_SECONDS = 30;
 /** How often the generation clock is checked, ms. */
 const CLOCK_TICK_MS = 250;
 
@@ -102,7 +106,7 @@ export function isServerProvider(name: ProviderName): boolean {
 
 /**
  * The generation-time limit of a round with completion cap `cap` (tokens), ms: `settings.generationSeconds`
- * when set, else `cap / minTokensPerSecond` seconds, at least 20 s.
+ * when set, else `cap / minTokensPerSecond` seconds, at least 30 s.
  */
 export function generationLimitMs(cap: number, settings: LocalServerSettings = {}): number {
   if (settings.generationSeconds !== undefined) return Math.max(1, settings.generationSeconds * 1000);

@@ -18,10 +18,12 @@ export type RoundKind = "select" | "call" | "write" | "answer";
 export type RoundCaps = Readonly<Record<RoundKind, number>>;
 
 /**
- * Default caps, tokens. `select` fits `{"name": "select_category", "arguments": {"category": "write"}}` with
- * room to spare; `write` fits a ~150-line file; `answer` a short explanation or a call with a command.
+ * Default caps, tokens. `select` fits `{"name": "select_category", "arguments": {"category": "write"}}` as
+ * llama.cpp's JSON grammar lets Qwen2.5 write it (pretty-printed: every newline and indent is a token; 64 tokens
+ * were measured to end one token short of the closing brace); `write` fits a ~150-line file; `answer` a short
+ * explanation or a call with a command.
  */
-export const DEFAULT_ROUND_CAPS: RoundCaps = { select: 64, call: 512, write: 2048, answer: 1024 };
+export const DEFAULT_ROUND_CAPS: RoundCaps = { select: 128, call: 512, write: 2048, answer: 1024 };
 
 /** Argument names that carry file content (fs_write's `content`, fs_edit's `new_string`, and common variants). */
 const CONTENT_ARGUMENTS = new Set([
