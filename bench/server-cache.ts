@@ -8,6 +8,7 @@
  * from the KV cache, predicted_n). Writes bench/results/server-cache.json.
  * Run: `sh scripts/with-node.sh node bench/server-cache.ts`.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,7 +58,9 @@ interface Row {
   cut?: string;
 }
 
-async function run(cachePrompt: boolean): Promise<{ rows: Row[]; status: string; seconds: number }> {
+async function run(
+  cachePrompt: boolean,
+): Promise<{ rows: Row[]; status: string; seconds: number; testsPass: boolean }> {
   const server = await startLlamaServer({ binary: binary!, model: model!, ctx: 8192 });
   const workspace = fixture();
   const rows: Row[] = [];
@@ -96,7 +99,13 @@ async function run(cachePrompt: boolean): Promise<{ rows: Row[]; status: string;
     });
     const started = Date.now();
     const result = await engine.runTurn(PROMPT);
-    return { rows, status: result.status, seconds: (Date.now() - started) / 1000 };
+    const seconds = (Date.now() - started) / 1000;
+    // Did the turn fix the bug? (a "success" with failing tests is a false success)
+    const tests = spawnSync("python3", ["-m", "unittest", "-q", "test_calc"], {
+      cwd: workspace,
+      encoding: "utf8",
+    });
+    return { rows, status: result.status, seconds, testsPass: tests.status === 0 };
   } finally {
     await server.close();
     rmSync(workspace, { recursive: true, force: true });
@@ -105,10 +114,10 @@ async function run(cachePrompt: boolean): Promise<{ rows: Row[]; status: string;
 
 const results: Record<string, unknown> = { model, binary };
 for (const cachePrompt of [false, true]) {
-  const { rows, status, seconds } = await run(cachePrompt);
+  const { rows, status, seconds, testsPass } = await run(cachePrompt);
   const total = rows.reduce((n, r) => n + (r.promptN ?? 0), 0);
   console.log(
-    `\ncache_prompt=${cachePrompt}: turn ${status} in ${seconds.toFixed(1)} s; prompt tokens evaluated: ${total}`,
+    `\ncache_prompt=${cachePrompt}: turn ${status} in ${seconds.toFixed(1)} s, tests ${testsPass ? "pass" : "FAIL"}; prompt tokens evaluated: ${total}`,
   );
   console.log("round  kind    cap   constrained  prompt_n  cache_n  predicted_n  cut");
   for (const r of rows)
@@ -116,7 +125,13 @@ for (const cachePrompt of [false, true]) {
       `${String(r.round).padEnd(6)} ${r.kind.padEnd(7)} ${String(r.cap).padEnd(5)} ${String(r.constrained).padEnd(12)} ` +
         `${String(r.promptN ?? "-").padEnd(9)} ${String(r.cacheN ?? "-").padEnd(8)} ${String(r.predictedN ?? "-").padEnd(12)} ${r.cut ?? ""}`,
     );
-  results[`cache_prompt_${cachePrompt}`] = { status, seconds, promptTokensEvaluated: total, rounds: rows };
+  results[`cache_prompt_${cachePrompt}`] = {
+    status,
+    testsPass,
+    seconds,
+    promptTokensEvaluated: total,
+    rounds: rows,
+  };
 }
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 writeFileSync(join(root, "bench", "results", "server-cache.json"), `${JSON.stringify(results, null, 2)}\n`);
