@@ -1,5 +1,11 @@
+import type { OwletConfig } from "../config/schema.ts";
 import { createProvider } from "../provider/factory.ts";
 import { createOllamaProvider } from "../provider/local/ollama.ts";
+import {
+  createLocalServerProvider,
+  isServerProvider,
+  type LocalServerSettings,
+} from "../provider/local/server/provider.ts";
 import { withTextToolCalls } from "../provider/textcalls/text-tool-provider.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 
@@ -19,6 +25,8 @@ export interface ProviderSpec {
   toolUse?: boolean;
   /** Embedded only: load the model on first use instead of now (router arms that may never be chosen). */
   lazy?: boolean;
+  /** Local server arms (openai-compatible/llamacpp/lmstudio/ollama with `local`): caps, constraint, limits (issue 16). */
+  localServer?: LocalServerSettings;
 }
 
 /**
@@ -30,6 +38,16 @@ export interface ProviderSpec {
  */
 export async function providerFor(spec: ProviderSpec): Promise<Provider> {
   let provider: Provider;
+  if (spec.local && isServerProvider(spec.provider)) {
+    // Issue 16: a local server gets the same caps, detection and constraints whatever provider name was picked.
+    provider = createLocalServerProvider({
+      name: spec.provider,
+      ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
+      ...(spec.apiKey ? { apiKey: spec.apiKey } : {}),
+      ...(spec.localServer ? { settings: spec.localServer } : {}),
+    });
+    return withTextToolCalls(provider, { mode: spec.toolUse === false ? "always" : "fallback" });
+  }
   switch (spec.provider) {
     case "embedded": {
       const { EmbeddedProvider } = await import("../provider/local/embedded.ts");
@@ -59,4 +77,28 @@ export async function providerFor(spec: ProviderSpec): Promise<Provider> {
   if (spec.toolUse === false) return withTextToolCalls(provider, { mode: "always" });
   if (spec.local) return withTextToolCalls(provider, { mode: "fallback" });
   return provider;
+}
+
+/** `[local_server]` config → the local-server provider's settings (unset keys keep the provider's defaults). */
+export function localServerSettings(c: OwletConfig["local_server"]): LocalServerSettings {
+  const caps = {
+    ...(c.max_tokens_select ? { select: c.max_tokens_select } : {}),
+    ...(c.max_tokens_call ? { call: c.max_tokens_call } : {}),
+    ...(c.max_tokens_write ? { write: c.max_tokens_write } : {}),
+    ...(c.max_tokens_answer ? { answer: c.max_tokens_answer } : {}),
+  };
+  return {
+    caps,
+    ...(c.constrain !== undefined ? { constrain: c.constrain } : {}),
+    ...(c.cache_prompt !== undefined ? { cachePrompt: c.cache_prompt } : {}),
+    ...(c.generation_seconds !== undefined ? { generationSeconds: c.generation_seconds } : {}),
+    ...(c.min_tokens_per_second !== undefined ? { minTokensPerSecond: c.min_tokens_per_second } : {}),
+  };
+}
+
+/** Whether `baseURL` is one of `[local_server] base_urls` (compared without trailing `/` or `/v1`). */
+export function isConfiguredLocal(baseURL: string | undefined, c: OwletConfig["local_server"]): boolean {
+  if (!baseURL || !c.base_urls) return false;
+  const norm = (u: string) => u.trim().replace(/\/+$/, "").replace(/\/v1$/, "");
+  return c.base_urls.some((u) => norm(u) === norm(baseURL));
 }

@@ -10,7 +10,7 @@ import { listCachedModels } from "../provider/local/models.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { UserError } from "./exit-codes.ts";
-import { type ProviderSpec, providerFor } from "./provider-for.ts";
+import { isConfiguredLocal, localServerSettings, type ProviderSpec, providerFor } from "./provider-for.ts";
 
 const CLOUD: ReadonlySet<ProviderName> = new Set(["anthropic", "openai", "google", "mistral"]);
 
@@ -95,7 +95,8 @@ export async function resolvePrimaryArm(
       `no API key for ${provider}: set ${vars}, pass --api-key, or set provider.${provider}.api_key in config`,
     );
   }
-  const local = isLocalArm(provider, selection.baseURL);
+  const local =
+    isLocalArm(provider, selection.baseURL) || isConfiguredLocal(selection.baseURL, config.local_server);
   const contextWindow =
     (sameAsConfigured ? p.context_window : undefined) ??
     p[provider]?.context_window ??
@@ -108,6 +109,7 @@ export async function resolvePrimaryArm(
   const providerObj = await providerForUser({
     provider,
     local,
+    localServer: localServerSettings(config.local_server),
     ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
     ...(apiKey ? { apiKey } : {}),
     ...(selection.modelPath ? { modelPath: selection.modelPath } : {}),

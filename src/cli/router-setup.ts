@@ -8,7 +8,7 @@ import { SlmClassifier } from "../router/classify/slm.ts";
 import { Router } from "../router/router.ts";
 import { defaultRouterStatePath, loadRouterState, saveRouterState } from "../router/state-store.ts";
 import { UserError } from "./exit-codes.ts";
-import { providerFor } from "./provider-for.ts";
+import { localServerSettings, providerFor } from "./provider-for.ts";
 import { resolvePrimaryArm } from "./resolve-arm.ts";
 import type { RoutingBuilt, RoutingSetup } from "./routing-setup.ts";
 
@@ -104,6 +104,7 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
       await providerFor({
         provider: spec.provider,
         local: spec.local,
+        localServer: localServerSettings(config.local_server),
         toolUse: spec.toolUse,
         ...(spec.baseURL ? { baseURL: spec.baseURL } : {}),
         ...(apiKey ? { apiKey } : {}),

@@ -169,6 +169,31 @@ const engineSchema = z.strictObject({
   turn_timeout: z.number().positive().default(CONFIG_DEFAULTS.engine.turn_timeout),
 });
 
+/**
+ * `[local_server]`: local model servers (llama.cpp, Ollama, vLLM, LM Studio, or an OpenAI-compatible server on
+ * a loopback or listed URL). Every request carries a completion cap chosen by round kind (issue 16).
+ */
+const localServerSchema = z.strictObject({
+  /** Tokens: a forced call whose tools take no free text (the two-stage category pick). Default 128. */
+  max_tokens_select: positiveInt().optional(),
+  /** Tokens: another forced call. Default 512. */
+  max_tokens_call: positiveInt().optional(),
+  /** Tokens: a round that offers a file-writing tool. Default 2048. */
+  max_tokens_write: positiveInt().optional(),
+  /** Tokens: any other round. Default 1024. */
+  max_tokens_answer: positiveInt().optional(),
+  /** Constrain forced rounds with the server's grammar / JSON-schema support. Default true. */
+  constrain: z.boolean().optional(),
+  /** llama.cpp `cache_prompt`. Default true. */
+  cache_prompt: z.boolean().optional(),
+  /** Seconds of generation per round (counted after the prompt is read); default from the cap at min_tokens_per_second, ≥ 30 s. */
+  generation_seconds: z.number().positive().optional(),
+  /** Tokens per second: the slowest generation the default time limit allows. Default 2. */
+  min_tokens_per_second: z.number().positive().optional(),
+  /** Base URLs (not loopback) of servers to treat as local arms, e.g. a GPU box on the LAN. */
+  base_urls: z.array(z.string()).optional(),
+});
+
 const armLimitsSchema = z.strictObject({
   /** Requests per second. */
   rps: nonNegative().optional(),
@@ -230,6 +255,7 @@ function buildConfigSchema<A extends z.ZodType>(arm: A) {
     sandbox: sandboxSchema.prefault({}),
     session: sessionSchema.prefault({}),
     engine: engineSchema.prefault({}),
+    local_server: localServerSchema.prefault({}),
     arms: z.array(arm).default(() => []),
   });
 }

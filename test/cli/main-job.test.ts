@@ -151,7 +151,9 @@ describe("owlet -p: the main job on a fixture repository", () => {
     server = await startScriptedServer([{ text: "looks right" }]);
     const run = await runOwlet(["-p", "review this diff", ...flags(server)], { cwd: repo, stdinFile: input });
     expect(run.code, run.stderr).toBe(0);
-    const user = server.requests[0]!.body.messages.filter((m: any) => m.role === "user");
+    // The first chat request (a loopback arm's server-kind probes come first: GET /props, …).
+    const chat = server.requests.find((r) => r.path.startsWith("/v1/chat/completions"))!;
+    const user = chat.body.messages.filter((m: any) => m.role === "user");
     const text = JSON.stringify(user.at(-1).content);
     expect(text).toContain("review this diff");
     expect(text).toContain("+return a + b");
