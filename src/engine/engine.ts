@@ -298,7 +298,8 @@ class TurnRun {
 
   /**
    * Ends a turn in which the model gave its answer: `checks_failed` when the last command after its changes
-   * failed, `permission_denied` when calls were refused, else `success` (an outcome is reported as it happened).
+   * failed, `no_changes` when the prompt asked for a change and nothing changed, `permission_denied` when calls
+   * were refused, else `success` (an outcome is reported as it happened).
    */
   private finishAnswered(): TurnResult {
     const failed = this.verification.failure();
