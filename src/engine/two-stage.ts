@@ -47,6 +47,9 @@ const CATEGORY_HINTS: Record<string, string> = {
   [ANSWER]: "done: reply to the user",
 };
 
+/** The pick over the built-in tools' categories (the default of selectCategorySchema, for benches and tests). */
+export const BUILTIN_PICK: readonly string[] = ["exec", "search", "read", "write", ANSWER];
+
 /** The categories offered in a pick: those that hold at least one tool, in catalogue order, then `answer`. */
 export function offeredCategories(catalogue: readonly CatalogueTool[]): string[] {
   const out: string[] = [];
@@ -63,7 +66,7 @@ export function offeredCategories(catalogue: readonly CatalogueTool[]): string[]
  * next step from where it is rather than repeating the last one.
  */
 export function selectCategorySchema(
-  categories: readonly string[] = offeredCategories([]),
+  categories: readonly string[] = BUILTIN_PICK,
   progress?: string,
 ): ToolSchema {
   const hints = categories.map((c) => `${c} (${CATEGORY_HINTS[c] ?? c})`).join(", ");

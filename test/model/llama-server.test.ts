@@ -5,7 +5,7 @@
  * Skipped, with the reason, only when the llama-server binary is not built; a missing model fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { selectCategorySchema } from "../../src/engine/two-stage.ts";
+import { BUILTIN_PICK, selectCategorySchema } from "../../src/engine/two-stage.ts";
 import { ServerKindCache } from "../../src/provider/local/server/kind.ts";
 import {
   createLocalServerProvider,
@@ -111,7 +111,7 @@ describe.skipIf(!binary)("llama-server with Qwen2.5-Coder-0.5B", () => {
     expect(call, JSON.stringify(events)).toBeDefined();
     if (call?.type !== "tool_call_done") return;
     expect(call.name).toBe("select_category");
-    expect(["read", "write", "search", "exec", "meta"]).toContain(JSON.parse(call.arguments).category);
+    expect(BUILTIN_PICK).toContain(JSON.parse(call.arguments).category);
     expect(events.at(-1)).toMatchObject({ type: "finish", stopReason: "tool_use" });
   });
 
