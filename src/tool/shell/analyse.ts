@@ -36,7 +36,14 @@ export function analyseBash(command: string, budgetMs = ANALYSIS_BUDGET_MS): Bas
   // the permission policy and the bash tool's interactive check read the same command: parse it once
   const cached = recent.get(command);
   if (cached && cached.budgetMs === budgetMs) return cached.analysis;
-  const analysis = analyseUncached(command, budgetMs, 0);
+  let analysis: BashAnalysis;
+  try {
+    analysis = analyseUncached(command, budgetMs, 0);
+  } catch (err) {
+    // Nesting deep enough to exhaust the stack while parsing: refused like a command too slow to analyse.
+    if (!(err instanceof RangeError)) throw err;
+    analysis = tooSlow(budgetMs);
+  }
   if (!(analysis.refused === GRAMMAR_NOT_LOADED)) {
     recent.set(command, { budgetMs, analysis });
     if (recent.size > RECENT_ANALYSES) recent.delete(recent.keys().next().value!);
@@ -84,6 +91,11 @@ function analyseUncached(command: string, budgetMs: number, depth: number): Bash
       }
     }
     return { commands, unresolved };
+  } catch (err) {
+    // Nesting deep enough to exhaust the stack (the walk recurses per level): refused like a command too slow to
+    // analyse, never an exception out of the permission check.
+    if (err instanceof RangeError) return tooSlow(budgetMs);
+    throw err;
   } finally {
     tree.delete();
   }
