@@ -7,20 +7,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SELECT_CATEGORY } from "../src/engine/two-stage.ts";
 import { parseToolCalls } from "../src/provider/textcalls/parse.ts";
+import { builtinTools } from "../src/tool/builtin/index.ts";
 import { editableFiles, materialise, type Task } from "./materialise.ts";
 
 /** owlet's built-in tool names (an answer that parses as a call to one of them was never executed). */
-const OWLET_TOOLS = [
-  "fs_read",
-  "fs_write",
-  "fs_edit",
-  "fs_ls",
-  "fs_glob",
-  "fs_grep",
-  "bash",
-  "select_category",
-];
+const OWLET_TOOLS = [...builtinTools().map((t) => t.name), SELECT_CATEGORY];
 
 /** How owlet reaches the model for a run. */
 export interface ArmSpec {
