@@ -10,13 +10,7 @@ import type { Tool } from "../tool/types.ts";
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
     async check(tool: Tool, args: unknown): Promise<GateDecision> {
-      const verdict = await policy.decide({
-        tool: tool.name,
-        readOnly: tool.readOnly,
-        destructive: tool.destructive,
-        category: tool.category,
-        args,
-      });
+      const verdict = await verdictFor(policy, tool, args);
       if (verdict.decision === "allow") return { allowed: true };
       if (verdict.decision === "ask" && interactive) {
         const request = { tool: tool.name, summary: mainArgument(tool.name, args), reason: verdict.reason };
@@ -32,4 +26,36 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
       };
     },
   };
+}
+
+/**
+ * The gate for owlet's own check run (the fix loop's test command, EngineOptions.checkGate): when
+ * `sandboxedAutoAllow()` says so (accept_edits mode with the bash sandbox on and usable, see print-mode), an
+ * `ask` for it is allowed: the tests run sandboxed (no network, writes confined to the workspace, which
+ * accept_edits already lets the model change), as Claude Code's `autoAllowBashIfSandboxed` allows sandboxed
+ * commands. An `allow` or a deny of the policy (a rule, a mode) is kept; otherwise `gate` decides as usual.
+ */
+export function checkGate(
+  policy: PermissionPolicy,
+  gate: PermissionGate,
+  sandboxedAutoAllow: () => Promise<boolean>,
+): PermissionGate {
+  return {
+    async check(tool: Tool, args: unknown): Promise<GateDecision> {
+      const verdict = await verdictFor(policy, tool, args);
+      if (verdict.decision === "ask" && (await sandboxedAutoAllow())) return { allowed: true };
+      return gate.check(tool, args);
+    },
+  };
+}
+
+/** The policy's verdict on one call of `tool`. */
+function verdictFor(policy: PermissionPolicy, tool: Tool, args: unknown) {
+  return policy.decide({
+    tool: tool.name,
+    readOnly: tool.readOnly,
+    destructive: tool.destructive,
+    category: tool.category,
+    args,
+  });
 }

@@ -4,6 +4,7 @@ import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { OwletConfig } from "../config/schema.ts";
 import { canonicalFolder, userConfigDir } from "../config/trust.ts";
+import { detectCheckCommand } from "../context/check-command.ts";
 import { loadProjectDocs, systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter } from "../context/tokens.ts";
 import { Engine } from "../engine/engine.ts";
@@ -28,7 +29,7 @@ import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
-import { permissionGate } from "./permission-gate.ts";
+import { checkGate, permissionGate } from "./permission-gate.ts";
 import type { PrintOptions } from "./print-options.ts";
 import { promptAsksForChange } from "./prompt-intent.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
@@ -173,6 +174,15 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(session ? { store: new ResultsStore(join(sessions.dir, `${session.id}.results`)) } : {}),
     maxTurns: config.engine.max_turns,
     expectsChanges: promptAsksForChange,
+    checkCommand: (prompt) => detectCheckCommand(cwd, prompt),
+    checkGate: checkGate(
+      policy,
+      gate,
+      async () =>
+        config.permission.mode === "accept_edits" &&
+        config.sandbox.mode === "workspace-write" &&
+        (await probeSandbox()).ok,
+    ),
     streamTimeouts: (arm) =>
       arm.local
         ? { firstByteMs: e.first_byte_timeout_local * 1000, idleMs: e.idle_timeout_local * 1000 }

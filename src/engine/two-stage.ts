@@ -90,8 +90,15 @@ export function stepTools(category: string, catalogue: readonly CatalogueTool[])
   return [...own, ...extra].map((t) => t.schema);
 }
 
-/** Where a two-stage turn is: picking a step, making the step's call, or answering. */
-export type TwoStagePhase = { kind: "pick" } | { kind: "call"; category: string } | { kind: "answer" };
+/**
+ * Where a two-stage turn is: picking a step, making the step's call, answering, or (the fix loop, see
+ * engine/fix-loop.ts) replying with fixed code in a code block.
+ */
+export type TwoStagePhase =
+  | { kind: "pick" }
+  | { kind: "call"; category: string }
+  | { kind: "answer" }
+  | { kind: "patch" };
 
 /** The tools to offer in one round and the tool choice to send with them. */
 export interface RoundTools {
@@ -106,7 +113,8 @@ export interface RoundTools {
  * - `pick`: only select_category (the offered categories plus `answer`), tool choice `required`;
  * - `call`: the picked step's tools (its category's, plus tools that serve it: a write step can read first),
  *   tool choice `required`; after the call has run the turn is back at `pick`;
- * - `answer`: no tools; the model's text is its answer.
+ * - `answer`: no tools; the model's text is its answer;
+ * - `patch`: no tools; the model replies with fixed code in a code block (the fix loop's edit format).
  * `banned` leaves one category out of a pick (the engine bans the step whose call just repeated an earlier one).
  * The seed instead offered the chosen category's tools with an optional choice until the model stopped; that
  * left every round after the first open to free text, which is where small models failed.
@@ -117,7 +125,7 @@ export function twoStageRoundTools(
   progress?: string,
   banned?: string,
 ): RoundTools {
-  if (phase.kind === "answer") return { tools: [], toolChoice: "auto" };
+  if (phase.kind === "answer" || phase.kind === "patch") return { tools: [], toolChoice: "auto" };
   if (phase.kind === "call") {
     const tools = stepTools(phase.category, catalogue);
     if (tools.length > 0) return { tools, toolChoice: "required" };

@@ -1,4 +1,4 @@
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { ToolContext, ToolLimits } from "./types.ts";
@@ -9,6 +9,16 @@ export async function tempDir(
 ): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), prefix)));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Test-only: a fresh temp workspace holding `files` (relative path → text), parent folders created. */
+export async function workspaceWith(files: Record<string, string>, prefix = "owlet-ws-"): Promise<string> {
+  const { dir } = await tempDir(prefix);
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), text);
+  }
+  return dir;
 }
 
 /** Test-only: a ToolContext rooted at `root` with small limits unless overridden. */

@@ -108,11 +108,23 @@ describe("owlet -p: the main job on a fixture repository", () => {
     expect(types.at(-1)).toBe("result");
     expect(types).toContain("text_delta");
     const calls = events.filter((e) => e.type === "tool_call");
-    expect(calls.map((c) => c.name)).toEqual(["fs_grep", "fs_read", "fs_edit", "bash"]);
+    // A loopback server is a local arm: owlet runs the tests first and reads the code under test for the model
+    // (the fix loop), then the scripted calls run, and the edit is checked at once.
+    expect(calls.map((c) => c.name)).toEqual([
+      "bash",
+      "fs_read",
+      "fs_grep",
+      "fs_read",
+      "fs_edit",
+      "bash",
+      "bash",
+    ]);
+    expect(calls[0].id).toMatch(/^check_/);
     for (const c of calls) expect(typeof c.id).toBe("string");
     const results = events.filter((e) => e.type === "tool_result");
-    expect(results.map((r) => r.name)).toEqual(["fs_grep", "fs_read", "fs_edit", "bash"]);
-    expect(results.every((r) => r.is_error === false)).toBe(true);
+    expect(results.map((r) => r.name)).toEqual(calls.map((c) => c.name));
+    // the tests fail before the fix and pass after it; every other call succeeds
+    expect(results.map((r) => r.is_error)).toEqual([true, false, false, false, false, false, false]);
     expect(results.map((r) => r.id)).toEqual(calls.map((c) => c.id));
   });
 

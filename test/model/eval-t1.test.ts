@@ -6,19 +6,18 @@ import { loadTasks } from "../../eval/materialise.ts";
 import { runTask } from "../../eval/run-task.ts";
 
 /** The three T1 tasks the CI tier runs: one-line bugs, JavaScript and Python. */
-const TASKS = ["t1-js-wrong-operator", "t1-py-wrong-operator", "t1-js-missing-return"];
+const TASKS = ["t1-js-wrong-operator", "t1-js-missing-return", "t1-py-missing-return"];
 
 /**
  * Issue 8's CI tier: Qwen2.5-Coder-0.5B-Instruct (fetched from PyPI by scripts/test-model.sh, path in
  * OWLET_TEST_QWEN05) on three T1 tasks, end to end through the built CLI, temperature 0, seed 1.
  *
- * What it asserts is the honest-outcome contract, which holds whether or not the small model fixes the bug: a
- * run that exits 0 has a passing check (no false success), no run ends "success" with a tool call as its
- * answer, and every run ends within its round limit with a recorded status. (The issue's "at least one of three
- * passes" is not asserted yet: on this machine the 0.5B model fixes none of them; see the eval's results.)
+ * It asserts the honest-outcome contract (a run that exits 0 has a passing check, no run ends "success" with a
+ * tool call as its answer, every run ends within its round limit with a recorded status) and the issue's bar
+ * for the tier: the check of at least one of the three tasks passes after owlet's run.
  */
 describe("eval T1 with Qwen2.5-Coder-0.5B (embedded)", () => {
-  it("reports every outcome as it happened: exit 0 only when the task's check passes", async () => {
+  it("fixes at least one of three bugs, and reports every outcome as it happened", async () => {
     const model = process.env.OWLET_TEST_QWEN05;
     if (!model || !existsSync(model))
       throw new Error("OWLET_TEST_QWEN05 is not set or missing: run `sh scripts/test-model.sh`");
@@ -27,6 +26,7 @@ describe("eval T1 with Qwen2.5-Coder-0.5B (embedded)", () => {
     writeFileSync(config, "[provider]\ntemperature = 0\n");
     const tasks = loadTasks().filter((t) => TASKS.includes(t.id));
     expect(tasks.map((t) => t.id).sort()).toEqual([...TASKS].sort());
+    const passed: string[] = [];
     for (const task of tasks) {
       const r = await runTask(task, {
         owlet: join(root, "bin", "owlet"),
@@ -42,6 +42,8 @@ describe("eval T1 with Qwen2.5-Coder-0.5B (embedded)", () => {
       if (r.exitCode === 0) expect(r.passed, JSON.stringify(r)).toBe(true);
       expect(r.falseSuccess, JSON.stringify(r)).toBe(false);
       expect(r.unexecutedCallAnswer, JSON.stringify(r)).toBe(false);
+      if (r.passed) passed.push(task.id);
     }
+    expect(passed.length, "no task's check passed after owlet's run").toBeGreaterThanOrEqual(1);
   }, 900_000);
 });

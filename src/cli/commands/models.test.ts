@@ -73,7 +73,7 @@ describe("runModelsPull", () => {
     const code = await runModelsPull(undefined, {
       out: out.stream,
       err: err.stream,
-      pull: { dir, endpoint: `${closed}/` },
+      pull: { dir, endpoint: `${closed}/`, pypi: false },
     });
     expect(code).toBe(2);
     expect(Date.now() - t0).toBeLessThan(3000);

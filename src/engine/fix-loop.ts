@@ -1,0 +1,56 @@
+import type { DetectorTrip } from "./detectors/types.ts";
+
+/**
+ * The small-model fix loop (issue 8). For a prompt that asks for a change on a small local arm, owlet runs the
+ * workspace's check (its tests) before the first round; when it fails, the code its failing tests import is
+ * read for the model, and each round of the loop is a `patch` round: no tools, the model replies with the fixed
+ * code in a fenced block (the edit format it was trained to answer in), owlet places the block in the file
+ * (tool/edit-formats) and runs the check again. A pass ends the loop (the next round is the model's answer); a
+ * failure shows the new output and asks again. Agentless (Xia et al., 2024) localises from the failing test and
+ * repairs in one reply the same way; aider's `--test-cmd` runs the tests after each edit.
+ */
+
+/** The request-only user message of a patch round (never stored in history). */
+export const PATCH_INSTRUCTION =
+  "Find the bug from the failing check above. Reply with the fixed function only, whole, in one code block.";
+
+/**
+ * A patch round's instruction, varied by `attempt` (0-based patch rounds so far this turn) so that a model at
+ * temperature 0 that gave the same code back is not asked the same thing again (the check picks the attempt
+ * that works, as Agentless picks among candidate patches with the tests):
+ * - 0, 3, …: the (at most two) functions of the code under test most likely at fault (`suspects`: name → file,
+ *   best first), then
+ *   PATCH_INSTRUCTION (small models otherwise "fix" the first function of the file: issue 8's transcripts);
+ * - 1, 4, …: the whole fixed file (aider's "whole" format; another output, another chance);
+ * - 2, 5, …: PATCH_INSTRUCTION alone.
+ */
+export function patchInstruction(
+  suspects: ReadonlyMap<string, string>,
+  attempt = 0,
+  files: readonly string[] = [],
+): string {
+  const step = attempt % 3;
+  if (step === 1 && files.length > 0)
+    return `Find the bug from the failing check above. Reply with the whole fixed ${files[0]} in one code block.`;
+  if (step === 2 || suspects.size === 0) return PATCH_INSTRUCTION;
+  const named = [...suspects].slice(0, 2).map(([name, file]) => `${name}() in ${file}`);
+  return `The failing tests call ${named.join(", ")}. ${PATCH_INSTRUCTION}`;
+}
+
+/** The correction after a patch reply that gave no usable edit, by why it gave none. */
+export function noPatchTrip(
+  reason: "no_code" | "not_placed" | "unchanged",
+  files: readonly string[],
+): DetectorTrip {
+  const list = files.join(", ");
+  const injection = {
+    no_code: "Reply with the fixed code in one code block.",
+    not_placed: `Your code block matches no function in ${list}. Reply with the whole fixed function, its name unchanged, in one code block.`,
+    unchanged: `Your code is the same as what ${list} has now, so nothing changed and the check still fails. Find the line that is wrong and reply with the fixed function in one code block.`,
+  }[reason];
+  return {
+    detector: "no_patch",
+    reason: `a patch reply gave no edit (${reason.replace("_", " ")})`,
+    injection,
+  };
+}

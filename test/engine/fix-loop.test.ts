@@ -1,0 +1,161 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PermissionGate } from "../../src/engine/permission-gate.ts";
+import { type Harness, messagesOf, startHarness, toolNames } from "../support/engine-harness.ts";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const local = { local: true, contextWindow: 8192 };
+/** A patch reply: the fixed function in a code block, as a small model writes it. */
+const reply = (op: string) => ({
+  text: `The range should subtract.\n\n\`\`\`js\nexport function range(values) {\n  return Math.max(...values) ${op} Math.min(...values);\n}\n\`\`\``,
+});
+
+/** A one-bug repository: `range` adds where it should subtract; `node --test` fails on it. */
+async function writeRepo(workspace: string): Promise<void> {
+  await writeFile(
+    join(workspace, "stats.js"),
+    "export function range(values) {\n  return Math.max(...values) + Math.min(...values);\n}\n",
+  );
+  await writeFile(
+    join(workspace, "stats.test.js"),
+    'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { range } from "./stats.js";\n\ntest("range", () => {\n  assert.equal(range([3, 9, 1]), 8);\n});\n',
+  );
+}
+
+const fixOptions = { expectsChanges: () => true, checkCommand: async () => "node --test" };
+
+describe("the small-model fix loop: check, attach the code under test, patch from a code block, check again", () => {
+  it("starts with a patch round over the failure and the imported code, places the code block, answers once the check passes", async () => {
+    h = await startHarness({
+      script: [reply("-"), { text: "Fixed range." }],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("The tests fail, please fix it.");
+
+    expect(turn.status).toBe("success");
+    expect(turn.text).toBe("Fixed range.");
+    expect(await readFile(join(h.workspace, "stats.js"), "utf8")).toBe(
+      "export function range(values) {\n  return Math.max(...values) - Math.min(...values);\n}\n",
+    );
+    const [r1, r2] = h.server.requests.map((r) => r.body);
+    // round 1: a patch round (no tools), the failing check and the code its test imports in view, then the ask
+    expect(toolNames(r1)).toEqual([]);
+    const first = messagesOf(r1);
+    const text = JSON.stringify(first);
+    expect(text).toContain("10 !== 8"); // the assertion the failing test made
+    expect(text).toContain("Math.max(...values) + Math.min"); // stats.js, read for the model
+    expect(text).not.toContain("node:internal"); // runtime frames are left out
+    expect(first.at(-1).role).toBe("user");
+    // round 2: the block was placed through fs_edit, the check ran and passed: the answer round, no tools
+    expect(toolNames(r2)).toEqual([]);
+    expect(JSON.stringify(messagesOf(r2))).not.toContain("Reply with the fixed function"); // request-only
+    expect(h.server.requests).toHaveLength(2);
+    const calls = h.events.filter((e) => e.type === "tool_call").map((e) => (e as { name: string }).name);
+    expect(calls).toEqual(["bash", "fs_read", "fs_edit", "bash"]);
+  });
+
+  it("a patch that does not fix it is checked too, and the next round is a patch round with the new failure", async () => {
+    h = await startHarness({
+      script: [reply("*"), reply("-"), { text: "Fixed." }],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("success");
+    const [, r2, r3] = h.server.requests.map((r) => r.body);
+    expect(toolNames(r2)).toEqual([]);
+    expect(JSON.stringify(messagesOf(r2))).toContain("9 !== 8"); // the second failure, after the bad patch
+    expect(toolNames(r3)).toEqual([]);
+    expect(h.server.requests).toHaveLength(3);
+  });
+
+  it("a reply that changes nothing is hidden from the model and the next round asks differently; three end the turn as stuck", async () => {
+    h = await startHarness({
+      script: [reply("+"), { text: "I think it is right." }, reply("+")],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("stuck");
+    const stops = h.events
+      .filter((e) => e.type === "early_stop")
+      .map((e) => (e as { detector: string }).detector);
+    expect(stops).toEqual(["no_patch", "no_patch", "no_patch"]);
+    const [r1, r2, r3] = h.server.requests.map((r) => messagesOf(r.body));
+    // the unchanged reply is not shown again (a model at temperature 0 would copy it), the ask changes
+    expect(JSON.stringify(r2)).not.toContain("The range should subtract");
+    expect(r2!.at(-1).content).not.toEqual(r1!.at(-1).content);
+    expect(JSON.stringify(r2!.at(-1))).toContain("whole fixed stats.js");
+    // a reply without code is shown, with the correction
+    expect(JSON.stringify(r3)).toContain("I think it is right.");
+    expect(JSON.stringify(r3)).toContain("Reply with the fixed code in one code block.");
+    // the session keeps every reply
+    expect(
+      h.engine.history.filter((m) => m.role === "assistant" && JSON.stringify(m).includes("should subtract")),
+    ).toHaveLength(2);
+  });
+
+  it("a check the permission gate denies turns the loop off and is not the model's denial", async () => {
+    const gate: PermissionGate = {
+      check: async (tool) =>
+        tool.name === "bash" ? { allowed: false, message: "bash needs approval" } : { allowed: true },
+    };
+    h = await startHarness({
+      script: [
+        pick("write"),
+        {
+          toolCalls: [
+            {
+              name: "fs_edit",
+              arguments: JSON.stringify({ path: "stats.js", old_string: ") + Math", new_string: ") - Math" }),
+            },
+          ],
+        },
+        pick("answer"),
+        { text: "Fixed." },
+        // owlet reminds the model once that it has not run anything since its change
+        pick("answer"),
+        { text: "Fixed, not run." },
+      ],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions, gate },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test in stats.js");
+    expect(h.events.some((e) => e.type === "warning" && /could not run the check/.test(e.message))).toBe(
+      true,
+    );
+    expect(toolNames(h.server.requests[0]!.body)).toEqual(["select_category"]); // no failure seen: a normal pick
+    expect(turn.permissionDenials ?? []).toEqual([]);
+    expect(turn.status).toBe("success");
+  });
+
+  it("questions, cloud arms and two-stage off get no check", async () => {
+    for (const setup of [
+      { arm: local, engine: { twoStage: "on" as const, ...fixOptions, expectsChanges: () => false } },
+      { arm: { local: false }, engine: fixOptions },
+      { arm: local, engine: { twoStage: "off" as const, ...fixOptions } },
+    ]) {
+      h = await startHarness({ script: [pick("answer"), { text: "It subtracts." }], ...setup });
+      await writeRepo(h.workspace);
+      await h.engine.runTurn("fix the failing test");
+      expect(h.events.some((e) => e.type === "tool_call" && e.name === "bash")).toBe(false);
+      await h.close();
+      h = undefined;
+    }
+  });
+});
+
+function pick(category: string) {
+  return { toolCalls: [{ name: "select_category", arguments: JSON.stringify({ category }) }] };
+}
