@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
@@ -33,7 +35,7 @@ import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
-import { noPatchTrip, patchInstruction } from "./fix-loop.ts";
+import { noPatchTrip, type PatchView, patchInstruction, patchRequestText } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
@@ -189,9 +191,13 @@ class TurnRun {
   private patchFiles: string[] = [];
   /** Messages kept in history but left out of the model's view (patch replies that changed nothing). */
   private readonly hidden = new Set<Message>();
+  /** Why the last patch reply gave no edit (its correction), for the next patch round's ask; cleared by an edit. */
+  private patchCorrection: string | undefined;
+  /** What the next patch round shows (the last failing check and the code as it is now). */
+  private patchView: PatchView | undefined;
   /** Patch rounds built so far this turn (each asks differently, see patchInstruction). */
   private patchRounds = 0;
-  /** Functions of patchFiles the last failing check called (name → file), named in the patch instruction. */
+  /** Functions of patchFiles most likely at fault for the last failing check (name → file), best first. */
   private suspects = new Map<string, string>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
@@ -257,18 +263,27 @@ class TurnRun {
       let message = response.message;
       if (this.roundPhase.kind === "patch") {
         this.patchRounds++;
-        const patched = await this.withCodeBlockEdits(message);
-        if ("role" in patched) message = patched;
-        else if (toolCallsOf(this.withTextCalls(message)).length === 0) {
-          // No usable edit and no call: ask again (three times at most, then the turn is stuck). A reply that gave
-          // the code back unchanged is kept in history but hidden from the model, which at temperature 0 would
-          // copy itself; the next patch round asks differently instead (patchInstruction's attempt).
+        // A reply cut at the length limit is never placed: its last block may be a file cut short.
+        const patched: Message | NoReplyEdits =
+          response.cut || response.stopReason === "max_tokens"
+            ? { kind: "none", reason: "cut", files: this.patchFiles }
+            : await this.withCodeBlockEdits(message);
+        if ("role" in patched) {
+          message = patched;
+          this.patchCorrection = undefined;
+        } else if (toolCallsOf(this.withTextCalls(message)).length === 0) {
+          // No usable edit and no call: ask again (three times at most, then the turn is stuck); the next patch
+          // round asks differently (patchInstruction's attempt) and says what was wrong. A reply that gave the code
+          // back unchanged is kept in history but hidden from the model, which at temperature 0 would copy it.
           this.append(message);
           const trip = noPatchTrip(patched.reason, patched.files);
           if (patched.reason === "unchanged") {
             this.hidden.add(message);
             if (this.record(trip)) return this.stuck(trip);
-          } else if (this.trip(trip)) return this.stuck(trip);
+          } else {
+            this.patchCorrection = trip.injection;
+            if (this.trip(trip)) return this.stuck(trip);
+          }
           continue;
         }
       }
@@ -400,8 +415,9 @@ class TurnRun {
    * the code its failing tests import are read for the model (as Claude Code and aider attach mentioned files;
    * Agentless localises from the failing test the same way), through the normal tool path (permission gate,
    * read ledger, events). At most {@link MAX_MENTIONED_FILES} files; test files only when the prompt names them
-   * or no code was found. With a failing check and code attached, the first round is the write step: the model
-   * starts from the failure and the code instead of spending rounds, and often failing, to find them.
+   * or no code was found. With a failing check and code attached, the first round is a patch round (see
+   * fix-loop.ts): the model starts from the failure and the code instead of spending rounds, and often failing,
+   * to find them.
    */
   private async prepareLocalTurn(prompt: string): Promise<void> {
     const root = this.opts.toolContext.workspaceRoot;
@@ -434,15 +450,30 @@ class TurnRun {
       for (const [i, call] of calls.entries()) this.track(call, results[i]);
     }
     this.patchFiles = failing ? attached.filter((f) => !isTestFile(f)) : [];
-    if (failing && this.patchFiles.length > 0) await this.findSuspects(checkOutput);
+    if (failing && this.patchFiles.length > 0) await this.preparePatch(command!, checkOutput);
     if (failing && attached.length > 0) this.phase = this.fixPhase();
   }
 
-  /** The functions of patchFiles most likely at fault for a failing check (see rankSuspects). */
-  private async findSuspects(summary: string): Promise<void> {
+  /** The ask of the next patch round: the correction of the last reply that gave no edit, if any, then patchInstruction. */
+  private patchAsk(): string {
+    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
+    return this.patchCorrection ? `${this.patchCorrection} ${ask}` : ask;
+  }
+
+  /**
+   * After a failing check: the functions of patchFiles most likely at fault (see rankSuspects) and what the next
+   * patch round shows (the failure and the files as they are now; an unreadable file is left out).
+   */
+  private async preparePatch(command: string, summary: string): Promise<void> {
     const root = this.opts.toolContext.workspaceRoot;
     const defined = await namesDefinedIn(this.patchFiles, root);
     this.suspects = await rankSuspects(summary, (await implicatedFiles(summary, root)).tests, defined, root);
+    const files: { path: string; text: string }[] = [];
+    for (const path of this.patchFiles) {
+      const text = await readFile(join(root, path), "utf8").catch(() => undefined);
+      if (text !== undefined) files.push({ path, text });
+    }
+    this.patchView = { prompt: textOf(this.promptMessage!), command, failure: summary, files };
   }
 
   /** The step after a failing check: a patch reply when there is code to put it in, else the write step. */
@@ -470,7 +501,7 @@ class TurnRun {
    * Runs the fix loop's check as a bash call of owlet's own (through the permission gate, so a mode that denies
    * bash denies it too), its output summarised to the failures (summariseCheckOutput), and records it: a run
    * counts as a check of the changes before it (VerificationTracker.ran), a pass sends the model to its answer,
-   * a failure back to the write step. A check that could not run (denied, timed out, refused) turns the loop off
+   * a failure to another patch round (the write step when there is no code to patch). A check that could not run (denied, timed out, refused) turns the loop off
    * for the turn and is not counted as the model's denial. Returns the result, or undefined without bash.
    */
   private async runCheck(command: string): Promise<ToolResultBlock | undefined> {
@@ -500,7 +531,7 @@ class TurnRun {
     }
     this.check = command;
     this.verification.ran(command, !result.isError);
-    if (result.isError && this.patchFiles.length > 0) await this.findSuspects(result.content);
+    if (result.isError && this.patchFiles.length > 0) await this.preparePatch(command, result.content);
     if (this.checkRuns > 1) this.phase = result.isError ? this.fixPhase() : { kind: "answer" };
     return result;
   }
@@ -699,11 +730,9 @@ class TurnRun {
     const visible =
       this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
     const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
-    // A patch round's instruction is for this request only: history keeps what the model did, not what it was told.
-    const messages =
-      this.twoStage && this.phase.kind === "patch"
-        ? [...history, userText(patchInstruction(this.suspects, this.patchRounds, this.patchFiles))]
-        : history;
+    // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
+    const patchView = this.twoStage && this.phase.kind === "patch" ? this.patchView : undefined;
+    const messages = patchView ? [userText(patchRequestText(patchView, this.patchAsk()))] : history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),
@@ -725,7 +754,7 @@ class TurnRun {
         outputReserve,
         counter,
         ...(pathFor ? { pathFor } : {}),
-        ...this.turnStartOption(),
+        ...(patchView ? { turnStart: 0 } : this.turnStartOption()),
       });
       request = fit.request;
       promptTokens = fit.parts;

@@ -25,8 +25,9 @@ describe("fix loop messages", () => {
     expect(unchanged.detector).toBe("no_patch");
     expect(unchanged.injection).toContain("stats.js");
     expect(
-      new Set(["no_code", "not_placed", "unchanged"].map((r) => noPatchTrip(r as "no_code", []).injection))
-        .size,
-    ).toBe(3);
+      new Set(
+        ["no_code", "not_placed", "unchanged", "cut"].map((r) => noPatchTrip(r as "no_code", []).injection),
+      ).size,
+    ).toBe(4);
   });
 });

@@ -1,3 +1,4 @@
+import type { NoReplyEdits } from "../tool/edit-formats/reply-edits.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 
 /**
@@ -5,14 +6,44 @@ import type { DetectorTrip } from "./detectors/types.ts";
  * workspace's check (its tests) before the first round; when it fails, the code its failing tests import is
  * read for the model, and each round of the loop is a `patch` round: no tools, the model replies with the fixed
  * code in a fenced block (the edit format it was trained to answer in), owlet places the block in the file
- * (tool/edit-formats) and runs the check again. A pass ends the loop (the next round is the model's answer); a
+ * (tool/edit-formats) and runs the check again. A patch round's request is one plain user message built by
+ * patchRequestText (the prompt, the failure, the code as it is now, the ask), not the turn's history: local chat
+ * templates render tool results as JSON strings (`"     1\t/** …\n"`), which small models misread and copy. A pass ends the loop (the next round is the model's answer); a
  * failure shows the new output and asks again. Agentless (Xia et al., 2024) localises from the failing test and
  * repairs in one reply the same way; aider's `--test-cmd` runs the tests after each edit.
  */
 
-/** The request-only user message of a patch round (never stored in history). */
+/** The ask that ends a patch round's message. */
 export const PATCH_INSTRUCTION =
   "Find the bug from the failing check above. Reply with the fixed function only, whole, in one code block.";
+
+/** What a patch round shows: the user's prompt, the check and its failure, the code under test as it is now. */
+export interface PatchView {
+  prompt: string;
+  command: string;
+  /** The check's output, summarised (context/check-output.ts). */
+  failure: string;
+  files: readonly { path: string; text: string }[];
+}
+
+/** Fence language by file extension (`js`, `py`, …), empty when unknown. */
+function fenceLanguage(path: string): string {
+  const ext = path.slice(path.lastIndexOf(".") + 1);
+  return (
+    { js: "javascript", mjs: "javascript", cjs: "javascript", ts: "typescript", py: "python" }[ext] ?? ""
+  );
+}
+
+/**
+ * The one user message of a patch round: the prompt, the failing check's summary, each file of the code under
+ * test in a fence (no line numbers), then the ask (patchInstruction). Plain text on purpose (see above).
+ */
+export function patchRequestText(view: PatchView, ask: string): string {
+  const files = view.files.map(
+    (f) => `${f.path}:\n\`\`\`${fenceLanguage(f.path)}\n${f.text.replace(/\n$/, "")}\n\`\`\``,
+  );
+  return [view.prompt, `\`${view.command}\` fails:\n${view.failure}`, ...files, ask].join("\n\n");
+}
 
 /**
  * A patch round's instruction, varied by `attempt` (0-based patch rounds so far this turn) so that a model at
@@ -38,13 +69,11 @@ export function patchInstruction(
 }
 
 /** The correction after a patch reply that gave no usable edit, by why it gave none. */
-export function noPatchTrip(
-  reason: "no_code" | "not_placed" | "unchanged",
-  files: readonly string[],
-): DetectorTrip {
+export function noPatchTrip(reason: NoReplyEdits["reason"], files: readonly string[]): DetectorTrip {
   const list = files.join(", ");
   const injection = {
     no_code: "Reply with the fixed code in one code block.",
+    cut: "Your reply was cut off at the length limit. Reply with the fixed function only, in one code block.",
     not_placed: `Your code block matches no function in ${list}. Reply with the whole fixed function, its name unchanged, in one code block.`,
     unchanged: `Your code is the same as what ${list} has now, so nothing changed and the check still fails. Find the line that is wrong and reply with the fixed function in one code block.`,
   }[reason];

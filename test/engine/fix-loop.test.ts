@@ -96,13 +96,31 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     expect(JSON.stringify(r2)).not.toContain("The range should subtract");
     expect(r2!.at(-1).content).not.toEqual(r1!.at(-1).content);
     expect(JSON.stringify(r2!.at(-1))).toContain("whole fixed stats.js");
-    // a reply without code is shown, with the correction
-    expect(JSON.stringify(r3)).toContain("I think it is right.");
-    expect(JSON.stringify(r3)).toContain("Reply with the fixed code in one code block.");
+    // a patch round is one plain message: the prompt, the failure, the code as it is now, the ask; a reply
+    // without code is not shown again, its correction leads the ask
+    expect(r3).toHaveLength(2); // the system prompt and one user message
+    expect(JSON.stringify(r3)).not.toContain("I think it is right.");
+    expect(r3![1].content).toMatch(/^fix the failing test\n\n`node --test` fails:\n/);
+    expect(r3![1].content).toContain("```javascript\nexport function range(values) {");
+    expect(r3![1].content).toContain("Reply with the fixed code in one code block. Find the bug");
     // the session keeps every reply
     expect(
       h.engine.history.filter((m) => m.role === "assistant" && JSON.stringify(m).includes("should subtract")),
     ).toHaveLength(2);
+  });
+
+  it("a reply cut at the length limit is never placed, even when its code block would fit", async () => {
+    h = await startHarness({
+      script: [{ ...reply("-"), finishReason: "length" }, reply("-"), { text: "Fixed." }],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("success");
+    const edits = h.events.filter((e) => e.type === "tool_call" && e.name === "fs_edit");
+    expect(edits).toHaveLength(1); // from the second, complete reply only
+    expect(JSON.stringify(messagesOf(h.server.requests[1]!.body))).toContain("cut off at the length limit");
   });
 
   it("a check the permission gate denies turns the loop off and is not the model's denial", async () => {

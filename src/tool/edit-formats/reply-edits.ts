@@ -12,10 +12,10 @@ export interface ReplyEdit {
 /** Why a reply gave no edit: no code block, no file it fits, or the same code as the file. */
 export type ReplyEditsOutcome = { kind: "edits"; edits: ReplyEdit[] } | NoReplyEdits;
 
-/** A reply that gave no edit, and the candidate files it was tried on. */
+/** A reply that gave no edit (`cut`: stopped at the length limit, set by the caller), and the candidate files. */
 export interface NoReplyEdits {
   kind: "none";
-  reason: "no_code" | "not_placed" | "unchanged";
+  reason: "no_code" | "not_placed" | "unchanged" | "cut";
   files: string[];
 }
 
