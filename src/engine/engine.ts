@@ -454,12 +454,6 @@ class TurnRun {
     if (failing && attached.length > 0) this.phase = this.fixPhase();
   }
 
-  /** The ask of the next patch round: the correction of the last reply that gave no edit, if any, then patchInstruction. */
-  private patchAsk(): string {
-    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
-    return this.patchCorrection ? `${this.patchCorrection} ${ask}` : ask;
-  }
-
   /**
    * After a failing check: the functions of patchFiles most likely at fault (see rankSuspects) and what the next
    * patch round shows (the failure and the files as they are now; an unreadable file is left out).
@@ -732,7 +726,8 @@ class TurnRun {
     const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
     // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
     const patchView = this.twoStage && this.phase.kind === "patch" ? this.patchView : undefined;
-    const messages = patchView ? [userText(patchRequestText(patchView, this.patchAsk()))] : history;
+    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
+    const messages = patchView ? [userText(patchRequestText(patchView, ask, this.patchCorrection))] : history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),

@@ -1,3 +1,4 @@
+import { definitionSource } from "../tool/edit-formats/code-block.ts";
 import type { NoReplyEdits } from "../tool/edit-formats/reply-edits.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 
@@ -36,36 +37,68 @@ function fenceLanguage(path: string): string {
 
 /**
  * The one user message of a patch round: the prompt, the failing check's summary, each file of the code under
- * test in a fence (no line numbers), then the ask (patchInstruction). Plain text on purpose (see above).
+ * test in a fence (no line numbers), or only the function the ask focuses on, then the ask (patchInstruction;
+ * `correction` before it: why the last reply gave no edit). Plain text on purpose (see above).
  */
-export function patchRequestText(view: PatchView, ask: string): string {
-  const files = view.files.map(
-    (f) => `${f.path}:\n\`\`\`${fenceLanguage(f.path)}\n${f.text.replace(/\n$/, "")}\n\`\`\``,
+export function patchRequestText(view: PatchView, ask: PatchAsk, correction?: string): string {
+  const focused = ask.focus ? focusedFile(view, ask.focus) : undefined;
+  const shown = focused ? [focused] : view.files;
+  const files = shown.map(
+    (f) => `${f.path}:\n\`\`\`${fenceLanguage(f.path.split(" ")[0]!)}\n${f.text.replace(/\n$/, "")}\n\`\`\``,
   );
-  return [view.prompt, `\`${view.command}\` fails:\n${view.failure}`, ...files, ask].join("\n\n");
+  const text = correction ? `${correction} ${ask.text}` : ask.text;
+  return [view.prompt, `\`${view.command}\` fails:\n${view.failure}`, ...files, text].join("\n\n");
+}
+
+/** The focused function's source as a one-entry file list, or undefined when it is not found. */
+function focusedFile(
+  view: PatchView,
+  focus: { name: string; file: string },
+): { path: string; text: string } | undefined {
+  const file = view.files.find((f) => f.path === focus.file);
+  const source = file && definitionSource(file.text, focus.name, file.path.endsWith(".py") ? "py" : "js");
+  return source ? { path: `${focus.file} (${focus.name})`, text: source } : undefined;
+}
+
+/** How one patch round asks: the whole code under test, or one suspect function alone. */
+export interface PatchAsk {
+  /** The ask that ends the message. */
+  text: string;
+  /** Show only this function (name and file) instead of the whole files. */
+  focus?: { name: string; file: string };
 }
 
 /**
- * A patch round's instruction, varied by `attempt` (0-based patch rounds so far this turn) so that a model at
+ * A patch round's ask, varied by `attempt` (0-based patch rounds so far this turn) so that a model at
  * temperature 0 that gave the same code back is not asked the same thing again (the check picks the attempt
  * that works, as Agentless picks among candidate patches with the tests):
- * - 0, 3, …: the (at most two) functions of the code under test most likely at fault (`suspects`: name → file,
- *   best first), then
- *   PATCH_INSTRUCTION (small models otherwise "fix" the first function of the file: issue 8's transcripts);
- * - 1, 4, …: the whole fixed file (aider's "whole" format; another output, another chance);
- * - 2, 5, …: PATCH_INSTRUCTION alone.
+ * - 0, 3, …: the whole files, naming the (at most two) functions most likely at fault (`suspects`: name →
+ *   file, best first), then PATCH_INSTRUCTION (small models otherwise "fix" the first function of the file:
+ *   issue 8's transcripts);
+ * - 1, 4, …: the first suspect alone ("this function has the bug"): a smaller view a model does not just copy;
+ * - 2, 5, …: the second suspect alone, else the whole fixed file (aider's "whole" format).
  */
 export function patchInstruction(
   suspects: ReadonlyMap<string, string>,
   attempt = 0,
   files: readonly string[] = [],
-): string {
+): PatchAsk {
   const step = attempt % 3;
-  if (step === 1 && files.length > 0)
-    return `Find the bug from the failing check above. Reply with the whole fixed ${files[0]} in one code block.`;
-  if (step === 2 || suspects.size === 0) return PATCH_INSTRUCTION;
-  const named = [...suspects].slice(0, 2).map(([name, file]) => `${name}() in ${file}`);
-  return `The failing tests call ${named.join(", ")}. ${PATCH_INSTRUCTION}`;
+  const ranked = [...suspects].slice(0, 2).map(([name, file]) => ({ name, file }));
+  const alone = step === 1 ? ranked[0] : step === 2 ? ranked[1] : undefined;
+  if (alone) {
+    return {
+      text: `The bug is in ${alone.name}() of ${alone.file}, shown above. Reply with the fixed function, whole, in one code block.`,
+      focus: alone,
+    };
+  }
+  if (step === 2 && files.length > 0)
+    return {
+      text: `Find the bug from the failing check above. Reply with the whole fixed ${files[0]} in one code block.`,
+    };
+  if (ranked.length === 0) return { text: PATCH_INSTRUCTION };
+  const named = ranked.map((s) => `${s.name}() in ${s.file}`);
+  return { text: `The failing tests call ${named.join(", ")}. ${PATCH_INSTRUCTION}` };
 }
 
 /** The correction after a patch reply that gave no usable edit, by why it gave none. */

@@ -95,7 +95,7 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     // the unchanged reply is not shown again (a model at temperature 0 would copy it), the ask changes
     expect(JSON.stringify(r2)).not.toContain("The range should subtract");
     expect(r2!.at(-1).content).not.toEqual(r1!.at(-1).content);
-    expect(JSON.stringify(r2!.at(-1))).toContain("whole fixed stats.js");
+    expect(JSON.stringify(r2!.at(-1))).toContain("The bug is in range() of stats.js"); // the suspect alone
     // a patch round is one plain message: the prompt, the failure, the code as it is now, the ask; a reply
     // without code is not shown again, its correction leads the ask
     expect(r3).toHaveLength(2); // the system prompt and one user message

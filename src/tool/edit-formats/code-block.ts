@@ -113,6 +113,15 @@ export function definedNames(text: string, language: "py" | "js"): string[] {
   return [...new Set(definitions(text.split("\n"), language).map((d) => d.name))];
 }
 
+/** The source of the last definition of `name` in `text`, its doc comment included, or undefined. */
+export function definitionSource(text: string, name: string, language: "py" | "js"): string | undefined {
+  const lines = text.split("\n");
+  const def = definitions(lines, language)
+    .filter((d) => d.name === name)
+    .at(-1);
+  return def ? lines.slice(leadingStart(lines, def.start), def.end).join("\n") : undefined;
+}
+
 /** What placing a block in a file gives: the file's new text and what was replaced. */
 export type Placement =
   | { kind: "whole"; content: string }
