@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
@@ -21,7 +19,12 @@ import { ProviderError } from "../provider/errors.ts";
 import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
 import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
-import { type NoReplyEdits, namesDefinedIn, replyEdits } from "../tool/edit-formats/reply-edits.ts";
+import {
+  currentSources,
+  type NoReplyEdits,
+  namesDefinedIn,
+  replyEdits,
+} from "../tool/edit-formats/reply-edits.ts";
 import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
@@ -462,11 +465,7 @@ class TurnRun {
     const root = this.opts.toolContext.workspaceRoot;
     const defined = await namesDefinedIn(this.patchFiles, root);
     this.suspects = await rankSuspects(summary, (await implicatedFiles(summary, root)).tests, defined, root);
-    const files: { path: string; text: string }[] = [];
-    for (const path of this.patchFiles) {
-      const text = await readFile(join(root, path), "utf8").catch(() => undefined);
-      if (text !== undefined) files.push({ path, text });
-    }
+    const files = await currentSources(this.patchFiles, root);
     this.patchView = { prompt: textOf(this.promptMessage!), command, failure: summary, files };
   }
 

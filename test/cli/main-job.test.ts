@@ -224,6 +224,9 @@ describe("owlet -p: errors a user can act on", () => {
         ],
       },
       { text: "Fixed it." },
+      // owlet reminds a model that changed nothing once; without this reply the script runs dry and the
+      // run spends 15 s on retries
+      { text: "I could not edit math.js." },
     ]);
     const run = await runOwlet(
       [

@@ -105,3 +105,16 @@ export async function namesDefinedIn(
   }
   return out;
 }
+
+/** The text of each of `paths` (workspace-relative) as it is now, in order; an unreadable file is left out. */
+export async function currentSources(
+  paths: readonly string[],
+  workspaceRoot: string,
+): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = [];
+  for (const path of paths) {
+    const text = await readFile(join(workspaceRoot, path), "utf8").catch(() => undefined);
+    if (text !== undefined) out.push({ path, text });
+  }
+  return out;
+}
