@@ -7,13 +7,14 @@ import type { DetectorTrip } from "./detectors/types.ts";
  * workspace's check (its tests) before the first round; when it fails, the code its failing tests import is
  * read for the model, and each round of the loop is a `patch` round: no tools, the model replies with the fixed
  * code in a fenced block (the edit format it was trained to answer in), owlet places the block in the file
- * (tool/edit-formats) and runs the check again. A patch round's request is one plain user message built by
- * patchRequestText (the prompt, the failure, the code as it is now, the ask), not the turn's history: local chat
- * templates render tool results as JSON strings (`"     1\t/** …\n"`), which small models misread and copy. A pass ends the loop (the next round is the model's answer); a
- * failure shows the new output and asks again. Agentless (Xia et al., 2024) localises from the failing test and
- * repairs in one reply the same way; aider's `--test-cmd` runs the tests after each edit.
+ * (tool/edit-formats) and runs the check again. A pass ends the loop (the next round is the model's answer); a
+ * failure leads to another attempt, asked differently (patchInstruction).
+ *
+ * A patch round's request is one plain user message (patchRequestText: the prompt, the failure, the code as it
+ * is now, the ask), not the turn's history: local chat templates render tool results as JSON strings
+ * (`"     1\t/** …\n"`), which small models misread and copy. Agentless (Xia et al., 2024) localises from the
+ * failing test and repairs in one reply the same way; aider's `--test-cmd` runs the tests after each edit.
  */
-
 /** The ask that ends a patch round's message. */
 export const PATCH_INSTRUCTION =
   "Find the bug from the failing check above. Reply with the fixed function only, whole, in one code block.";
