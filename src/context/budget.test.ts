@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../message/types.ts";
+import { numCtxFor, PROMPT_COUNT_MARGIN } from "../provider/local/ollama-num-ctx.ts";
 import type { ProviderRequest, ToolSchema } from "../provider/types.ts";
-import { BudgetError, fitToWindow, numCtxFor, outputReserveFor, usableWindow } from "./budget.ts";
+import { BudgetError, fitToWindow, outputReserveFor, SAFETY_MARGIN, usableWindow } from "./budget.ts";
 import { compactPreviousToolResults } from "./compact-results.ts";
 import { measureRequest } from "./measure.ts";
 import { randomHistory, rng, structureProblems } from "./random-history.test-support.ts";
@@ -205,5 +206,11 @@ describe("numCtxFor", () => {
     expect(numCtxFor(3000, 1024, undefined, "model")).toBe(4096);
     expect(numCtxFor(3000, 1024)).toBe(8192); // 3000 / 0.75 + 1024 = 5024
     expect(numCtxFor(30_000, 1024, 16_384)).toBe(16_384);
+  });
+});
+
+describe("count margins", () => {
+  it("Ollama's num_ctx pads a prompt count by the budget's own safety margins", () => {
+    expect(PROMPT_COUNT_MARGIN).toEqual(SAFETY_MARGIN);
   });
 });

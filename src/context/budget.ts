@@ -147,27 +147,3 @@ export function outputReserveFor(contextWindow: number, maxOutputTokens?: number
   checkSize("contextWindow", contextWindow, 1);
   return Math.max(0, Math.min(maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE, Math.floor(contextWindow / 4)));
 }
-
-/** Smallest `num_ctx` sent to Ollama: 2,048 tokens (Ollama's historical default). */
-export const MIN_NUM_CTX = 2048;
-
-/**
- * Ollama `num_ctx` (tokens) for a prompt of `promptTokens` plus `outputReserve`: the prompt is scaled up by the
- * counter kind's safety margin (Ollama counts with the real tokenizer, owlet usually estimates), then the sum is
- * rounded up to a power of two ≥ {@link MIN_NUM_CTX}, because Ollama reloads the model whenever `num_ctx`
- * changes and powers of two keep it stable over many rounds. Capped at `modelMax` (the model's trained context,
- * from `/api/show`) when given; the budget (fitToWindow) must already keep the prompt under that.
- */
-export function numCtxFor(
-  promptTokens: number,
-  outputReserve: number,
-  modelMax?: number,
-  kind: TokenCounter["kind"] = "estimate",
-): number {
-  checkSize("promptTokens", promptTokens, 0);
-  checkSize("outputReserve", outputReserve, 0);
-  const needed = Math.ceil(promptTokens / (1 - SAFETY_MARGIN[kind])) + outputReserve;
-  let size = MIN_NUM_CTX;
-  while (size < needed) size *= 2;
-  return modelMax !== undefined && modelMax > 0 ? Math.min(size, modelMax) : size;
-}

@@ -1,4 +1,4 @@
-import { BudgetError, fitToWindow, numCtxFor, outputReserveFor } from "../context/budget.ts";
+import { BudgetError, fitToWindow, outputReserveFor } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
@@ -753,8 +753,11 @@ class TurnRun {
       request = fit.request;
       promptTokens = fit.parts;
       if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
-      if (arm.provider.name === "ollama")
-        request.numCtx = numCtxFor(fit.parts.total, outputReserve, arm.contextWindow);
+      request.contextBudget = {
+        promptTokens: fit.parts.total,
+        outputReserve,
+        contextWindow: arm.contextWindow,
+      };
       if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
         this.emit({
           type: "compaction",

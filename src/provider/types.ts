@@ -27,9 +27,27 @@ export interface ProviderRequest {
   temperature?: number;
   /** Seed for reproducible sampling, where the server honours it. */
   seed?: number;
-  /** Ollama only: the context size (tokens) to ask for with `num_ctx`. Ignored elsewhere. */
+  /**
+   * How the engine budgeted this request, when the arm's context window is known. Providers that allocate the
+   * context per request size it from this (Ollama's `num_ctx`, see local/ollama-num-ctx.ts); others ignore it.
+   */
+  contextBudget?: ContextBudget;
+  /**
+   * Ollama only: the context size (tokens) to ask for with `num_ctx`, as given; when absent it is sized from
+   * `contextBudget`. Ignored elsewhere.
+   */
   numCtx?: number;
   signal?: AbortSignal;
+}
+
+/** The prompt budget of one request, in tokens (see ProviderRequest.contextBudget). */
+export interface ContextBudget {
+  /** The prompt (system + tools + messages) as the engine measured it; often an estimate. */
+  promptTokens: number;
+  /** Tokens kept free for the answer. */
+  outputReserve: number;
+  /** The arm's context window, the most the model can take. */
+  contextWindow: number;
 }
 
 /** Names of the supported providers, as a runtime list. */
@@ -58,8 +76,14 @@ export interface Provider {
   readonly name: ProviderName;
   /** Streams one request. */
   stream(request: ProviderRequest): AsyncIterable<StreamEvent>;
-  /** The context window in tokens, when the provider knows it (the embedded runtime once loaded). */
+  /**
+   * Optional ability: the context window in tokens, when the provider knows it (the embedded runtime once
+   * loaded; undefined before). Decorators pass it through.
+   */
   readonly contextWindow?: number | undefined;
-  /** Counts tokens with the model's own tokenizer, when the provider has it (the embedded runtime). */
+  /**
+   * Optional ability: counts the tokens of `text` with the model's own tokenizer (the embedded runtime).
+   * Only usable once `contextWindow` is defined: a model that is not loaded yet throws an Error.
+   */
   countTokens?(text: string): number;
 }

@@ -24,4 +24,12 @@ describe("childEnv", () => {
       NPM_TOKEN: "n",
     });
   });
+
+  it("never passes on a denied name, even an allowed one", () => {
+    const env = { PATH: "/bin", OPENAI_API_KEY: "sk-1", NPM_TOKEN: "n" };
+    expect(childEnv(env, { allow: ["OPENAI_API_KEY", "NPM_TOKEN"], deny: ["OPENAI_API_KEY"] })).toEqual({
+      PATH: "/bin",
+      NPM_TOKEN: "n",
+    });
+  });
 });

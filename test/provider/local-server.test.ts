@@ -7,7 +7,7 @@ import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { providerFor } from "../../src/cli/provider-for.ts";
+import { armProvider as providerFor } from "../../src/agent/arm-provider.ts";
 import { CONTINUE_MESSAGE, Engine } from "../../src/engine/engine.ts";
 import { FixedRouting } from "../../src/engine/fixed-routing.ts";
 import type { ArmHandle } from "../../src/engine/routing.ts";

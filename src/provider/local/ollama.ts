@@ -3,12 +3,13 @@
  * `ollama-ai-provider-v2`, because Ollama's OpenAI-compatible `/v1/chat/completions` cannot set the
  * context size per request (Ollama's OpenAI-compatibility docs; ollama/ollama#2677, #5356), and Ollama
  * silently truncates prompts beyond its default context. Every request therefore carries
- * `options.num_ctx` = `request.numCtx` (sized by the engine, see `ollamaNumCtx` in context-window.ts).
+ * `options.num_ctx`, sized from the request's budget (see ollama-num-ctx.ts).
  */
 import { createOllama } from "ollama-ai-provider-v2";
 import { SdkProvider } from "../ai-sdk/sdk-provider.ts";
 import type { Provider, ProviderRequest } from "../types.ts";
 import { DEFAULT_LOCAL_ORIGINS, serverRoot } from "./discovery.ts";
+import { numCtxOf } from "./ollama-num-ctx.ts";
 import { withOllamaOptions } from "./ollama-options.ts";
 import { guardOllamaChatFetch } from "./ollama-stream-guard.ts";
 
@@ -21,8 +22,8 @@ export interface OllamaProviderOptions {
 }
 
 /**
- * Creates the `ollama` provider. Each `stream(request)` sends `num_ctx = request.numCtx` (omitted only
- * when the engine gave none) to `<root>/api/chat`. Errors are those of `SdkProvider` (a `ProviderError`),
+ * Creates the `ollama` provider. Each `stream(request)` sends `num_ctx` (`request.numCtx`, else sized from
+ * `request.contextBudget` by numCtxOf; omitted only when the request has neither) to `<root>/api/chat`. Errors are those of `SdkProvider` (a `ProviderError`),
  * plus a transient `ProviderError` for an `{"error"}` line or a missing final `done` line mid-stream
  * (see ollama-stream-guard.ts).
  */
@@ -39,7 +40,7 @@ export function createOllamaProvider(opts: OllamaProviderOptions = {}): Provider
     stream(request: ProviderRequest) {
       const sdk = new SdkProvider({
         name: "ollama",
-        model: (modelId: string) => withOllamaOptions(ollama(modelId), request.numCtx),
+        model: (modelId: string) => withOllamaOptions(ollama(modelId), numCtxOf(request)),
       });
       return sdk.stream(request);
     },

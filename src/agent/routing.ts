@@ -1,32 +1,88 @@
+/**
+ * The routing the agent hands the engine: one fixed arm, or the learning router over several (issue 4's arm
+ * sources). The only module that decides which arms exist.
+ */
 import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
+import type { OwletConfig } from "../config/schema.ts";
+import { FixedRouting } from "../engine/fixed-routing.ts";
+import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { DEFAULT_EMBEDDED_CONTEXT } from "../provider/local/embedded-defaults.ts";
 import { listCachedModels } from "../provider/local/models.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
-import { type ArmSpec, armSpecsFromConfig, buildArms } from "../router/arm.ts";
-import { SlmClassifier } from "../router/classify/slm.ts";
-import { Router } from "../router/router.ts";
-import { defaultRouterStatePath, loadRouterState, saveRouterState } from "../router/state-store.ts";
-import { UserError } from "./exit-codes.ts";
-import { localServerSettings, providerFor } from "./provider-for.ts";
-import { resolvePrimaryArm } from "./resolve-arm.ts";
-import type { RoutingBuilt, RoutingSetup } from "./routing-setup.ts";
+import type { ArmSpec } from "../router/arm.ts";
+import type { Router } from "../router/router.ts";
+import { armProvider, localServerSettings } from "./arm-provider.ts";
+import { AgentSetupError, setupError } from "./errors.ts";
+import { resolvePrimaryArm } from "./primary-arm.ts";
 
 /** Complexity ceiling of auto-added embedded arms (gnoma's SLM arm: MaxComplexity 0.3). */
 const EMBEDDED_MAX_COMPLEXITY = 0.3;
 
+/** Inputs of {@link buildRouting}. */
+export interface RoutingSetup {
+  config: OwletConfig;
+  /** Workspace directory: relative model paths resolve against it. */
+  cwd: string;
+  /** Environment: API keys, the router state's default location. */
+  env: NodeJS.ProcessEnv;
+  /** Local arms only; learned state is then neither read nor written. */
+  localOnly: boolean;
+  /** Routing seed; overrides `[router] seed`. */
+  seed?: number;
+  /** True when --provider or --model was given on the command line: that arm is pinned. */
+  pinned: boolean;
+  /** One line for the user (an arm skipped, a model being downloaded, unreadable router state). */
+  notify: (message: string) => void;
+}
+
+/** The routing policy for the engine, and the arm that will most likely serve (named in the session). */
+export interface RoutingBuilt {
+  policy: RoutingPolicy;
+  primary: ArmHandle;
+  /** Persists learned state (router only). */
+  close?(): Promise<void>;
+}
+
 /**
- * Builds the learning router for print mode from `[[arms]]` in config, the local servers discovered right
- * now, the cached GGUF models (embedded, loaded only if chosen), and — when --provider/--model was given — that arm, pinned (issue 4's arm sources). Learned state is
- * loaded from and saved to the user's config folder, except in local-only mode.
+ * Builds the routing. Without `[[arms]]` in config: one arm (flags → config → auto-selection, see
+ * resolvePrimaryArm), fixed. With `[[arms]]`: the learning router (see {@link buildRouter}). Throws
+ * AgentSetupError when no usable arm is found, or (local-only) the one arm is a cloud model; a ProviderError when
+ * a provider cannot be built.
  */
-export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
-  const { config, env } = setup;
+export async function buildRouting(setup: RoutingSetup): Promise<RoutingBuilt> {
+  if ((setup.config.arms ?? []).length > 0) return buildRouter(setup);
+  const { handle } = await resolvePrimaryArm(setup.config, setup.cwd, setup.env, setup.notify);
+  if (setup.localOnly && !handle.local) {
+    throw new AgentSetupError(
+      `--local-only: the selected arm ${handle.id} is a cloud model; choose a local provider (llamacpp, ollama, lmstudio, embedded)`,
+    );
+  }
+  return { policy: new FixedRouting(handle), primary: handle };
+}
+
+/**
+ * Builds the learning router from `[[arms]]` in config, the local servers discovered right now, the cached GGUF
+ * models (embedded arms for simple tasks), and — when --provider/--model was given — that arm, pinned (issue 4's
+ * arm sources). A cloud arm without an API key is left out (with a notice). Learned state is loaded from and
+ * saved to the user's config folder, except in local-only mode. Throws AgentSetupError for invalid `[[arms]]`
+ * rows or when the router cannot be built (e.g. no arm left).
+ */
+async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
+  const { config, env, notify } = setup;
+  // The router's modules load only when arms are configured: a one-arm run does not pay for them at start-up.
+  const [{ armSpecsFromConfig, buildArms }, { SlmClassifier }, routerModule, stateStore] = await Promise.all([
+    import("../router/arm.ts"),
+    import("../router/classify/slm.ts"),
+    import("../router/router.ts"),
+    import("../router/state-store.ts"),
+  ]);
+  const { defaultRouterStatePath, loadRouterState, saveRouterState } = stateStore;
   let specs: ArmSpec[];
   try {
     specs = armSpecsFromConfig((config.arms ?? []) as Record<string, unknown>[]);
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw setupError(err);
   }
   const known = new Set(specs.map((s) => s.id));
   for (const server of await discoverLocalServers()) {
@@ -66,7 +122,7 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   }
   const providers = new Map<string, Provider>();
   if (setup.pinned) {
-    const { handle } = await resolvePrimaryArm(config, setup.cwd, env);
+    const { handle } = await resolvePrimaryArm(config, setup.cwd, env, notify);
     const existing = specs.find((s) => s.id === handle.id);
     if (existing) existing.forced = true;
     else {
@@ -93,15 +149,15 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
     // A cloud arm without credentials would only fail and teach the router a false lesson: leave it out.
     const keyVars = apiKeyEnvNames(spec.provider);
     if (!spec.local && keyVars.length > 0 && !apiKey) {
-      process.stderr.write(
-        `owlet: arm "${spec.id}" skipped: no API key (set ${keyVars.join(" or ")}, or api_key in its [[arms]] row)\n`,
+      notify(
+        `arm "${spec.id}" skipped: no API key (set ${keyVars.join(" or ")}, or api_key in its [[arms]] row)`,
       );
       specs.splice(specs.indexOf(spec), 1);
       continue;
     }
     providers.set(
       spec.id,
-      await providerFor({
+      await armProvider({
         provider: spec.provider,
         local: spec.local,
         localServer: localServerSettings(config.local_server),
@@ -116,20 +172,16 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   const arms = buildArms(specs, (spec) => providers.get(spec.id)!);
   const persist = !setup.localOnly;
   const statePath = config.router.state_path ?? defaultRouterStatePath(env);
-  const state = persist
-    ? await loadRouterState(statePath, (msg) => process.stderr.write(`owlet: ${msg}\n`))
-    : undefined;
+  const state = persist ? await loadRouterState(statePath, notify) : undefined;
   // `[router] classifier = "slm"`: the first local arm classifies prompts (2 s limit, heuristic fallback).
   const classifierArm =
     config.router.classifier === "slm" ? arms.find((a) => a.local && !a.disabled) : undefined;
   if (config.router.classifier === "slm" && !classifierArm) {
-    process.stderr.write(
-      'owlet: [router] classifier = "slm" needs a local arm; using the heuristic classifier\n',
-    );
+    notify('[router] classifier = "slm" needs a local arm; using the heuristic classifier');
   }
   let router: Router;
   try {
-    router = new Router({
+    router = new routerModule.Router({
       arms,
       ...(classifierArm
         ? {
@@ -148,7 +200,7 @@ export async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
       ...(state ? { state } : {}),
     });
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw setupError(err);
   }
   const primary = arms.find((a) => a.forced) ?? arms[0]!;
   return {

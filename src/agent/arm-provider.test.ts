@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { owletConfigSchema } from "../config/schema.ts";
-import { isConfiguredLocal, localServerSettings } from "./provider-for.ts";
+import { isConfiguredLocal, localServerSettings } from "./arm-provider.ts";
 
 describe("[local_server] config", () => {
   it("maps the caps and limits to the local-server provider's settings", () => {

@@ -1,6 +1,55 @@
+import type { OwletConfig } from "../config/schema.ts";
 import type { GateDecision, PermissionGate } from "../engine/permission-gate.ts";
-import { type Asker, mainArgument, type PermissionPolicy, permissionDeniedMessage } from "../policy/index.ts";
+import {
+  type Asker,
+  mainArgument,
+  noTtyAsker,
+  PermissionPolicy,
+  permissionDeniedMessage,
+} from "../policy/index.ts";
+import { probeSandbox } from "../tool/sandbox/probe.ts";
 import type { Tool } from "../tool/types.ts";
+
+/** The permission side of an agent: the policy (modes, rules) and the gates the engine asks. */
+export interface AgentGates {
+  policy: PermissionPolicy;
+  /** The gate for the model's calls. */
+  gate: PermissionGate;
+  /** The gate for owlet's own check run (see {@link checkGate}). */
+  checkGate: PermissionGate;
+}
+
+/**
+ * The policy and gates for `config` (`[permission]` mode and rules; the sandbox probe unless `[sandbox] mode` is
+ * off). `ask` answers an `ask` verdict; without it nobody can answer and an ask is a denial (see permissionGate).
+ * The check run is allowed without asking in accept_edits with the workspace-write sandbox usable. `notify` gets
+ * the policy's warnings (e.g. the sandbox is unavailable).
+ */
+export function buildGates(
+  config: OwletConfig,
+  ask: Asker | undefined,
+  notify: (message: string) => void,
+): AgentGates {
+  const policy = new PermissionPolicy({
+    mode: config.permission.mode,
+    rules: config.permission.rules ?? [],
+    ...(config.sandbox.mode === "off" ? {} : { sandbox: probeSandbox }),
+    warn: notify,
+  });
+  const gate = permissionGate(policy, ask ?? noTtyAsker, ask !== undefined);
+  return {
+    policy,
+    gate,
+    checkGate: checkGate(
+      policy,
+      gate,
+      async () =>
+        config.permission.mode === "accept_edits" &&
+        config.sandbox.mode === "workspace-write" &&
+        (await probeSandbox()).ok,
+    ),
+  };
+}
 
 /**
  * Builds the engine's permission gate from the policy (modes and rules) and an asker. `interactive` says
@@ -30,7 +79,7 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
 
 /**
  * The gate for owlet's own check run (the fix loop's test command, EngineOptions.checkGate): when
- * `sandboxedAutoAllow()` says so (accept_edits mode with the bash sandbox on and usable, see print-mode), an
+ * `sandboxedAutoAllow()` says so (accept_edits mode with the bash sandbox on and usable, see createAgent), an
  * `ask` for it is allowed: the tests run sandboxed (no network, writes confined to the workspace, which
  * accept_edits already lets the model change), as Claude Code's `autoAllowBashIfSandboxed` allows sandboxed
  * commands. An `allow` or a deny of the policy (a rule, a mode) is kept; otherwise `gate` decides as usual.

@@ -3,46 +3,51 @@ import { basename, resolve } from "node:path";
 import { apiKeyEnvNames, resolveApiKey } from "../config/api-key.ts";
 import type { OwletConfig } from "../config/schema.ts";
 import type { ArmHandle } from "../engine/routing.ts";
+import type { ProviderSpec } from "../provider/build.ts";
 import { autoSelectProvider, NoProviderError } from "../provider/local/auto-select.ts";
 import { resolveContextWindow } from "../provider/local/context-window.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { findRecommendedModel, listCachedModels, pullModel } from "../provider/local/models.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
-import { UserError } from "./exit-codes.ts";
-import { isConfiguredLocal, localServerSettings, type ProviderSpec, providerFor } from "./provider-for.ts";
+import { armProvider, isConfiguredLocal, localServerSettings } from "./arm-provider.ts";
+import { AgentSetupError, setupError } from "./errors.ts";
 
 const CLOUD: ReadonlySet<ProviderName> = new Set(["anthropic", "openai", "google", "mistral"]);
 
-/** What print mode knows about the arm it will use, beyond the ArmHandle. */
+/** What the agent knows about the arm it will use, beyond the ArmHandle. */
 export interface ResolvedArm {
   handle: ArmHandle;
   /** Why this arm: "--provider flag", "llama.cpp server on :8080", "OPENAI_API_KEY is set", … */
   source: string;
 }
 
-/** The cached file of a catalogue model, else the one `pullModel` fetches (a notice on stderr first). */
-async function cachedOrPulled(name: string): Promise<string> {
+/** The cached file of a catalogue model, else the one `pullModel` fetches (a notice through `notify` first). */
+async function cachedOrPulled(name: string, notify: (message: string) => void): Promise<string> {
   const cached = (await listCachedModels()).find((m) => m.name === name);
   if (cached) return cached.path;
-  process.stderr.write(`owlet: ${name} is not cached; downloading it once\n`);
+  notify(`${name} is not cached; downloading it once`);
   try {
     return await pullModel(name);
   } catch (err) {
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw setupError(err);
   }
 }
 
 /**
- * Resolves the one arm print mode uses when no router arms are configured: the configured provider (flags,
- * env and config are already layered into `config.provider`), else — in order — a running local server, an
- * API key in the environment, or a cached GGUF (issue 3's auto-selection). A `--model` ending in `.gguf`
- * selects the embedded runtime. Throws UserError (exit 2) when credentials are missing or nothing is found.
+ * Resolves the one arm the agent uses when no router arms are configured (and the pinned arm when some are):
+ * the configured provider (flags, env and config are already layered into `config.provider`), else — in order —
+ * a running local server, an API key in `env`, or a cached GGUF (issue 3's auto-selection). A `--model` ending in
+ * `.gguf` selects the embedded runtime; a catalogue model name is pulled once when not cached (`notify` says so).
+ * Relative model paths resolve against `cwd`. Throws AgentSetupError when credentials are missing, a model file
+ * is missing or cannot be loaded, a base URL is not a URL, or nothing is found; a ProviderError when the
+ * provider cannot be built (openai-compatible without a base URL).
  */
 export async function resolvePrimaryArm(
   config: OwletConfig,
   cwd: string,
   env: NodeJS.ProcessEnv,
+  notify: (message: string) => void = () => {},
 ): Promise<ResolvedArm> {
   const p = config.provider;
   let configuredProvider = p.default as ProviderName | undefined;
@@ -56,7 +61,7 @@ export async function resolvePrimaryArm(
       ? findRecommendedModel(p.model)
       : undefined;
   if (catalogued) {
-    modelPath = await cachedOrPulled(catalogued.name);
+    modelPath = await cachedOrPulled(catalogued.name, notify);
     configuredProvider ??= "embedded";
   } else if (p.model?.toLowerCase().endsWith(".gguf") || (configuredProvider === "embedded" && p.model)) {
     modelPath = resolve(cwd, p.model!);
@@ -65,13 +70,13 @@ export async function resolvePrimaryArm(
   if (configuredProvider === "embedded" && !modelPath && p.embedded?.model_path)
     modelPath = resolve(cwd, p.embedded.model_path);
   if (modelPath && !existsSync(modelPath)) {
-    throw new UserError(
+    throw new AgentSetupError(
       `model file not found: ${modelPath} (give --model a .gguf file, or run \`owlet models pull\`)`,
     );
   }
   for (const url of [p.base_url, configuredProvider ? p[configuredProvider]?.base_url : undefined]) {
     if (url !== undefined && !URL.canParse(url)) {
-      throw new UserError(
+      throw new AgentSetupError(
         `--base-url / base_url: "${url}" is not a URL; expected e.g. http://127.0.0.1:8080/v1`,
       );
     }
@@ -97,11 +102,11 @@ export async function resolvePrimaryArm(
   } catch (err) {
     if (err instanceof NoProviderError) {
       if (configuredProvider === "embedded") {
-        throw new UserError(
+        throw new AgentSetupError(
           "the embedded provider needs a GGUF model: pass --model /path/to/model.gguf, set [provider.embedded] model_path, or run `owlet models pull`",
         );
       }
-      throw new UserError(err.message);
+      throw new AgentSetupError(err.message);
     }
     throw err;
   }
@@ -114,7 +119,7 @@ export async function resolvePrimaryArm(
   });
   if (CLOUD.has(provider) && !apiKey) {
     const vars = apiKeyEnvNames(provider).join(" or ");
-    throw new UserError(
+    throw new AgentSetupError(
       `no API key for ${provider}: set ${vars}, pass --api-key, or set provider.${provider}.api_key in config`,
     );
   }
@@ -129,7 +134,7 @@ export async function resolvePrimaryArm(
       model: selection.model,
       ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
     }));
-  const providerObj = await providerForUser({
+  const providerObj = await armProviderForUser({
     provider,
     local,
     localServer: localServerSettings(config.local_server),
@@ -154,13 +159,12 @@ export async function resolvePrimaryArm(
   return { handle, source: selection.source };
 }
 
-/** providerFor, with a model file that cannot be loaded (not GGUF, unreadable) reported as a user error (exit 2). */
-async function providerForUser(spec: ProviderSpec): Promise<Provider> {
+/** armProvider, with a model file that cannot be loaded (not GGUF, unreadable) reported as an AgentSetupError. */
+async function armProviderForUser(spec: ProviderSpec): Promise<Provider> {
   try {
-    return await providerFor(spec);
+    return await armProvider(spec);
   } catch (err) {
-    if (spec.provider === "embedded" && err instanceof Error && !(err instanceof UserError))
-      throw new UserError(err.message);
+    if (spec.provider === "embedded" && err instanceof Error) throw setupError(err);
     throw err;
   }
 }

@@ -1,0 +1,107 @@
+/** Config → the engine's options: prompts, limits, timeouts, token counting, the fix loop and persistence hooks. */
+import { join } from "node:path";
+import type { OwletConfig } from "../config/schema.ts";
+import { detectCheckCommand } from "../context/check-command.ts";
+import { systemPrompt } from "../context/system-prompt.ts";
+import { familyCounter, modelCounter, type TokenCounter } from "../context/tokens.ts";
+import type { EngineOptions } from "../engine/engine.ts";
+import type { EngineEvent } from "../engine/events.ts";
+import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
+import type { TwoStageSetting } from "../engine/two-stage.ts";
+import { resolveToolName } from "../provider/textcalls/names.ts";
+import { repairJson } from "../provider/textcalls/repair.ts";
+import type { Session } from "../session/index.ts";
+import type { ToolRegistry } from "../tool/registry.ts";
+import { ResultsStore } from "../tool/results-store.ts";
+import type { ToolContext } from "../tool/types.ts";
+import type { AgentGates } from "./permission-gate.ts";
+import { promptAsksForChange } from "./prompt-intent.ts";
+
+/** What {@link engineOptions} wires together; everything but the config is already built. */
+export interface EngineSetup {
+  config: OwletConfig;
+  /** Absolute workspace directory (system prompt, check command). */
+  cwd: string;
+  routing: RoutingPolicy;
+  tools: ToolRegistry;
+  toolContext: Omit<ToolContext, "signal">;
+  gates: AgentGates;
+  /** The project's instructions (AGENTS.md, …), already redacted; added to the system prompt. */
+  projectDocs?: string;
+  /** Replaces the system prompt (--system). */
+  systemOverride?: string;
+  /** The session messages and usage go to; absent: nothing is stored. */
+  session?: Session;
+  /** Directory of the project's sessions; a session's large tool results go in `<id>.results` under it. */
+  sessionsDir: string;
+  /** Sampling seed (--seed). */
+  seed?: number;
+  onEvent: (event: EngineEvent) => void;
+}
+
+/**
+ * The engine's options for `setup`: the system prompt (compact for local arms), `[engine]` limits and per-arm
+ * stream timeouts (config seconds → ms), two-stage routing, output budget, temperature and seed, the best token
+ * counter per arm, JSON repair and loose tool names of the text tool-call layer, the fix loop (change-asking
+ * prompts, the workspace's check command and its gate), and, with a session, the results store and the
+ * message/usage hooks.
+ */
+export function engineOptions(setup: EngineSetup): EngineOptions {
+  const { config, cwd, session } = setup;
+  const e = config.engine;
+  const docs = setup.projectDocs;
+  return {
+    routing: setup.routing,
+    tools: setup.tools,
+    toolContext: setup.toolContext,
+    systemPrompt: (arm) =>
+      setup.systemOverride ??
+      systemPrompt({ variant: arm.local ? "compact" : "full", cwd, ...(docs ? { projectDocs: docs } : {}) }),
+    gate: setup.gates.gate,
+    ...(session ? { store: new ResultsStore(join(setup.sessionsDir, `${session.id}.results`)) } : {}),
+    maxTurns: e.max_turns,
+    expectsChanges: promptAsksForChange,
+    checkCommand: (prompt) => detectCheckCommand(cwd, prompt),
+    checkGate: setup.gates.checkGate,
+    streamTimeouts: (arm) =>
+      arm.local
+        ? { firstByteMs: e.first_byte_timeout_local * 1000, idleMs: e.idle_timeout_local * 1000 }
+        : { firstByteMs: e.first_byte_timeout * 1000, idleMs: e.idle_timeout * 1000 },
+    turnTimeoutMs: e.turn_timeout * 1000,
+    twoStage: twoStageSetting(config),
+    ...(config.provider.max_output_tokens ? { maxOutputTokens: config.provider.max_output_tokens } : {}),
+    ...(config.provider.temperature !== undefined ? { temperature: config.provider.temperature } : {}),
+    ...(setup.seed !== undefined ? { seed: setup.seed } : {}),
+    tokenCounter,
+    repairJson: (text) => {
+      const r = repairJson(text);
+      return r ? JSON.stringify(r.value) : undefined;
+    },
+    resolveToolName,
+    onEvent: setup.onEvent,
+    ...(session
+      ? {
+          onMessage: (m) => session.append(m),
+          onUsage: (u, round, armId) => session.appendUsage(u, round, armId),
+        }
+      : {}),
+  };
+}
+
+/**
+ * The best token counter for an arm's prompts: the model's own tokenizer once it is loaded (the provider's
+ * optional `countTokens` ability, usable once `contextWindow` is known; a lazily loaded arm counts by its
+ * family until then), else the model family's tokenizer or the estimate.
+ */
+export function tokenCounter(arm: ArmHandle): TokenCounter {
+  const own = arm.provider;
+  if (own.countTokens && own.contextWindow !== undefined) return modelCounter(own.countTokens.bind(own));
+  return familyCounter(arm.model);
+}
+
+/** `[router] two_stage` (the flags are layered in) → the engine's setting: off, on (also `force_two_stage`), or auto. */
+export function twoStageSetting(config: OwletConfig): TwoStageSetting {
+  if (config.router.two_stage === false) return "off";
+  if (config.router.two_stage === true || config.router.force_two_stage) return "on";
+  return "auto";
+}
