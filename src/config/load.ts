@@ -7,7 +7,7 @@ import { expandVariables, isTable } from "./expand.ts";
 import { describeIssue } from "./issues.ts";
 import { findKeyLine } from "./locate.ts";
 import { mergeLayers } from "./merge.ts";
-import { findProjectRoot } from "./project-root.ts";
+import { ceilingsFromEnv, findProjectRoot } from "./project-root.ts";
 import { configLayerSchema, type OwletConfig, owletConfigSchema } from "./schema.ts";
 import { isTrustedFolder } from "./trust.ts";
 import { restrictUntrusted } from "./untrusted.ts";
@@ -105,7 +105,7 @@ const ENV_KEYS: Record<string, [string, string]> = {
 export async function loadConfig(opts: LoadConfigOptions): Promise<LoadedConfig> {
   const env = opts.env ?? process.env;
   const cwd = resolve(opts.cwd);
-  const projectRoot = findProjectRoot(cwd);
+  const projectRoot = findProjectRoot(cwd, ceilingsFromEnv(env));
 
   const candidates: string[] = [];
   const projectFile = join(projectRoot, ".owlet", "config.toml");

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { findProjectRoot } from "./project-root.ts";
+import { ceilingsFromEnv, findProjectRoot } from "./project-root.ts";
 
 let root: string;
 beforeEach(() => {
@@ -25,6 +25,22 @@ it("accepts a .git file (worktree) and falls back to cwd", () => {
   writeFileSync(join(root, "wt", ".git"), "gitdir: /elsewhere\n");
   expect(findProjectRoot(join(root, "wt", "a"))).toBe(join(root, "wt"));
   mkdirSync(join(root, "plain", "b"), { recursive: true });
-  // No marker up to / (the temp dir has none, assuming / itself has no .git/.owlet).
-  expect(findProjectRoot(join(root, "plain", "b"))).toBe(join(root, "plain", "b"));
+  // No marker below the ceiling: cwd itself. (Without the ceiling the walk would reach the machine's /tmp and /,
+  // whose entries this test does not control: a CI run once found a marker in /tmp mid-run.)
+  expect(findProjectRoot(join(root, "plain", "b"), [root])).toBe(join(root, "plain", "b"));
+});
+
+it("never examines a ceiling directory or what is above it, as GIT_CEILING_DIRECTORIES", () => {
+  mkdirSync(join(root, "outer", ".git"), { recursive: true });
+  mkdirSync(join(root, "outer", "inner", "src"), { recursive: true });
+  const cwd = join(root, "outer", "inner", "src");
+  expect(findProjectRoot(cwd)).toBe(join(root, "outer"));
+  expect(findProjectRoot(cwd, [join(root, "outer")])).toBe(cwd);
+  expect(findProjectRoot(cwd, [join(root, "outer", "inner")])).toBe(cwd);
+  // cwd itself is examined even when it is a ceiling
+  expect(findProjectRoot(join(root, "outer"), [join(root, "outer")])).toBe(join(root, "outer"));
+  expect(ceilingsFromEnv({ GIT_CEILING_DIRECTORIES: `${root}/a::rel/x:${root}/b` })).toEqual([
+    `${root}/a`,
+    `${root}/b`,
+  ]);
 });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "../../config/errors.ts";
-import { findProjectRoot } from "../../config/project-root.ts";
+import { ceilingsFromEnv, findProjectRoot } from "../../config/project-root.ts";
 import { readTrustedFolders, revokeFolder, trustFilePath, trustFolder } from "../../config/trust.ts";
 import { EXIT, UserError } from "../exit-codes.ts";
 
@@ -39,7 +39,7 @@ function trust(dir: string | undefined, opts: TrustOptions): number {
     else opts.out.write(`${folders.join("\n")}\n`);
     return EXIT.ok;
   }
-  const target = dir === undefined ? findProjectRoot(cwd) : resolve(cwd, dir);
+  const target = dir === undefined ? findProjectRoot(cwd, ceilingsFromEnv(env)) : resolve(cwd, dir);
   if (opts.revoke) {
     if (!revokeFolder(target, env))
       throw new UserError(`trust --revoke: ${target} is not a trusted folder (see owlet trust --list)`);
