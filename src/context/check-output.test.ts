@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { workspaceWith } from "../tool/test-helpers.ts";
 import {
   calledNames,
+  failingCount,
   failingTestNames,
   implicatedFiles,
   isTestFile,
@@ -113,6 +114,32 @@ describe("implicatedFiles", () => {
       sources: ["settings/loader.py", "settings/merge.py"],
       tests: ["tests/test_loader.py"],
     });
+  });
+
+  it("follows imports three levels deep, past a barrel that only re-exports, which is not listed", async () => {
+    const root = await workspaceWith({
+      "test/schedule.test.js": 'import { dueDate } from "../src/index.js";\n',
+      "src/index.js":
+        '// the public API\nexport { dueDate } from "./schedule.js";\nexport * from "./extra.js";\n',
+      "src/schedule.js": 'import { addDays } from "./dates.js";\nexport const dueDate = () => addDays();\n',
+      "src/extra.js": "export const extra = 1;\n",
+      "src/dates.js": 'import { DAY } from "./units.js";\nexport const addDays = () => DAY;\n',
+      "src/units.js": "export const DAY = 1;\n",
+    });
+    const found = await implicatedFiles("test at test/schedule.test.js:3:1", root);
+    // test → index (barrel) → schedule, extra → dates; units is a fourth level
+    expect(found.sources).toEqual(["src/schedule.js", "src/extra.js", "src/dates.js"]);
+  });
+
+  it("counts failing tests in node, unittest, pytest and jest/vitest output", () => {
+    expect(failingCount("ℹ tests 4\nℹ pass 2\nℹ fail 2\n")).toBe(2);
+    expect(failingCount("Ran 3 tests in 0.001s\n\nFAILED (failures=1, errors=2)\n")).toBe(3);
+    expect(failingCount("Ran 3 tests in 0.001s\n\nOK\n")).toBe(0);
+    expect(failingCount("==== 1 failed, 2 passed, 1 error in 0.12s ====\n")).toBe(2);
+    expect(failingCount("==== 3 passed in 0.12s ====\n")).toBe(0);
+    expect(failingCount("Tests:       1 failed, 3 passed, 4 total\n")).toBe(1);
+    expect(failingCount("      Tests  4 passed (4)\n")).toBe(0);
+    expect(failingCount("something else entirely")).toBeUndefined();
   });
 
   it("isTestFile knows the usual names", () => {

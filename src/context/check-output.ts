@@ -126,11 +126,15 @@ export interface ImplicatedFiles {
   tests: string[];
 }
 
+/** Import levels followed from a failing test into the code under test (test → a → b → c). */
+export const IMPORT_DEPTH = 3;
+
 /**
  * The workspace files a summarised check output points at: test files named in it, and the code they import
- * (relative JS imports and requires, Python `from x import` / `import x` of modules in the workspace), one
- * level further for the imported files' own local imports, and non-test files in stack frames. In the order
- * found, each once. Never throws.
+ * (relative JS imports and requires, Python `from x import` / `import x` of modules in the workspace), followed
+ * breadth-first up to {@link IMPORT_DEPTH} levels (the bug may sit in a helper two files away from what the test
+ * calls: issue 8's T3 suite), and non-test files in stack frames. Nearest first (the test's own imports, then
+ * theirs), each once. Never throws.
  */
 export async function implicatedFiles(summary: string, workspaceRoot: string): Promise<ImplicatedFiles> {
   const named: string[] = [];
@@ -139,14 +143,43 @@ export async function implicatedFiles(summary: string, workspaceRoot: string): P
     if (!named.includes(path) && (await isFile(join(workspaceRoot, path)))) named.push(path);
   }
   const tests = named.filter(isTestFile);
+  // Breadth-first over what the tests import; a module that only re-exports (an index.js barrel) is followed but
+  // not listed: it holds no code to fix.
+  const seen: string[] = [];
   const sources: string[] = [];
-  const add = (p: string) => {
-    if (!isTestFile(p) && !sources.includes(p)) sources.push(p);
+  const visit = async (p: string): Promise<boolean> => {
+    if (isTestFile(p) || seen.includes(p)) return false;
+    seen.push(p);
+    if (!(await reexportsOnly(p, workspaceRoot))) sources.push(p);
+    return true;
   };
-  for (const test of tests) for (const p of await localImports(test, workspaceRoot)) add(p);
-  for (const p of named) add(p);
-  for (const src of [...sources]) for (const p of await localImports(src, workspaceRoot)) add(p);
+  let level: string[] = [];
+  for (const test of tests)
+    for (const p of await localImports(test, workspaceRoot)) if (await visit(p)) level.push(p);
+  for (const p of named) if (await visit(p)) level.push(p);
+  for (let depth = 1; depth < IMPORT_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const src of level)
+      for (const p of await localImports(src, workspaceRoot)) if (await visit(p)) next.push(p);
+    level = next;
+  }
   return { sources, tests };
+}
+
+/** Whether a JS module only re-exports others (every statement an `export … from` or an import). */
+async function reexportsOnly(file: string, root: string): Promise<boolean> {
+  if (file.endsWith(".py")) return false;
+  const text = await readFile(join(root, file), "utf8").catch(() => "");
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "")
+    .trim();
+  if (code === "") return false;
+  return code
+    .split(/;\s*|\n(?=\s*(?:export|import)\b)/)
+    .map((st) => st.trim())
+    .filter((st) => st !== "")
+    .every((st) => /^export\s+(?:\*|\{[^}]*\})(?:\s+as\s+\w+)?\s+from\s+["'][^"']+["']$|^import\s/.test(st));
 }
 
 /** Workspace files that `file` imports by a relative path (JS) or a module name (Python). */
@@ -206,6 +239,34 @@ export function calledNames(summary: string): string[] {
     if (code) for (const m of code.matchAll(/([\w$]+)\s*\(/g)) add(m[1]!);
   }
   return out;
+}
+
+/**
+ * How many tests a check's output reports failing (failures and errors), or undefined when it reports no count:
+ * node's `ℹ fail N` (and TAP's `# fail N`), unittest's `FAILED (failures=N, errors=M)` / `OK`, pytest's
+ * `N failed, M error(s)` / `N passed`, jest and vitest's `Tests: N failed`. The fix loop keeps a patch that
+ * lowers it and undoes one that does not.
+ */
+export function failingCount(output: string): number | undefined {
+  const node = /^\s*[ℹ#] fail (\d+)\s*$/m.exec(output);
+  if (node) return Number(node[1]);
+  const unittest = /^FAILED \(([^)]*)\)\s*$/m.exec(output);
+  if (unittest) {
+    let n = 0;
+    for (const m of unittest[1]!.matchAll(/\b(?:failures|errors|unexpected successes)=(\d+)/g))
+      n += Number(m[1]);
+    return n;
+  }
+  if (/^Ran \d+ tests? in [\d.]+s\s*\n+OK\b/m.test(output)) return 0;
+  const pytest = /^=+ (.*\b(?:passed|failed|errors?)\b.*) in [\d.]+s(?: \([^)]*\))? =+\s*$/m.exec(output);
+  if (pytest) {
+    let n = 0;
+    for (const m of pytest[1]!.matchAll(/(\d+) (?:failed|errors?)\b/g)) n += Number(m[1]);
+    return n;
+  }
+  const jest = /^\s*Tests:?\s+(?:(\d+) failed|.*?\b(\d+) passed)/m.exec(output);
+  if (jest) return Number(jest[1] ?? 0);
+  return undefined;
 }
 
 /** Names of the failing tests in a check's output: node's `✖ name (…ms)`, unittest's `FAIL: test_x (…)`, pytest's `FAILED a.py::T::test_x`. */

@@ -1,5 +1,5 @@
 import { BudgetError, fitToWindow, outputReserveFor } from "../context/budget.ts";
-import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
+import { implicatedFiles, isTestFile, summariseCheckOutput } from "../context/check-output.ts";
 import { compactForTooLarge } from "../context/compact-413.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
@@ -19,12 +19,7 @@ import { ProviderError } from "../provider/errors.ts";
 import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
 import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
-import {
-  currentSources,
-  type NoReplyEdits,
-  namesDefinedIn,
-  replyEdits,
-} from "../tool/edit-formats/reply-edits.ts";
+import { currentSources, type NoReplyEdits, replyEdits } from "../tool/edit-formats/reply-edits.ts";
 import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
@@ -38,7 +33,15 @@ import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
 import { executeToolCalls } from "./execute-tools.ts";
-import { noPatchTrip, type PatchView, patchInstruction, patchRequestText } from "./fix-loop.ts";
+import {
+  FixLoop,
+  type FixMode,
+  fixModeFor,
+  isCodeFile,
+  MAX_CONTEXT_FILES,
+  MAX_PATCH_FILES,
+  noPatchTrip,
+} from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
@@ -190,18 +193,15 @@ class TurnRun {
   private check: string | undefined;
   /** Runs of the check this turn (ids of its synthetic calls). */
   private checkRuns = 0;
-  /** The code the fix loop's patch replies go into: the files attached for a failing check, most likely first. */
-  private patchFiles: string[] = [];
-  /** Messages kept in history but left out of the model's view (patch replies that changed nothing). */
+  /** The fix loop (fix-loop.ts), when the check failed and there is code to patch. */
+  private fix: FixLoop | undefined;
+  /**
+   * The patch reply being checked: its edits (path and arguments) and where its messages start in history (a
+   * patch that is undone is hidden from the model's view with everything after it).
+   */
+  private pendingPatch: { paths: string[]; from: number } | undefined;
+  /** Messages kept in history but left out of the model's view (patch replies that changed nothing or were undone). */
   private readonly hidden = new Set<Message>();
-  /** Why the last patch reply gave no edit (its correction), for the next patch round's ask; cleared by an edit. */
-  private patchCorrection: string | undefined;
-  /** What the next patch round shows (the last failing check and the code as it is now). */
-  private patchView: PatchView | undefined;
-  /** Patch rounds built so far this turn (each asks differently, see patchInstruction). */
-  private patchRounds = 0;
-  /** Functions of patchFiles most likely at fault for the last failing check (name → file), best first. */
-  private suspects = new Map<string, string>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
 
@@ -248,6 +248,8 @@ class TurnRun {
           `safety limit: ${maxTurns} ${maxTurns === 1 ? "round" : "rounds"} reached without the model ending its turn (raise --max-turns)`,
         );
       }
+      if (this.twoStage && this.phase.kind === "patch" && this.fix && !this.fix.nextAsk())
+        return this.finishFixLoop(this.fix);
       this.rounds++;
       const round = await this.streamRound(repetition);
       if (round.status !== "ok") return this.finish(round.status, round.error, round.errorKind);
@@ -264,29 +266,36 @@ class TurnRun {
         continue;
       }
       let message = response.message;
-      if (this.roundPhase.kind === "patch") {
-        this.patchRounds++;
+      if (this.roundPhase.kind === "patch" && this.fix) {
+        const fix = this.fix;
+        fix.climb();
         // A reply cut at the length limit is never placed: its last block may be a file cut short.
-        const patched: Message | NoReplyEdits =
+        let patched: Message | NoReplyEdits | { kind: "none"; reason: "tried"; files: string[] } =
           response.cut || response.stopReason === "max_tokens"
-            ? { kind: "none", reason: "cut", files: this.patchFiles }
-            : await this.withCodeBlockEdits(message);
+            ? { kind: "none", reason: "cut", files: [...fix.files] }
+            : await this.withCodeBlockEdits(message, fix.files);
         if ("role" in patched) {
-          message = patched;
-          this.patchCorrection = undefined;
-        } else if (toolCallsOf(this.withTextCalls(message)).length === 0) {
-          // No usable edit and no call: ask again (three times at most, then the turn is stuck); the next patch
-          // round asks differently (patchInstruction's attempt) and says what was wrong. A reply that gave the code
-          // back unchanged is kept in history but hidden from the model, which at temperature 0 would copy it.
+          const edits = toolCallsOf(patched).map((c) => c.arguments);
+          if (fix.alreadyChecked(edits)) patched = { kind: "none", reason: "tried", files: [...fix.files] };
+          else {
+            fix.markChecked(edits);
+            message = patched;
+            fix.correction = undefined;
+            this.pendingPatch = {
+              paths: toolCallsOf(patched).flatMap((c) => pathArgument(c) ?? []),
+              from: this.engine.history.length,
+            };
+          }
+        }
+        if (!("role" in patched) && toolCallsOf(this.withTextCalls(message)).length === 0) {
+          // No usable edit and no call: the next rung asks differently (patchLadder) and says what was wrong; the
+          // ladder's end ends the turn. A reply that gave the code back unchanged, or a change already checked,
+          // is kept in history but hidden from the model, which at temperature 0 would copy it.
           this.append(message);
           const trip = noPatchTrip(patched.reason, patched.files);
-          if (patched.reason === "unchanged") {
-            this.hidden.add(message);
-            if (this.record(trip)) return this.stuck(trip);
-          } else {
-            this.patchCorrection = trip.injection;
-            if (this.trip(trip)) return this.stuck(trip);
-          }
+          this.record(trip);
+          if (patched.reason === "unchanged" || patched.reason === "tried") this.hidden.add(message);
+          else fix.correction = trip.injection;
           continue;
         }
       }
@@ -428,18 +437,34 @@ class TurnRun {
     const command = this.expectsChanges ? await this.opts.checkCommand?.(prompt) : undefined;
     let failing = false;
     let checkOutput = "";
+    let mode: FixMode = "fix";
+    let context: string[] = [];
     if (command && this.opts.tools.get("bash")) {
       const result = await this.runCheck(command);
       failing = result?.isError === true && !result.notRun;
       checkOutput = result?.content ?? "";
       if (failing && this.opts.tools.get("fs_read")) {
         const implicated = await implicatedFiles(result!.content, root);
-        const mentionedCode = files.filter((f) => !isTestFile(f));
-        const code = [...mentionedCode, ...implicated.sources.filter((f) => !mentionedCode.includes(f))];
-        files.splice(0, files.length, ...code, ...(code.length === 0 ? implicated.tests : []));
+        mode = fixModeFor(prompt, checkOutput);
+        const mentioned = files.filter((f) => !isTestFile(f));
+        // An implement task is written from its tests and the instructions the prompt names: they are shown, never
+        // patched. A fix task shows the code (its failing assertions are in the check's output).
+        const mentionedCode = mode === "implement" ? mentioned.filter(isCodeFile) : mentioned;
+        if (mode === "implement") {
+          const tests = [...files.filter(isTestFile), ...implicated.tests];
+          context = [...new Set([...mentioned.filter((f) => !isCodeFile(f)), ...tests])].slice(
+            0,
+            MAX_CONTEXT_FILES,
+          );
+        }
+        const code = [
+          ...mentionedCode,
+          ...implicated.sources.filter((f) => !mentionedCode.includes(f)),
+        ].slice(0, MAX_PATCH_FILES);
+        files.splice(0, files.length, ...context, ...code, ...(code.length === 0 ? implicated.tests : []));
       }
     }
-    const attached = files.slice(0, MAX_MENTIONED_FILES);
+    const attached = files.slice(0, failing ? MAX_PATCH_FILES + context.length : MAX_MENTIONED_FILES);
     if (attached.length > 0) {
       const calls: ToolCallBlock[] = attached.map((path, i) => ({
         type: "tool_call",
@@ -452,34 +477,52 @@ class TurnRun {
       this.append(toolResultsMessage(results));
       for (const [i, call] of calls.entries()) this.track(call, results[i]);
     }
-    this.patchFiles = failing ? attached.filter((f) => !isTestFile(f)) : [];
-    if (failing && this.patchFiles.length > 0) await this.preparePatch(command!, checkOutput);
+    const patchFiles = failing ? attached.filter((f) => !isTestFile(f) && !context.includes(f)) : [];
+    if (patchFiles.length > 0) {
+      this.fix = new FixLoop({
+        command: command!,
+        files: patchFiles,
+        context,
+        mode,
+        prompt,
+        workspaceRoot: root,
+      });
+      await this.fix.rebase(checkOutput);
+    }
     if (failing && attached.length > 0) this.phase = this.fixPhase();
   }
 
   /**
-   * After a failing check: the functions of patchFiles most likely at fault (see rankSuspects) and what the next
-   * patch round shows (the failure and the files as they are now; an unreadable file is left out).
+   * Ends a turn whose fix loop used up its ladder: `stuck` when no reply gave a usable patch, else
+   * `checks_failed` (every patch that did not lower the failing tests was undone).
    */
-  private async preparePatch(command: string, summary: string): Promise<void> {
-    const root = this.opts.toolContext.workspaceRoot;
-    const defined = await namesDefinedIn(this.patchFiles, root);
-    this.suspects = await rankSuspects(summary, (await implicatedFiles(summary, root)).tests, defined, root);
-    const files = await currentSources(this.patchFiles, root);
-    this.patchView = { prompt: textOf(this.promptMessage!), command, failure: summary, files };
+  private finishFixLoop(fix: FixLoop): TurnResult {
+    if (fix.placed === 0) {
+      return this.finish(
+        "stuck",
+        `stopped: in ${fix.attempts} patch rounds the model gave no usable fix for the failing check \`${fix.command}\`; the model is not converging. Try a larger model, a narrower prompt, or --verbose to see the rounds.`,
+      );
+    }
+    return this.finish(
+      "checks_failed",
+      `the check \`${fix.command}\` still fails after ${fix.attempts} patch rounds (${fix.placed} patches checked; each one that did not lower the number of failing tests was undone). Try a larger model or a narrower prompt.`,
+    );
   }
 
   /** The step after a failing check: a patch reply when there is code to put it in, else the write step. */
   private fixPhase(): TwoStagePhase {
-    return this.patchFiles.length > 0 ? { kind: "patch" } : { kind: "call", category: "write" };
+    return this.fix ? { kind: "patch" } : { kind: "call", category: "write" };
   }
 
   /**
    * A patch round's reply with its code blocks turned into the fs_edit / fs_write calls that place them (see
    * replyEdits), or the outcome that gave none.
    */
-  private async withCodeBlockEdits(message: Message): Promise<Message | NoReplyEdits> {
-    const outcome = await replyEdits(textOf(message), this.patchFiles, this.opts.toolContext.workspaceRoot);
+  private async withCodeBlockEdits(
+    message: Message,
+    files: readonly string[],
+  ): Promise<Message | NoReplyEdits> {
+    const outcome = await replyEdits(textOf(message), files, this.opts.toolContext.workspaceRoot);
     if (outcome.kind === "none") return outcome;
     const calls: ContentBlock[] = outcome.edits.map((e, i) => ({
       type: "tool_call",
@@ -524,9 +567,42 @@ class TurnRun {
     }
     this.check = command;
     this.verification.ran(command, !result.isError);
-    if (result.isError && this.patchFiles.length > 0) await this.preparePatch(command, result.content);
+    const patch = this.pendingPatch;
+    this.pendingPatch = undefined;
+    if (patch && this.fix) await this.judgePatch(this.fix, patch, result);
+    else if (result.isError && this.fix) await this.fix.rebase(result.content);
     if (this.checkRuns > 1) this.phase = result.isError ? this.fixPhase() : { kind: "answer" };
     return result;
+  }
+
+  /**
+   * After the check of a patch reply's edits: a patch that lowered the number of failing tests becomes the fix
+   * loop's base; one that did not is undone (the base text written back through fs_write, the normal tool path)
+   * and hidden from the model's view with its check, so the next rung starts from the best code so far.
+   */
+  private async judgePatch(
+    fix: FixLoop,
+    patch: { paths: string[]; from: number },
+    result: ToolResultBlock,
+  ): Promise<void> {
+    const verdict = fix.judge(result.content, !result.isError);
+    if (verdict === "better") await fix.progress(result.content);
+    if (verdict !== "not_better") return;
+    const root = this.opts.toolContext.workspaceRoot;
+    const restore = fix.undo(await currentSources(patch.paths, root));
+    if (restore.length > 0) {
+      const calls: ToolCallBlock[] = restore.map((f, i) => ({
+        type: "tool_call",
+        id: `undo_${this.rounds}_${i}`,
+        name: "fs_write",
+        arguments: JSON.stringify({ path: f.path, content: f.text }),
+      }));
+      this.append({ role: "assistant", content: calls });
+      const results = await this.runTools(calls);
+      this.append(toolResultsMessage(results));
+      for (const [i, call] of calls.entries()) this.track(call, results[i]);
+    }
+    for (const m of this.engine.history.slice(patch.from)) this.hidden.add(m);
   }
 
   /** Feeds one finished call to the verification tracker (changes and checks) and the denial list. */
@@ -724,9 +800,9 @@ class TurnRun {
       this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
     const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
     // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
-    const patchView = this.twoStage && this.phase.kind === "patch" ? this.patchView : undefined;
-    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
-    const messages = patchView ? [userText(patchRequestText(patchView, ask, this.patchCorrection))] : history;
+    const patchView =
+      this.twoStage && this.phase.kind === "patch" && this.fix?.nextAsk() ? this.fix : undefined;
+    const messages = patchView ? [userText(patchView.requestText())] : history;
     let request: ProviderRequest = {
       model: arm.model,
       system: this.opts.systemPrompt(arm),

@@ -62,25 +62,53 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     expect(calls).toEqual(["bash", "fs_read", "fs_edit", "bash"]);
   });
 
-  it("a patch that does not fix it is checked too, and the next round is a patch round with the new failure", async () => {
+  it("a patch that does not lower the failing tests is undone; the next round starts from the base and names it as tried", async () => {
     h = await startHarness({
       script: [reply("*"), reply("-"), { text: "Fixed." }],
       arm: local,
       engine: { twoStage: "on", ...fixOptions },
     });
     await writeRepo(h.workspace);
+    const original = await readFile(join(h.workspace, "stats.js"), "utf8");
     const turn = await h.engine.runTurn("fix the failing test");
     expect(turn.status).toBe("success");
     const [, r2, r3] = h.server.requests.map((r) => r.body);
     expect(toolNames(r2)).toEqual([]);
-    expect(JSON.stringify(messagesOf(r2))).toContain("9 !== 8"); // the second failure, after the bad patch
-    expect(toolNames(r3)).toEqual([]);
+    const second = JSON.stringify(messagesOf(r2));
+    expect(second).toContain("10 !== 8"); // the base's failure, not the wrong patch's
+    expect(second).toContain("Math.max(...values) + Math.min"); // the base code
+    expect(second).toContain("Already tried");
+    expect(second).toContain("Math.max(...values) * Math.min(...values);` in stats.js");
+    // the answer round's history leaves out the undone patch, its check and the undo
+    expect(JSON.stringify(messagesOf(r3))).not.toContain("* Math.min");
     expect(h.server.requests).toHaveLength(3);
+    const calls = h.events.filter((e) => e.type === "tool_call").map((e) => (e as { name: string }).name);
+    expect(calls).toEqual(["bash", "fs_read", "fs_edit", "bash", "fs_write", "fs_edit", "bash"]);
+    expect(await readFile(join(h.workspace, "stats.js"), "utf8")).toBe(
+      original.replace(") + Math", ") - Math"),
+    );
   });
 
-  it("a reply that changes nothing is hidden from the model and the next round asks differently; three end the turn as stuck", async () => {
+  it("when the ladder is used up the turn ends checks_failed and the file is as it was", async () => {
     h = await startHarness({
-      script: [reply("+"), { text: "I think it is right." }, reply("+")],
+      script: [reply("*"), reply("*"), reply("/"), reply("+")],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const original = await readFile(join(h.workspace, "stats.js"), "utf8");
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("checks_failed");
+    expect(turn.error).toMatch(/still fails after 4 patch rounds \(2 patches checked/);
+    expect(await readFile(join(h.workspace, "stats.js"), "utf8")).toBe(original);
+    // the repeated wrong patch is not checked again
+    expect(h.events.filter((e) => e.type === "tool_call" && e.name === "bash")).toHaveLength(3);
+    expect(h.server.requests).toHaveLength(4); // one ask per rung: named, range alone, whole file, reason first
+  });
+
+  it("a reply that changes nothing is hidden from the model and the next rung asks differently; no usable patch ends stuck", async () => {
+    h = await startHarness({
+      script: [reply("+"), { text: "I think it is right." }, reply("+"), reply("+"), reply("+")],
       arm: local,
       engine: { twoStage: "on", ...fixOptions },
     });
@@ -90,7 +118,7 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     const stops = h.events
       .filter((e) => e.type === "early_stop")
       .map((e) => (e as { detector: string }).detector);
-    expect(stops).toEqual(["no_patch", "no_patch", "no_patch"]);
+    expect(stops).toEqual(["no_patch", "no_patch", "no_patch", "no_patch", "no_patch"]);
     const [r1, r2, r3] = h.server.requests.map((r) => messagesOf(r.body));
     // the unchanged reply is not shown again (a model at temperature 0 would copy it), the ask changes
     expect(JSON.stringify(r2)).not.toContain("The range should subtract");
@@ -102,11 +130,42 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     expect(JSON.stringify(r3)).not.toContain("I think it is right.");
     expect(r3![1].content).toMatch(/^fix the failing test\n\n`node --test` fails:\n/);
     expect(r3![1].content).toContain("```javascript\nexport function range(values) {");
-    expect(r3![1].content).toContain("Reply with the fixed code in one code block. Find the bug");
+    expect(r3![1].content).toContain(
+      "Reply with the fixed code in one code block. The wrong line is `return Math.max(...values) + Math.min(...values);`",
+    );
+    // rungs: named, range alone, its one code line, a reason first, the whole file
+    expect(h.server.requests).toHaveLength(5);
     // the session keeps every reply
     expect(
       h.engine.history.filter((m) => m.role === "assistant" && JSON.stringify(m).includes("should subtract")),
-    ).toHaveLength(2);
+    ).toHaveLength(4);
+  });
+
+  it("an implement task shows its tests with the stub and takes the whole file back", async () => {
+    h = await startHarness({
+      script: [{ text: "```js\nexport const double = (n) => n * 2;\n```" }, { text: "Implemented double." }],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeFile(
+      join(h.workspace, "double.js"),
+      "export const double = () => {\n  throw new Error('Remove this statement and implement this function');\n};\n",
+    );
+    await writeFile(
+      join(h.workspace, "double.test.js"),
+      'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { double } from "./double.js";\n\ntest("doubles", () => {\n  assert.equal(double(21), 42);\n});\n',
+    );
+    const turn = await h.engine.runTurn("Implement double in double.js so that double.test.js passes.");
+    expect(turn.status).toBe("success");
+    const first = messagesOf(h.server.requests[0]!.body).at(-1).content as string;
+    expect(first).toContain("double.test.js:\n```javascript\nimport assert"); // the tests, shown
+    expect(first.indexOf("double.test.js:")).toBeLessThan(first.indexOf("double.js:\n"));
+    expect(first).toMatch(/Reply with the whole double\.js in one code block\.$/);
+    expect(await readFile(join(h.workspace, "double.js"), "utf8")).toBe(
+      "export const double = (n) => n * 2;\n",
+    );
+    // the test file was read for the model, never patched
+    expect(h.events.filter((e) => e.type === "tool_call" && e.name === "fs_read")).toHaveLength(2);
   });
 
   it("a reply cut at the length limit is never placed, even when its code block would fit", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeBlocks, definedNames, placeCodeBlock } from "./code-block.ts";
+import { codeBlocks, definedNames, definitionSlice, placeCodeBlock } from "./code-block.ts";
 
 const STATS = `import { clamp } from "./util.js";
 
@@ -124,5 +124,48 @@ describe("definedNames", () => {
   it("lists functions, classes, methods and bindings once, in order", () => {
     expect(definedNames(STATS, "js")).toEqual(["sum", "range", "max", "min", "double"]);
     expect(definedNames(PY, "py")).toEqual(["History", "__init__", "latest", "area"]);
+  });
+});
+
+describe("definitionSlice", () => {
+  const files = [
+    {
+      path: "shop/shipping.py",
+      text: 'from shop.order import total_weight\n\nTIERS = [\n    (500, 3.5),\n    (2000, 6.0),\n]\nUNUSED = 1\n\n\ndef shipping_cost(items):\n    """Price."""\n    weight = total_weight(items)\n    return [p for limit, p in TIERS if weight <= limit][0]\n\n\ndef other():\n    return 2\n',
+    },
+    {
+      path: "shop/order.py",
+      text: "from shop.units import to_grams\n\n\ndef total_weight(items):\n    return sum(to_grams(q, u) for _, q, u in items)\n",
+    },
+    {
+      path: "shop/units.py",
+      text: 'GRAMS_PER = {"g": 1}\n\n\ndef to_grams(q, unit):\n    return q / GRAMS_PER[unit]\n',
+    },
+  ];
+
+  it("gives the function with the constants and helpers it uses, two levels deep, across files", () => {
+    const slice = definitionSlice(files, "shipping_cost", "shop/shipping.py");
+    expect(slice).toEqual([
+      {
+        path: "shop/shipping.py",
+        text: 'TIERS = [\n    (500, 3.5),\n    (2000, 6.0),\n]\n\ndef shipping_cost(items):\n    """Price."""\n    weight = total_weight(items)\n    return [p for limit, p in TIERS if weight <= limit][0]',
+      },
+      {
+        path: "shop/order.py",
+        text: "def total_weight(items):\n    return sum(to_grams(q, u) for _, q, u in items)",
+      },
+      { path: "shop/units.py", text: "def to_grams(q, unit):\n    return q / GRAMS_PER[unit]" },
+    ]);
+    // from the helper, its own constant is in reach
+    expect(definitionSlice(files, "total_weight", "shop/order.py")?.at(-1)?.text).toContain(
+      'GRAMS_PER = {"g": 1}',
+    );
+    expect(definitionSlice(files, "missing", "shop/order.py")).toBeUndefined();
+  });
+
+  it("a Python module-level binding is a definition a reply can replace by name", () => {
+    const placed = placeCodeBlock(files[2]!.text, 'GRAMS_PER = {"g": 1, "kg": 1000}', "py");
+    expect(placed?.kind).toBe("definitions");
+    expect(placed?.content).toContain('GRAMS_PER = {"g": 1, "kg": 1000}\n\n\ndef to_grams');
   });
 });

@@ -38,6 +38,8 @@ const JS_DEF =
   /^(\s*)(?:export\s+(?:default\s+)?)?(?:(?:async\s+)?function\*?\s+([\w$]+)|class\s+([\w$]+)|(?:const|let|var)\s+([\w$]+)\s*=)/;
 const JS_METHOD = /^(\s+)(?:(?:async|static|get|set)\s+)*([\w$]+)\s*\([^)]*\)\s*\{\s*$/;
 const PY_DEF = /^(\s*)(?:async\s+)?(?:def|class)\s+(\w+)/;
+/** A Python module-level binding: `NAME = …` or `NAME: type = …` at column 0 (not `==`). */
+const PY_BINDING = /^([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)/;
 const NOT_A_METHOD = new Set(["if", "for", "while", "switch", "catch", "function", "return", "with"]);
 
 /** The definitions of `lines` in `language` ("py" or anything else for JS-like braces), outermost first. */
@@ -50,6 +52,14 @@ function definitions(lines: string[], language: "py" | "js"): Definition[] {
     if (language === "py") {
       const m = PY_DEF.exec(line);
       if (m) [indent, name] = [m[1]!.length, m[2]];
+      else {
+        const binding = PY_BINDING.exec(line);
+        if (binding) {
+          // a module-level binding ends where its brackets close (a dict literal's `}` sits at column 0)
+          out.push({ name: binding[1]!, indent: 0, start: i, end: braceEnd(lines, i) });
+          continue;
+        }
+      }
     } else {
       const m = JS_DEF.exec(line);
       const method = m ? undefined : JS_METHOD.exec(line);
@@ -120,6 +130,69 @@ export function definitionSource(text: string, name: string, language: "py" | "j
     .filter((d) => d.name === name)
     .at(-1);
   return def ? lines.slice(leadingStart(lines, def.start), def.end).join("\n") : undefined;
+}
+
+/** Lines a definition slice holds at most (the focused function always; what it uses while room is left). */
+export const SLICE_MAX_LINES = 80;
+/** Levels of use followed from the focused function (it → a helper → the helper's constant). */
+const SLICE_DEPTH = 2;
+
+/**
+ * The focused definition `name` of `file` with the top-level definitions it uses, from any of `files`
+ * (constants, helpers, and what those use, up to two levels and {@link SLICE_MAX_LINES} lines), each with its doc
+ * comment: a small model shown one function alone cannot see a wrong constant above it or a helper in another
+ * file (issue 8's T1 wrong-constant and T3 tasks). One entry per file that contributes, in the order of `files`,
+ * its definitions in file order. Undefined when `file` does not define `name`. Pure.
+ */
+export function definitionSlice(
+  files: readonly { path: string; text: string }[],
+  name: string,
+  file: string,
+): { path: string; text: string }[] | undefined {
+  const parsed = files.map((f) => {
+    const language = f.path.endsWith(".py") ? ("py" as const) : ("js" as const);
+    const lines = f.text.split("\n");
+    const defs = definitions(lines, language).filter((d) => d.indent === 0);
+    return { path: f.path, lines, defs };
+  });
+  const home = parsed.find((f) => f.path === file);
+  const root = home?.defs.filter((d) => d.name === name).at(-1);
+  if (!home || !root) return undefined;
+  const chosen = new Map<string, Set<Definition>>(parsed.map((f) => [f.path, new Set()]));
+  chosen.get(file)!.add(root);
+  const size = (f: (typeof parsed)[number], d: Definition) => d.end - leadingStart(f.lines, d.start);
+  let lines = size(home, root);
+  let level: { file: (typeof parsed)[number]; def: Definition }[] = [{ file: home, def: root }];
+  for (let depth = 0; depth < SLICE_DEPTH && level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const { file: f, def } of level) {
+      const body = f.lines.slice(def.start, def.end).join("\n");
+      const used = new Set(body.match(/[A-Za-z_$][\w$]*/g) ?? []);
+      used.delete(def.name);
+      for (const other of parsed) {
+        for (const d of other.defs) {
+          if (!used.has(d.name) || chosen.get(other.path)!.has(d)) continue;
+          // the last definition of a name is the one that counts (as definitionSource)
+          if (other.defs.filter((x) => x.name === d.name).at(-1) !== d) continue;
+          if (lines + size(other, d) > SLICE_MAX_LINES) continue;
+          chosen.get(other.path)!.add(d);
+          lines += size(other, d);
+          next.push({ file: other, def: d });
+          used.delete(d.name);
+        }
+      }
+    }
+    level = next;
+  }
+  return parsed
+    .filter((f) => chosen.get(f.path)!.size > 0)
+    .map((f) => ({
+      path: f.path,
+      text: [...chosen.get(f.path)!]
+        .sort((a, b) => a.start - b.start)
+        .map((d) => f.lines.slice(leadingStart(f.lines, d.start), d.end).join("\n"))
+        .join("\n\n"),
+    }));
 }
 
 /** What placing a block in a file gives: the file's new text and what was replaced. */
