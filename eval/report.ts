@@ -20,6 +20,11 @@ export interface SummaryRow {
   /** Median over runs: seconds, tokens. */
   medianWallSeconds: number;
   medianPromptTokens: number;
+  /**
+   * Median over runs of prompt tokens per request (a run's prompt tokens over its rounds): what two-stage routing
+   * shrinks, where the per-run total also grows with the rounds a run takes to do the work.
+   */
+  medianPromptTokensPerRound: number;
   medianCompletionTokens: number;
   medianRounds: number;
 }
@@ -59,6 +64,9 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
       unexecutedCallAnswers: rs.filter((r) => r.unexecutedCallAnswer).length,
       medianWallSeconds: median(rs.map((r) => r.wallSeconds)),
       medianPromptTokens: median(rs.map((r) => r.promptTokens)),
+      medianPromptTokensPerRound: median(
+        rs.filter((r) => r.rounds > 0).map((r) => r.promptTokens / r.rounds),
+      ),
       medianCompletionTokens: median(rs.map((r) => r.completionTokens)),
       medianRounds: median(rs.map((r) => r.rounds)),
     });
@@ -76,11 +84,11 @@ export function summarise(records: readonly RunRecord[]): SummaryRow[] {
 /** The summary as a Markdown table (one line per row). */
 export function markdownTable(rows: readonly SummaryRow[]): string {
   const head =
-    "| model | arm | two-stage | suite | passed | pass rate | false success | unexecuted-call answers | median wall s | median prompt tokens | median completion tokens | median rounds |\n" +
-    "|---|---|---|---|---|---|---|---|---|---|---|---|";
+    "| model | arm | two-stage | suite | passed | pass rate | false success | unexecuted-call answers | median wall s | median prompt tokens | median prompt tokens per round | median completion tokens | median rounds |\n" +
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   const lines = rows.map(
     (r) =>
-      `| ${r.model} | ${r.arm} | ${r.twoStage ? "on" : "off"} | ${r.suite} | ${r.passed}/${r.runs} | ${pct(r.passRate)} | ${r.falseSuccess} (${pct(r.falseSuccess / r.runs)}) | ${r.unexecutedCallAnswers} | ${r.medianWallSeconds.toFixed(1)} | ${Math.round(r.medianPromptTokens)} | ${Math.round(r.medianCompletionTokens)} | ${r.medianRounds} |`,
+      `| ${r.model} | ${r.arm} | ${r.twoStage ? "on" : "off"} | ${r.suite} | ${r.passed}/${r.runs} | ${pct(r.passRate)} | ${r.falseSuccess} (${pct(r.falseSuccess / r.runs)}) | ${r.unexecutedCallAnswers} | ${r.medianWallSeconds.toFixed(1)} | ${Math.round(r.medianPromptTokens)} | ${Math.round(r.medianPromptTokensPerRound)} | ${Math.round(r.medianCompletionTokens)} | ${r.medianRounds} |`,
   );
   return [head, ...lines].join("\n");
 }

@@ -131,6 +131,10 @@ describe("fix loop messages", () => {
     );
     expect(changeNote("a\nb\n", "a\n  if (!x) return;\nb\n")).toBe("adding `if (!x) return;`");
     expect(changeNote("a\nb\n", "a\nb\n")).toBeUndefined();
+    // a line kept between changed comment lines is not part of the change
+    expect(changeNote("/** A. */\nconst x = 1;\n/** B. */\n", "/**\n * A.\n */\nconst x = 1;\n/**\n * B.\n */\n")).toBe(
+      "changing `/** A. */` to `/**`",
+    );
   });
 
   it("a reply without an edit gets a no_patch trip whose correction says why", () => {

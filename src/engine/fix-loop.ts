@@ -280,7 +280,10 @@ export function changeNote(before: string, after: string): string | undefined {
   return undefined;
 }
 
-/** The non-blank lines between the common head and tail of two texts: what `after` removed and added. */
+/**
+ * What `after` removed from and added to `before`: the non-blank lines between their common head and tail, less
+ * the lines found on both sides (each counted once).
+ */
 function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
   const a = before.split("\n");
   const b = after.split("\n");
@@ -288,10 +291,24 @@ function changedLines(before: string, after: string): { removed: string[]; added
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
   while (tail < a.length - head && tail < b.length - head && a.at(-1 - tail) === b.at(-1 - tail)) tail++;
-  return {
-    removed: a.slice(head, a.length - tail).filter((l) => l.trim() !== ""),
-    added: b.slice(head, b.length - tail).filter((l) => l.trim() !== ""),
-  };
+  const removed = a.slice(head, a.length - tail).filter((l) => l.trim() !== "");
+  const added = b.slice(head, b.length - tail).filter((l) => l.trim() !== "");
+  // a line kept inside the changed region (a reply that reflowed the comments around it) is neither
+  const left = [...added];
+  const gone = removed.filter((l) => {
+    const at = left.indexOf(l);
+    if (at < 0) return true;
+    left.splice(at, 1);
+    return false;
+  });
+  const kept = [...removed];
+  const came = added.filter((l) => {
+    const at = kept.indexOf(l);
+    if (at < 0) return true;
+    kept.splice(at, 1);
+    return false;
+  });
+  return { removed: gone, added: came };
 }
 
 /** What a check after a patch says about it: `pass`, or whether it lowered the number of failing tests. */

@@ -163,6 +163,19 @@ describe("definitionSlice", () => {
     expect(definitionSlice(files, "missing", "shop/order.py")).toBeUndefined();
   });
 
+  it("a method is sliced alone (not its class), with the top-level definitions it uses", () => {
+    const history = {
+      path: "history.py",
+      text: 'LIMIT = 100\n\n\nclass History:\n    def __init__(self):\n        self.items = []\n\n    def add(self, command):\n        """Records a command."""\n        self.items.insert(0, command)\n        if len(self.items) > LIMIT:\n            self.items.pop(0)\n\n    def latest(self):\n        return self.items[-1]\n',
+    };
+    expect(definitionSlice([history], "add", "history.py")).toEqual([
+      {
+        path: "history.py",
+        text: 'LIMIT = 100\n\n    def add(self, command):\n        """Records a command."""\n        self.items.insert(0, command)\n        if len(self.items) > LIMIT:\n            self.items.pop(0)',
+      },
+    ]);
+  });
+
   it("a Python module-level binding is a definition a reply can replace by name", () => {
     const placed = placeCodeBlock(files[2]!.text, 'GRAMS_PER = {"g": 1, "kg": 1000}', "py");
     expect(placed?.kind).toBe("definitions");

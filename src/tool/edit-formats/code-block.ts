@@ -152,12 +152,15 @@ export function definitionSlice(
   const parsed = files.map((f) => {
     const language = f.path.endsWith(".py") ? ("py" as const) : ("js" as const);
     const lines = f.text.split("\n");
-    const defs = definitions(lines, language).filter((d) => d.indent === 0);
-    return { path: f.path, lines, defs };
+    const all = definitions(lines, language);
+    return { path: f.path, lines, all, defs: all.filter((d) => d.indent === 0) };
   });
   const home = parsed.find((f) => f.path === file);
-  const root = home?.defs.filter((d) => d.name === name).at(-1);
+  // the focused definition may be a method (indented); what it uses is top-level, or a method of its own file
+  const root = home?.all.filter((d) => d.name === name).at(-1);
   if (!home || !root) return undefined;
+  const usable = (f: (typeof parsed)[number]) =>
+    f === home ? f.all.filter((d) => d !== root && !(d.start > root.start && d.end <= root.end)) : f.defs;
   const chosen = new Map<string, Set<Definition>>(parsed.map((f) => [f.path, new Set()]));
   chosen.get(file)!.add(root);
   const size = (f: (typeof parsed)[number], d: Definition) => d.end - leadingStart(f.lines, d.start);
@@ -170,10 +173,13 @@ export function definitionSlice(
       const used = new Set(body.match(/[A-Za-z_$][\w$]*/g) ?? []);
       used.delete(def.name);
       for (const other of parsed) {
-        for (const d of other.defs) {
+        const defs = usable(other);
+        for (const d of defs) {
           if (!used.has(d.name) || chosen.get(other.path)!.has(d)) continue;
           // the last definition of a name is the one that counts (as definitionSource)
-          if (other.defs.filter((x) => x.name === d.name).at(-1) !== d) continue;
+          if (defs.filter((x) => x.name === d.name).at(-1) !== d) continue;
+          // a method that uses a name is not the class around it
+          if (d.start < root.start && d.end >= root.end) continue;
           if (lines + size(other, d) > SLICE_MAX_LINES) continue;
           chosen.get(other.path)!.add(d);
           lines += size(other, d);
