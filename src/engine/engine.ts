@@ -1,7 +1,7 @@
-import { BudgetError, fitToWindow, outputReserveFor } from "../context/budget.ts";
+import { BudgetError, fitToWindow, outputReserveFor, usableWindow } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
-import { compactForTooLarge } from "../context/compact-413.ts";
-import { measureMessage, measureRequest } from "../context/measure.ts";
+import { DEFAULT_COMPACT_THRESHOLD, needsCompaction } from "../context/compaction-plan.ts";
+import { measureMessage, measureMessageCached, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
 import {
@@ -30,6 +30,13 @@ import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
 import type { ToolContext } from "../tool/types.ts";
+import {
+  type CompactionOptions,
+  type CompactionRecord,
+  type CompactionTrigger,
+  compactWithSummary,
+  type SummaryCompaction,
+} from "./compaction.ts";
 import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
@@ -37,7 +44,7 @@ import { RepetitionDetector } from "./detectors/repetition.ts";
 import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
-import { executeToolCalls } from "./execute-tools.ts";
+import { executeToolCalls, type ToolCallWrapper } from "./execute-tools.ts";
 import { noPatchTrip, type PatchView, patchInstruction, patchRequestText } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
@@ -74,6 +81,10 @@ export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const NO_ANSWER_MESSAGE = "[no answer: the previous request ended before the model replied]";
 /** Streamed text kept in history after a repetition cut, chars. */
 const CUT_TEXT_KEEP = 400;
+/** Retries after HTTP 413 (request too large) per round, each with a strictly smaller request. */
+export const MAX_TOO_LARGE_RETRIES = 3;
+/** A request refused as too large is retried at most this share of its size (tokens by the engine's counter). */
+export const TOO_LARGE_SHRINK = 0.75;
 
 /** Everything an engine needs. Only `routing` and `tools` are required. */
 export interface EngineOptions {
@@ -131,8 +142,33 @@ export interface EngineOptions {
   checkCommand?: (prompt: string) => Promise<string | undefined>;
   /** The permission gate for owlet's own check run (see checkCommand); default `gate`. */
   checkGate?: PermissionGate;
-  /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
+  /**
+   * Called with the usage of each round, its 1-based round number and the id of the arm that served it (a summary
+   * request is reported with the round it was made in, 0 outside a turn).
+   */
   onUsage?: (usage: Usage, round: number, armId: string) => void;
+  /**
+   * Summary compaction (compaction.ts): when a request to an arm with a known window (or a 413 ceiling) would
+   * pass `threshold` of the prompt room, the older rounds are replaced by a model-written summary. Absent: off
+   * (the budget only drops old rounds).
+   */
+  compaction?: CompactionOptions;
+  /** Called for every summary compaction, after the history was replaced (session persistence hooks in here). */
+  onCompaction?: (record: CompactionRecord) => void;
+  /**
+   * Wraps every tool call that runs (after its permission check): checkpoints record the files a call may
+   * change before it runs (see execute-tools.ts ToolCallWrapper). Default none.
+   */
+  wrapToolCall?: ToolCallWrapper;
+}
+
+/** Options of {@link Engine.compact}. */
+export interface CompactRequest {
+  /** The arm whose window sizes the kept rounds (and that writes the summary unless a summary arm is set). */
+  arm: ArmHandle;
+  /** What to keep in focus. */
+  focus?: string;
+  signal?: AbortSignal;
 }
 
 /**
@@ -144,10 +180,87 @@ export interface EngineOptions {
 export class Engine {
   /** The conversation so far. Replace it to resume a session. */
   history: Message[] = [];
+  /**
+   * Prompt sizes (tokens, by the engine's counter) each arm is known to refuse: after an HTTP 413 the arm's
+   * requests are fitted below {@link TOO_LARGE_SHRINK} of the refused size, for the rest of the session.
+   */
+  readonly promptCeilings = new Map<string, number>();
   private readonly opts: EngineOptions;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
+  }
+
+  /**
+   * Compacts the history now (`/compact [focus]`, `owlet compact`): the older rounds are replaced by a summary
+   * written by the summary arm (or `arm`), the latest rounds stay verbatim. Returns the record (also given to
+   * `onCompaction`), or undefined when there is nothing to summarise. Throws when the summary request fails
+   * (the history is then unchanged). Works whether or not `compaction` is configured.
+   */
+  async compact(request: CompactRequest): Promise<CompactionRecord | undefined> {
+    const { arm } = request;
+    const counter = this.counterFor(arm);
+    const tokens = this.history.reduce((n, m) => n + measureMessageCached(m, counter), 0);
+    const room = arm.contextWindow
+      ? usableWindow(arm.contextWindow, counter.kind) -
+        outputReserveFor(arm.contextWindow, this.opts.maxOutputTokens ?? arm.maxOutputTokens)
+      : tokens;
+    const done = await this.summaryCompaction({
+      arm,
+      trigger: "manual",
+      room,
+      signal: request.signal ?? new AbortController().signal,
+      ...(request.focus ? { focus: request.focus } : {}),
+    });
+    return done?.record;
+  }
+
+  /**
+   * Writes a summary of the older rounds and replaces them in `history` (see compactWithSummary), then reports
+   * the record (`onCompaction`), the summary's usage (`onUsage`) and a `compaction` event. Internal to the engine.
+   */
+  async summaryCompaction(args: {
+    arm: ArmHandle;
+    trigger: CompactionTrigger;
+    room: number;
+    signal: AbortSignal;
+    focus?: string;
+    turnStart?: number;
+    round?: number;
+  }): Promise<SummaryCompaction | undefined> {
+    const c = this.opts.compaction ?? {};
+    const summaryArm = c.summaryArm?.(args.arm) ?? args.arm;
+    const counter = this.counterFor(args.arm);
+    const done = await compactWithSummary({
+      history: this.history,
+      ...(args.turnStart !== undefined ? { turnStart: args.turnStart } : {}),
+      room: args.room,
+      counter,
+      summaryCounter: this.counterFor(summaryArm),
+      summaryArm,
+      trigger: args.trigger,
+      ...(args.focus ? { focus: args.focus } : {}),
+      ...(c.beforeCompact ? { beforeCompact: c.beforeCompact } : {}),
+      signal: args.signal,
+      measure: (messages) => messages.reduce((n, m) => n + measureMessageCached(m, counter), 0),
+    });
+    if (!done) return undefined;
+    const summarised = this.history.length - done.record.keptMessages;
+    this.history = done.history;
+    this.opts.onCompaction?.(done.record);
+    this.opts.onUsage?.(done.record.usage, args.round ?? 0, summaryArm.id);
+    this.opts.onEvent?.({
+      type: "compaction",
+      reason: `summary by ${summaryArm.id} (${args.trigger}): ${done.record.tokensBefore} → ${done.record.tokensAfter} tokens`,
+      droppedMessages: summarised,
+      compactedResults: 0,
+    });
+    return done;
+  }
+
+  /** The token counter for an arm's prompts (EngineOptions.tokenCounter, else the estimate). */
+  counterFor(arm: ArmHandle): TokenCounter {
+    return this.opts.tokenCounter?.(arm) ?? estimateCounter;
   }
 
   /** Runs one turn for `prompt`. Never throws for model, tool or budget failures: see TurnResult.status. */
@@ -204,6 +317,8 @@ class TurnRun {
   private suspects = new Map<string, string>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
+  /** A summary compaction failed this turn: the budget drops rounds instead, without asking again. */
+  private summaryFailed = false;
 
   constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
     this.engine = engine;
@@ -568,17 +683,37 @@ class TurnRun {
   > {
     let attempt = 0;
     let failovers = 0;
-    let compacted413 = false;
+    /** Retries after 413 this round, and the size (tokens) of the last request refused as too large. */
+    let tooLargeRetries = 0;
+    let tooLargeAt: number | undefined;
     /** Stalled requests this round: a stall is retried once, not four times (a stuck server stays stuck). */
     let stalls = 0;
     const excluded: string[] = [];
     for (;;) {
       let request: ProviderRequest;
       try {
-        request = this.buildRequest();
+        request = await this.buildRequest();
       } catch (err) {
-        if (err instanceof BudgetError) return { status: "budget_error", error: err.message };
+        if (err instanceof BudgetError) {
+          return {
+            status: "budget_error",
+            error:
+              tooLargeAt === undefined
+                ? err.message
+                : `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(err.parts.total)}`,
+          };
+        }
         throw err;
+      }
+      if (tooLargeAt !== undefined) {
+        // A retry after 413 is strictly smaller, or the turn ends: sending the same request again cannot help.
+        const size = measureRequest(request, this.engine.counterFor(this.route.arm)).total;
+        if (size >= tooLargeAt) {
+          return {
+            status: "budget_error",
+            error: `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(size)}`,
+          };
+        }
       }
       const arm = this.route.arm;
       if (this.turnTimeLeft() <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
@@ -660,26 +795,34 @@ class TurnRun {
             error: `the model stream failed after output began: ${errorMessage(err)}`,
           };
         }
-        if (err instanceof ProviderError && err.kind === "too_large" && !compacted413) {
-          compacted413 = true;
-          const shrunk = compactForTooLarge(this.engine.history, this.turnStartOption());
-          if (shrunk) {
-            const dropped = this.engine.history.length - shrunk.length;
-            this.engine.history = shrunk;
-            this.emit({
-              type: "compaction",
-              reason: "request too large (413)",
-              droppedMessages: dropped,
-              compactedResults: 0,
-            });
-            continue;
-          }
+        if (
+          err instanceof ProviderError &&
+          err.kind === "too_large" &&
+          tooLargeRetries < MAX_TOO_LARGE_RETRIES
+        ) {
+          // The arm refuses requests this large: fit this and later requests below a ceiling under the refused
+          // size (compaction of older results, earlier turns' and then this turn's oldest rounds), and retry.
+          tooLargeRetries++;
+          tooLargeAt = measureRequest(request, this.engine.counterFor(arm)).total;
+          const ceiling = Math.floor(tooLargeAt * TOO_LARGE_SHRINK);
+          this.engine.promptCeilings.set(
+            arm.id,
+            Math.min(ceiling, this.engine.promptCeilings.get(arm.id) ?? ceiling),
+          );
+          this.emit({
+            type: "compaction",
+            reason: `request too large (413) at ${tooLargeAt} tokens: retrying under ${ceiling}`,
+            droppedMessages: 0,
+            compactedResults: 0,
+          });
+          continue;
         }
         if (failovers < MAX_FAILOVERS_PER_ROUND) {
           excluded.push(arm.id);
           const next = await this.opts.routing.failover(arm, err, excluded);
           if (next) {
             failovers++;
+            tooLargeAt = undefined;
             this.emit({ type: "failover", from: arm.id, to: next.arm.id, reason: shortReason(err) });
             this.adoptRoute(next);
             continue;
@@ -708,8 +851,12 @@ class TurnRun {
     }
   }
 
-  /** Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. */
-  private buildRequest(): ProviderRequest {
+  /**
+   * Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. For an
+   * arm with a known window (or a 413 ceiling), a history past the compaction threshold is first summarised
+   * (EngineOptions.compaction), then the request is fitted (budget.ts, in-turn rounds included).
+   */
+  private async buildRequest(): Promise<ProviderRequest> {
     const arm = this.route.arm;
     const catalogue = this.catalogue();
     const { tools, toolChoice } = this.twoStage
@@ -718,46 +865,44 @@ class TurnRun {
     this.roundChoice = toolChoice;
     this.roundPhase = this.twoStage ? this.phase : { kind: "pick" };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
-    // Local arms see the category picks left out (routing, not work: small models copy them), and their
-    // earlier tool results verbatim until the budget below needs the room.
-    const visible =
-      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
-    const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
     // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
     const patchView = this.twoStage && this.phase.kind === "patch" ? this.patchView : undefined;
-    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
-    const messages = patchView ? [userText(patchRequestText(patchView, ask, this.patchCorrection))] : history;
-    let request: ProviderRequest = {
-      model: arm.model,
-      system: this.opts.systemPrompt(arm),
-      messages,
-      tools,
-      toolChoice,
-    };
+    const system = this.opts.systemPrompt(arm);
     const maxOutput = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
+    const counter = this.engine.counterFor(arm);
+    const limits = this.promptLimits(arm, maxOutput, counter);
+    if (limits && !patchView) await this.maybeSummarise(arm, system, tools, limits.room, counter);
+    const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
+    const messages = patchView
+      ? [userText(patchRequestText(patchView, ask, this.patchCorrection))]
+      : this.visibleHistory(arm);
+    let request: ProviderRequest = { model: arm.model, system, messages, tools, toolChoice };
     if (maxOutput !== undefined) request.maxOutputTokens = maxOutput;
     if (this.opts.temperature !== undefined) request.temperature = this.opts.temperature;
     if (this.opts.seed !== undefined) request.seed = this.opts.seed;
     let promptTokens: { system: number; tools: number; history: number; total: number } | undefined;
-    if (arm.contextWindow) {
-      const counter = this.opts.tokenCounter?.(arm) ?? estimateCounter;
-      const outputReserve = outputReserveFor(arm.contextWindow, maxOutput);
+    if (limits) {
+      const turnStart = this.promptMessage ? messages.indexOf(this.promptMessage) : -1;
       const fit = fitToWindow({
         request,
-        contextWindow: arm.contextWindow,
-        outputReserve,
+        contextWindow: limits.contextWindow,
+        outputReserve: limits.outputReserve,
         counter,
+        inTurn: true,
+        ...(limits.ceiling !== undefined ? { maxPromptTokens: limits.ceiling } : {}),
         ...(pathFor ? { pathFor } : {}),
-        ...(patchView ? { turnStart: 0 } : this.turnStartOption()),
+        ...(patchView ? { turnStart: 0 } : turnStart >= 0 ? { turnStart } : {}),
       });
       request = fit.request;
       promptTokens = fit.parts;
-      if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
-      request.contextBudget = {
-        promptTokens: fit.parts.total,
-        outputReserve,
-        contextWindow: arm.contextWindow,
-      };
+      if (arm.contextWindow) {
+        if (request.maxOutputTokens === undefined) request.maxOutputTokens = limits.outputReserve;
+        request.contextBudget = {
+          promptTokens: fit.parts.total,
+          outputReserve: limits.outputReserve,
+          contextWindow: arm.contextWindow,
+        };
+      }
       if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
         this.emit({
           type: "compaction",
@@ -775,6 +920,76 @@ class TurnRun {
       ...(promptTokens ? { promptTokens } : {}),
     });
     return request;
+  }
+
+  /**
+   * The history as the arm sees it: patch replies that changed nothing left out and, for local arms under
+   * two-stage, the category picks (routing, not work: small models copy them); earlier tool results stay
+   * verbatim until the budget needs the room.
+   */
+  private visibleHistory(arm: ArmHandle): Message[] {
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    return arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
+  }
+
+  /**
+   * The prompt limits of a request to `arm` (tokens): its window (or, unknown, an unbounded one when only a 413
+   * ceiling is known), the output reserve, the 413 ceiling, and the room left for the prompt. Undefined when
+   * neither a window nor a ceiling is known (nothing is fitted).
+   */
+  private promptLimits(
+    arm: ArmHandle,
+    maxOutput: number | undefined,
+    counter: TokenCounter,
+  ): { contextWindow: number; outputReserve: number; ceiling?: number; room: number } | undefined {
+    const ceiling = this.engine.promptCeilings.get(arm.id);
+    if (!arm.contextWindow && ceiling === undefined) return undefined;
+    const contextWindow = arm.contextWindow ?? Number.MAX_SAFE_INTEGER;
+    const outputReserve = outputReserveFor(contextWindow, maxOutput);
+    const room = Math.min(usableWindow(contextWindow, counter.kind) - outputReserve, ceiling ?? Infinity);
+    return { contextWindow, outputReserve, room, ...(ceiling !== undefined ? { ceiling } : {}) };
+  }
+
+  /**
+   * Summary compaction before a request: when the request as it would be sent passes the threshold of the room
+   * (`compaction.threshold`, default 85 %), the older rounds are summarised (Engine.summaryCompaction). A failed
+   * summary is reported once as a warning; the budget then drops rounds for the rest of the turn.
+   */
+  private async maybeSummarise(
+    arm: ArmHandle,
+    system: string,
+    tools: ProviderRequest["tools"],
+    room: number,
+    counter: TokenCounter,
+  ): Promise<void> {
+    const c = this.opts.compaction;
+    if (!c || c.enabled === false || this.summaryFailed) return;
+    const view = this.visibleHistory(arm);
+    const total = measureRequest({ model: arm.model, system, messages: view, tools }, counter).total;
+    if (!needsCompaction(total, room, c.threshold ?? DEFAULT_COMPACT_THRESHOLD)) return;
+    const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
+    try {
+      const done = await this.engine.summaryCompaction({
+        arm,
+        trigger: "auto",
+        room,
+        signal: this.signal,
+        round: this.rounds,
+        ...(at >= 0 ? { turnStart: at } : {}),
+      });
+      if (done) {
+        this.usage = addUsage(this.usage, done.record.usage);
+        if (done.promptIndex !== undefined) this.promptMessage = this.engine.history[done.promptIndex];
+      }
+    } catch (err) {
+      if (this.signal.aborted) return;
+      this.summaryFailed = true;
+      this.emit({
+        type: "warning",
+        message: `could not summarise the conversation (${shortReason(err)}); older rounds are dropped instead`,
+      });
+    }
   }
 
   /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
@@ -831,6 +1046,7 @@ class TurnRun {
           ...(this.opts.store && keep ? { store: this.opts.store } : {}),
           ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
           ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
+          ...(this.opts.wrapToolCall ? { wrap: this.opts.wrapToolCall } : {}),
           emit: this.emit,
         },
       );
@@ -865,11 +1081,6 @@ class TurnRun {
 
   private turnTimeoutMessage(): string {
     return `the turn reached its time limit of ${Math.round((this.opts.turnTimeoutMs ?? 0) / 1000)} s waiting on the model (raise [engine] turn_timeout)`;
-  }
-
-  private turnStartOption(): { turnStart?: number } {
-    const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
-    return at >= 0 ? { turnStart: at } : {};
   }
 
   private adoptRoute(route: TurnRoute): void {
@@ -1012,6 +1223,16 @@ function describeProviderError(err: unknown): string {
     hint = hint ? `${wait}; ${hint}` : wait;
   }
   return hint ? `${err.message}\nhint: ${hint}` : err.message;
+}
+
+/** The start of the message a turn ends with when a request refused as too large (413) cannot be made smaller. */
+function tooLargeMessage(refusedTokens: number): string {
+  return `The server refused the request as too large (HTTP 413, about ${refusedTokens} tokens) and owlet could not make it smaller.`;
+}
+
+/** What is left of a request that cannot shrink further, and what to do about it. */
+function cannotShrinkMessage(tokens: number): string {
+  return `The system prompt, tool schemas, the task and its latest round alone take about ${tokens} tokens. Shorten the prompt, offer fewer tools (--two-stage), or use a model with a larger context window.`;
 }
 
 /** A wait in ms as "45 s", "5 min" or "2 h". */

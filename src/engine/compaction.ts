@@ -1,0 +1,135 @@
+import { KEEP_SHARE, planSummary } from "../context/compaction-plan.ts";
+import { summaryMessages } from "../context/summary.ts";
+import type { TokenCounter } from "../context/tokens.ts";
+import type { Message, Usage } from "../message/types.ts";
+import type { ProviderRequest } from "../provider/types.ts";
+import type { ArmHandle } from "./routing.ts";
+import { summarise } from "./summarise.ts";
+
+/** What started a compaction: the window filling (`auto`) or the user (`manual`: `/compact`, `owlet compact`). */
+export type CompactionTrigger = "auto" | "manual";
+
+/**
+ * The PreCompact hook point, before a summary is written (Claude Code's PreCompact event: `trigger` and
+ * `custom_instructions`). The hook may add instructions for the summary; it cannot stop the compaction
+ * (a window that is full has to be compacted).
+ */
+export interface PreCompactEvent {
+  trigger: CompactionTrigger;
+  /** What the user asked to keep in focus (`/compact <focus>`), if anything. */
+  customInstructions?: string;
+  /** Messages about to be summarised. */
+  messages: number;
+}
+
+/** What a PreCompact hook may return. */
+export interface PreCompactResult {
+  /** Appended to the summary request's focus. */
+  additionalInstructions?: string;
+}
+
+/** Summary compaction settings (from `[context]` in config). */
+export interface CompactionOptions {
+  /** False turns summary compaction off (the budget still drops old rounds). Default true. */
+  enabled?: boolean;
+  /** Share (0–1) of the prompt room at which a summary is written; default 0.85. */
+  threshold?: number;
+  /** The arm that writes summaries for a turn on `arm` (a configured cheaper one); default `arm` itself. */
+  summaryArm?: (arm: ArmHandle) => ArmHandle;
+  /** The PreCompact hook point (see PreCompactEvent); hooks may add instructions for the summary. */
+  beforeCompact?: (
+    event: PreCompactEvent,
+  ) => Promise<PreCompactResult | undefined> | PreCompactResult | undefined;
+}
+
+/**
+ * One compaction as it is stored (the session's `summary` record): the summary, how many messages at the end of
+ * the history were kept verbatim (`keptMessages`: every message before them, in the stored full history, is
+ * replaced by the summary), the current turn's prompt when the summary covers part of that turn, who wrote it
+ * and what it cost (tokens), and the history's size before and after by the engine's counter (tokens).
+ */
+export interface CompactionRecord {
+  summary: string;
+  keptMessages: number;
+  prompt?: string;
+  trigger: CompactionTrigger;
+  arm: string;
+  usage: Usage;
+  tokensBefore: number;
+  tokensAfter: number;
+}
+
+/** Input of {@link compactWithSummary}. */
+export interface SummaryCompactionInput {
+  history: Message[];
+  /** Index of the current turn's prompt in `history`, when a turn is running. */
+  turnStart?: number;
+  /** Tokens the prompt may take (usable window less the output reserve). */
+  room: number;
+  /** The engine's counter for the turn's arm (sizes the kept rounds). */
+  counter: TokenCounter;
+  /** Counter of the summary arm. */
+  summaryCounter: TokenCounter;
+  summaryArm: ArmHandle;
+  trigger: CompactionTrigger;
+  focus?: string;
+  beforeCompact?: CompactionOptions["beforeCompact"];
+  signal: AbortSignal;
+  /** Tokens of the history by the engine's counter, for the record. */
+  measure: (messages: Message[]) => number;
+  onRequest?: (request: ProviderRequest) => void;
+}
+
+/** The compacted history and its record; `promptIndex` is set when the summary message now states the task. */
+export interface SummaryCompaction {
+  history: Message[];
+  record: CompactionRecord;
+  promptIndex?: number;
+}
+
+/**
+ * Replaces the older part of a history with a model-written summary (see planSummary: the latest rounds, up to
+ * 35 % of the room and at least the last round, stay verbatim): runs the PreCompact hook, has the summary arm
+ * write the summary (summarise), and returns the new history (summary message, maybe an acknowledgement, the
+ * kept rounds) and its record. Undefined when there is nothing to summarise. Throws what summarise throws.
+ */
+export async function compactWithSummary(
+  input: SummaryCompactionInput,
+): Promise<SummaryCompaction | undefined> {
+  const { history } = input;
+  const plan = planSummary(history, {
+    ...(input.turnStart !== undefined ? { turnStart: input.turnStart } : {}),
+    keepTokens: Math.floor(input.room * KEEP_SHARE),
+    counter: input.counter,
+  });
+  if (!plan) return undefined;
+  const older = history.slice(0, plan.keepFrom);
+  const kept = history.slice(plan.keepFrom);
+  const hook = await input.beforeCompact?.({
+    trigger: input.trigger,
+    ...(input.focus ? { customInstructions: input.focus } : {}),
+    messages: older.length,
+  });
+  const focus = [input.focus, hook?.additionalInstructions].filter((s) => s?.trim()).join("\n") || undefined;
+  const out = await summarise({
+    arm: input.summaryArm,
+    messages: older,
+    counter: input.summaryCounter,
+    signal: input.signal,
+    ...(focus ? { focus } : {}),
+    ...(input.onRequest ? { onRequest: input.onRequest } : {}),
+  });
+  const head = summaryMessages(out.summary, kept[0]?.role, plan.prompt);
+  const next = [...head, ...kept];
+  const record: CompactionRecord = {
+    summary: out.summary,
+    keptMessages: kept.length,
+    ...(plan.prompt !== undefined ? { prompt: plan.prompt } : {}),
+    trigger: input.trigger,
+    arm: input.summaryArm.id,
+    usage: out.usage,
+    tokensBefore: input.measure(history),
+    tokensAfter: input.measure(next),
+  };
+  return { history: next, record, ...(plan.prompt !== undefined ? { promptIndex: 0 } : {}) };
+}
