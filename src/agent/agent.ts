@@ -1,5 +1,6 @@
 /** The shapes of an agent: what createAgent takes and what it returns. */
 import type { LoadedConfig } from "../config/load.ts";
+import type { CompactionOptions, CompactionRecord } from "../engine/compaction.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
@@ -45,6 +46,13 @@ export interface AgentOptions {
   systemPrompt?: string;
   /** Receives every engine event (the same as subscribing right away). */
   onEvent?: AgentListener;
+  /**
+   * False: nothing of the conversation is written to disk (`--no-session-persistence`): no session file, no saved
+   * tool results, no checkpoints; a session chosen to continue is read, not written. Default true.
+   */
+  persist?: boolean;
+  /** The PreCompact hook point: called before every summary is written (hooks plug in here). */
+  beforeCompact?: CompactionOptions["beforeCompact"];
 }
 
 /**
@@ -71,6 +79,12 @@ export interface Agent {
    * model, tool or budget failures (see TurnResult.status); an aborted `signal` ends the turn as `aborted`.
    */
   runTurn(prompt: string, signal?: AbortSignal): Promise<TurnResult>;
+  /**
+   * Compacts the conversation now (`/compact [focus]`, `owlet compact`): the older rounds become a summary written
+   * by the summary arm (`[context] summary_arm`) or the primary arm, stored in the session; the latest rounds stay.
+   * Returns the record, or undefined when there was nothing to summarise. Throws when the summary request fails.
+   */
+  compact(focus?: string, signal?: AbortSignal): Promise<CompactionRecord | undefined>;
   /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
   close(): Promise<void>;
 }

@@ -7,9 +7,12 @@ import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
 import { buildGates } from "./permission-gate.ts";
+import { armPrices, usageCost } from "./prices.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
-import { ignoreOwletState, openChosenSession } from "./sessions.ts";
+import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessions.ts";
+import { buildSummaryArm } from "./summary-arm.ts";
+import { modelTitle, promptTitle } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
 
 /**
@@ -40,7 +43,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   } catch (err) {
     throw setupError(err);
   }
-  const resumed = openChosenSession(sessions, options.session ?? { kind: "new" });
+  const persist = options.persist !== false && config.session.enabled;
+  const choice = options.session ?? { kind: "new" };
+  // Without persistence a chosen session is only read (its view continues in memory), never locked or written.
+  const resumed = persist ? openChosenSession(sessions, choice) : undefined;
+  const readOnlyHistory = persist ? undefined : readChosenSession(sessions, choice);
   const routing = await buildRouting({
     config,
     cwd,
@@ -50,10 +57,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     pinned: options.pinnedArm === true,
     notify: io.notify,
   });
-  ignoreOwletState(loaded.projectRoot);
+  if (persist) ignoreOwletState(loaded.projectRoot);
+  const summaryArm = await buildSummaryArm(config, io.env);
+  const prices = await armPrices(config, [routing.primary, ...(summaryArm ? [summaryArm] : [])]);
   const session =
     resumed ??
-    (config.session.enabled
+    (persist
       ? sessions.create({
           provider: routing.primary.id.split("/")[0] ?? routing.primary.id,
           model: routing.primary.model,
@@ -81,9 +90,18 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       sessionsDir: sessions.dir,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       onEvent: events.emit,
+      ...(summaryArm ? { summaryArm } : {}),
+      ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
+      priceOf: (armId, usage) => {
+        const price = prices.get(armId);
+        return price ? usageCost(usage, price) : undefined;
+      },
     }),
   );
-  if (session) engine.history = session.messages();
+  // A resumed session continues from its compacted view: the latest summary, then what came after it.
+  if (session) engine.history = session.view();
+  else if (readOnlyHistory) engine.history = readOnlyHistory;
+  const titleMode = config.session.title;
 
   return {
     engine,
@@ -96,7 +114,26 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     session,
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      return engine.runTurn(await redactedInput(prompt, "the prompt", io.notify), signal);
+      const text = await redactedInput(prompt, "the prompt", io.notify);
+      if (!session) return engine.runTurn(text, signal);
+      const first = session.turns().length === 0 && !session.title();
+      session.beginTurn(text);
+      if (first) session.setTitle(promptTitle(text), "prompt");
+      // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
+      const titleArm = summaryArm ?? routing.primary;
+      const titling =
+        first && titleMode !== "prompt" && !titleArm.local ? modelTitle(titleArm, text, signal) : undefined;
+      const turn = await engine.runTurn(text, signal);
+      const title = await titling;
+      if (title) session.setTitle(title, "model");
+      return turn;
+    },
+    async compact(focus, signal) {
+      return engine.compact({
+        arm: routing.primary,
+        ...(focus ? { focus } : {}),
+        ...(signal ? { signal } : {}),
+      });
     },
     async close() {
       await routing.close?.();

@@ -4,10 +4,13 @@ import type { OwletConfig } from "../config/schema.ts";
 import { detectCheckCommand } from "../context/check-command.ts";
 import { systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter, type TokenCounter } from "../context/tokens.ts";
+import type { CompactionOptions } from "../engine/compaction.ts";
 import type { EngineOptions } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
+import type { ToolCallWrapper } from "../engine/execute-tools.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
+import type { Usage } from "../message/types.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import type { Session } from "../session/index.ts";
@@ -37,14 +40,23 @@ export interface EngineSetup {
   /** Sampling seed (--seed). */
   seed?: number;
   onEvent: (event: EngineEvent) => void;
+  /** The arm that writes summaries (`[context] summary_arm`); default the turn's arm. */
+  summaryArm?: ArmHandle;
+  /** The PreCompact hook point (hooks plug in here). */
+  beforeCompact?: CompactionOptions["beforeCompact"];
+  /** The price of one request's usage on an arm, USD, when known (stored with the usage record). */
+  priceOf?: (armId: string, usage: Usage) => number | undefined;
+  /** Wraps every tool call that runs (checkpoints). */
+  wrapToolCall?: ToolCallWrapper;
 }
 
 /**
  * The engine's options for `setup`: the system prompt (compact for local arms), `[engine]` limits and per-arm
  * stream timeouts (config seconds → ms), two-stage routing, output budget, temperature and seed, the best token
  * counter per arm, JSON repair and loose tool names of the text tool-call layer, the fix loop (change-asking
- * prompts, the workspace's check command and its gate), and, with a session, the results store and the
- * message/usage hooks.
+ * prompts, the workspace's check command and its gate), summary compaction (`[context]`, the summary arm, the
+ * PreCompact hook), the tool-call wrapper (checkpoints), and, with a session, the results store and the
+ * message, priced usage and summary hooks.
  */
 export function engineOptions(setup: EngineSetup): EngineOptions {
   const { config, cwd, session } = setup;
@@ -79,10 +91,18 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
     },
     resolveToolName,
     onEvent: setup.onEvent,
+    compaction: {
+      enabled: config.context.compaction,
+      threshold: config.context.compact_threshold,
+      ...(setup.summaryArm ? { summaryArm: () => setup.summaryArm! } : {}),
+      ...(setup.beforeCompact ? { beforeCompact: setup.beforeCompact } : {}),
+    },
+    ...(setup.wrapToolCall ? { wrapToolCall: setup.wrapToolCall } : {}),
     ...(session
       ? {
           onMessage: (m) => session.append(m),
-          onUsage: (u, round, armId) => session.appendUsage(u, round, armId),
+          onUsage: (u, round, armId) => session.appendCostedUsage(u, round, armId, setup.priceOf?.(armId, u)),
+          onCompaction: (record) => session.appendSummary(record),
         }
       : {}),
   };

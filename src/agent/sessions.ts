@@ -1,6 +1,7 @@
 /** The agent's conversation on disk: which session it continues, and keeping owlet's state out of commits. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Message } from "../message/types.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import { setupError } from "./errors.ts";
 
@@ -34,6 +35,22 @@ export function openChosenSession(store: SessionStore, choice: SessionChoice): S
     return latest;
   }
   return undefined;
+}
+
+/**
+ * The history of the session `choice` names, read without locking or writing it (`--no-session-persistence`):
+ * its compacted view. Undefined for a new session. Throws AgentSetupError as openChosenSession does.
+ */
+export function readChosenSession(store: SessionStore, choice: SessionChoice): Message[] | undefined {
+  if (choice.kind === "new") return undefined;
+  try {
+    if (choice.kind === "resume") return store.read(choice.id).view;
+    const latest = store.list()[0];
+    if (!latest) throw new Error(`no earlier session in ${store.dir}`);
+    return store.read(latest.id).view;
+  } catch (err) {
+    throw setupError(err, choice.kind === "latest" ? "--continue: " : "");
+  }
 }
 
 /**

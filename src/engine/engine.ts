@@ -201,9 +201,13 @@ export class Engine {
     const { arm } = request;
     const counter = this.counterFor(arm);
     const tokens = this.history.reduce((n, m) => n + measureMessageCached(m, counter), 0);
+    // Asked for, compaction keeps at most 35 % of the history as it is now (of the room, when that is smaller).
     const room = arm.contextWindow
-      ? usableWindow(arm.contextWindow, counter.kind) -
-        outputReserveFor(arm.contextWindow, this.opts.maxOutputTokens ?? arm.maxOutputTokens)
+      ? Math.min(
+          tokens,
+          usableWindow(arm.contextWindow, counter.kind) -
+            outputReserveFor(arm.contextWindow, this.opts.maxOutputTokens ?? arm.maxOutputTokens),
+        )
       : tokens;
     const done = await this.summaryCompaction({
       arm,
