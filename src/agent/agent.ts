@@ -10,6 +10,7 @@ import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
+import type { UndoResult } from "./undo.ts";
 
 /** How the agent reaches the world around it, so any front end (print mode, a TUI, an editor) can host it. */
 export interface AgentIO {
@@ -85,6 +86,12 @@ export interface Agent {
    * Returns the record, or undefined when there was nothing to summarise. Throws when the summary request fails.
    */
   compact(focus?: string, signal?: AbortSignal): Promise<CompactionRecord | undefined>;
+  /**
+   * Undoes turn `turn` (default the last) and every later one (`/rewind`, `owlet undo`): the files their tool calls
+   * changed are restored from the checkpoints, and the conversation is cut back to before the turn. Throws an Error
+   * without a session, without such a turn, or with checkpoints off.
+   */
+  undo(turn?: number): Promise<UndoResult>;
   /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
   close(): Promise<void>;
 }

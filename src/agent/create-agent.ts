@@ -1,7 +1,8 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { loadProjectDocs } from "../context/system-prompt.ts";
 import { Engine } from "../engine/engine.ts";
 import { SessionStore } from "../session/index.ts";
+import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
@@ -14,6 +15,7 @@ import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessio
 import { buildSummaryArm } from "./summary-arm.ts";
 import { modelTitle, promptTitle } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
+import { checkpointRepo, undoTurn } from "./undo.ts";
 
 /**
  * Builds a ready agent from loaded config — the one place the layers are wired together (print mode, and later
@@ -70,6 +72,15 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         })
       : undefined);
 
+  // Checkpoints: every file a tool call may change is recorded before the call, so `owlet undo` can restore it.
+  let recorder: CheckpointRecorder | undefined;
+  if (session && config.session.checkpoints) {
+    const repo = checkpointRepo(loaded.projectRoot, realpathSync(cwd));
+    if (!repo)
+      io.notify(".owlet/checkpoints is a symlink: checkpoints are off (owlet undo cannot restore files)");
+    else
+      recorder = new CheckpointRecorder({ repo, onChange: (c) => session.appendChange(c), warn: io.notify });
+  }
   const tools = builtinRegistry();
   const gates = buildGates(config, io.ask, io.notify);
   const rawDocs = loadProjectDocs(loaded.projectRoot);
@@ -91,6 +102,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       onEvent: events.emit,
       ...(summaryArm ? { summaryArm } : {}),
+      ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
       ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
       priceOf: (armId, usage) => {
         const price = prices.get(armId);
@@ -117,7 +129,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       const text = await redactedInput(prompt, "the prompt", io.notify);
       if (!session) return engine.runTurn(text, signal);
       const first = session.turns().length === 0 && !session.title();
-      session.beginTurn(text);
+      const number = session.beginTurn(text);
+      if (recorder) recorder.turn = number;
       if (first) session.setTitle(promptTitle(text), "prompt");
       // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
       const titleArm = summaryArm ?? routing.primary;
@@ -127,6 +140,13 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       const title = await titling;
       if (title) session.setTitle(title, "model");
       return turn;
+    },
+    async undo(turn) {
+      if (!session) throw new Error("undo needs a stored session (sessions are off for this run)");
+      if (!recorder) throw new Error("undo needs checkpoints, which are off ([session] checkpoints = false)");
+      const result = await undoTurn(session, loaded.projectRoot, turn);
+      engine.history = session.view();
+      return result;
     },
     async compact(focus, signal) {
       return engine.compact({

@@ -54,8 +54,8 @@ export function readChosenSession(store: SessionStore, choice: SessionChoice): M
 }
 
 /**
- * Keeps sessions and saved tool output out of the user's commits: writes `.owlet/.gitignore` (ignoring
- * `sessions/`) under `projectRoot` unless one exists. `.owlet/config.toml` stays committable. Never throws: in a
+ * Keeps sessions, saved tool output and checkpoints out of the user's commits: writes `.owlet/.gitignore`
+ * (ignoring `sessions/` and `checkpoints/`) under `projectRoot` unless one exists. `.owlet/config.toml` stays committable. Never throws: in a
  * read-only project sessions fail later with their own clear error.
  */
 export function ignoreOwletState(projectRoot: string): void {
@@ -63,7 +63,10 @@ export function ignoreOwletState(projectRoot: string): void {
   if (existsSync(file)) return;
   try {
     mkdirSync(join(projectRoot, ".owlet"), { recursive: true, mode: 0o700 });
-    writeFileSync(file, "# owlet's sessions and saved tool results are local state\nsessions/\n");
+    writeFileSync(
+      file,
+      "# owlet's sessions, saved tool results and checkpoints are local state\nsessions/\ncheckpoints/\n",
+    );
   } catch {
     // read-only project: sessions will fail to open with their own clear error
   }

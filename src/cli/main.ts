@@ -101,6 +101,17 @@ function buildProgram(): Command {
       process.exitCode = await withSetupErrors(() => runCompact(focus, opts, process.stdout));
     });
 
+  program
+    .command("undo")
+    .description("restore the files the last turn's tools changed and cut the conversation back before it")
+    .option("--turn <n>", "undo this turn and every later one (see owlet sessions show)", positiveInt)
+    .option("--session <id>", "the session (default: the latest of this project)")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runUndo } = await import("./commands/undo.ts");
+      const opts = command.optsWithGlobals<{ turn?: number; session?: string; cwd?: string }>();
+      process.exitCode = await runUndo({ ...opts, out: process.stdout });
+    });
+
   // Subcommands read the program's flags (--cwd, --provider, --model, …) through optsWithGlobals.
   const sessions = program
     .command("sessions")
