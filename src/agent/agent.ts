@@ -8,6 +8,7 @@ import type { TurnResult } from "../engine/turn-result.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
+import type { Tool } from "../tool/types.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
 import type { UndoResult } from "./undo.ts";
@@ -52,6 +53,8 @@ export interface AgentOptions {
    * tool results, no checkpoints; a session chosen to continue is read, not written. Default true.
    */
   persist?: boolean;
+  /** Which built-in tools the model gets (default all); `owlet init` keeps the read-only ones. */
+  toolFilter?: (tool: Tool) => boolean;
   /** The PreCompact hook point: called before every summary is written (hooks plug in here). */
   beforeCompact?: CompactionOptions["beforeCompact"];
 }

@@ -1,5 +1,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { loadProjectDocs } from "../context/system-prompt.ts";
+import { dirname } from "node:path";
+import { userConfigPath } from "../config/user-path.ts";
+import { findInstructions } from "../context/project-docs.ts";
 import { Engine } from "../engine/engine.ts";
 import { SessionStore } from "../session/index.ts";
 import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
@@ -81,10 +83,17 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     else
       recorder = new CheckpointRecorder({ repo, onChange: (c) => session.appendChange(c), warn: io.notify });
   }
-  const tools = builtinRegistry();
+  const tools = builtinRegistry(options.toolFilter);
   const gates = buildGates(config, io.ask, io.notify);
-  const rawDocs = loadProjectDocs(loaded.projectRoot);
-  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : rawDocs;
+  // Instruction files are repository text: untrusted, redacted like any other before a model sees them.
+  const docs: string[] = [];
+  for (const file of findInstructions({
+    projectRoot: loaded.projectRoot,
+    cwd,
+    userDir: dirname(userConfigPath(io.env)),
+  })) {
+    docs.push(`# ${file.heading}\n${await redactedInput(file.text, file.heading, io.notify)}`);
+  }
   const events = new EventHub();
   if (options.onEvent) events.subscribe(options.onEvent);
   const engine = new Engine(
@@ -95,7 +104,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       tools,
       toolContext: toolContext(config, cwd, io.env),
       gates,
-      ...(docs ? { projectDocs: docs } : {}),
+      ...(docs.length > 0 ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
       ...(session ? { session } : {}),
       sessionsDir: sessions.dir,

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import type { OwletConfig } from "../config/schema.ts";
 import { detectCheckCommand } from "../context/check-command.ts";
+import { COMPACT_DOCS_MAX_BYTES, FULL_DOCS_MAX_BYTES, fitParts } from "../context/project-docs.ts";
 import { systemPrompt } from "../context/system-prompt.ts";
 import { familyCounter, modelCounter, type TokenCounter } from "../context/tokens.ts";
 import type { CompactionOptions } from "../engine/compaction.ts";
@@ -29,8 +30,12 @@ export interface EngineSetup {
   tools: ToolRegistry;
   toolContext: Omit<ToolContext, "signal">;
   gates: AgentGates;
-  /** The project's instructions (AGENTS.md, …), already redacted; added to the system prompt. */
-  projectDocs?: string;
+  /**
+   * The instruction files (the user's AGENTS.md, the project's AGENTS.md/CLAUDE.md/.owlet/OWLET.md, the nearest
+   * ones of the workspace's directory), each `# <file>\n<text>`, already redacted; added to the system prompt,
+   * cut per arm to fit (see docsBytesFor).
+   */
+  projectDocs?: string[];
   /** Replaces the system prompt (--system). */
   systemOverride?: string;
   /** The session messages and usage go to; absent: nothing is stored. */
@@ -61,14 +66,20 @@ export interface EngineSetup {
 export function engineOptions(setup: EngineSetup): EngineOptions {
   const { config, cwd, session } = setup;
   const e = config.engine;
-  const docs = setup.projectDocs;
+  const docs = setup.projectDocs ?? [];
   return {
     routing: setup.routing,
     tools: setup.tools,
     toolContext: setup.toolContext,
-    systemPrompt: (arm) =>
-      setup.systemOverride ??
-      systemPrompt({ variant: arm.local ? "compact" : "full", cwd, ...(docs ? { projectDocs: docs } : {}) }),
+    systemPrompt: (arm) => {
+      if (setup.systemOverride !== undefined) return setup.systemOverride;
+      const fitted = fitParts(docs, docsBytesFor(arm));
+      return systemPrompt({
+        variant: arm.local ? "compact" : "full",
+        cwd,
+        ...(fitted ? { projectDocs: fitted } : {}),
+      });
+    },
     gate: setup.gates.gate,
     ...(session ? { store: new ResultsStore(join(setup.sessionsDir, `${session.id}.results`)) } : {}),
     maxTurns: e.max_turns,
@@ -106,6 +117,20 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
         }
       : {}),
   };
+}
+
+/** Share of a local arm's context window its instruction files may take: 10 % (owlet's figure). */
+export const DOCS_WINDOW_SHARE = 0.1;
+
+/**
+ * The most bytes of instruction files an arm's system prompt carries: 16 KiB for cloud arms; for local arms 4 KiB,
+ * or {@link DOCS_WINDOW_SHARE} of a known window at 4 bytes per token when that is less (a 4,096-token window:
+ * 1,636 bytes), so the instructions count against the prompt budget and are cut with a note when too long.
+ */
+export function docsBytesFor(arm: ArmHandle): number {
+  if (!arm.local) return FULL_DOCS_MAX_BYTES;
+  const byWindow = arm.contextWindow ? Math.floor(arm.contextWindow * DOCS_WINDOW_SHARE) * 4 : Infinity;
+  return Math.min(COMPACT_DOCS_MAX_BYTES, byWindow);
 }
 
 /**

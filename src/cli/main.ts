@@ -102,6 +102,17 @@ function buildProgram(): Command {
     });
 
   program
+    .command("init")
+    .description("write an AGENTS.md for this repository from what the model reads in it (read-only tools)")
+    .option("--force", "replace an existing AGENTS.md")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runInit } = await import("./commands/init.ts");
+      const { withSetupErrors } = await import("./agent-setup.ts");
+      const opts = command.optsWithGlobals<PrintOptions & { force?: boolean }>();
+      process.exitCode = await withSetupErrors(() => runInit(opts, process.stdout));
+    });
+
+  program
     .command("undo")
     .description("restore the files the last turn's tools changed and cut the conversation back before it")
     .option("--turn <n>", "undo this turn and every later one (see owlet sessions show)", positiveInt)
