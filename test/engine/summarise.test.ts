@@ -17,10 +17,19 @@ afterEach(async () => {
 function history(rounds: number): Message[] {
   const out: Message[] = [userText("Remember: the code word is OSPREY.")];
   for (let i = 0; i < rounds; i++) {
-    out.push({ role: "assistant", content: [{ type: "tool_call", id: `c${i}`, name: "fs_read", arguments: `{"path":"f${i}"}` }] });
+    out.push({
+      role: "assistant",
+      content: [{ type: "tool_call", id: `c${i}`, name: "fs_read", arguments: `{"path":"f${i}"}` }],
+    });
     out.push(
       toolResultsMessage([
-        { type: "tool_result", toolCallId: `c${i}`, toolName: "fs_read", content: `file ${i}\n`.repeat(300), isError: false },
+        {
+          type: "tool_result",
+          toolCallId: `c${i}`,
+          toolName: "fs_read",
+          content: `file ${i}\n`.repeat(300),
+          isError: false,
+        },
       ]),
     );
   }
@@ -73,7 +82,12 @@ describe("summarise (issue 12)", () => {
       contextWindow: 300,
     };
     await expect(
-      summarise({ arm, messages: history(2), counter: estimateCounter, signal: new AbortController().signal }),
+      summarise({
+        arm,
+        messages: history(2),
+        counter: estimateCounter,
+        signal: new AbortController().signal,
+      }),
     ).rejects.toThrow(/too small to hold a summary request/);
     expect(server.requests).toHaveLength(0);
   });

@@ -24,6 +24,12 @@ export async function runCompact(
     ...(opts.session ? { resume: opts.session } : { continue: true }),
   });
   const focus = focusWords.join(" ").trim();
+  if (!agent.session) {
+    await agent.close();
+    throw new UserError(
+      "compact: sessions are off ([session] enabled = false), so there is no session to compact",
+    );
+  }
   try {
     const record = await agent.compact(focus || undefined);
     if (!record) {
