@@ -83,7 +83,10 @@ export const NO_ANSWER_MESSAGE = "[no answer: the previous request ended before 
 const CUT_TEXT_KEEP = 400;
 /** Retries after HTTP 413 (request too large) per round, each with a strictly smaller request. */
 export const MAX_TOO_LARGE_RETRIES = 3;
-/** A request refused as too large is retried at most this share of its size (tokens by the engine's counter). */
+/**
+ * A request refused as too large is retried at most this share of its size (tokens by the engine's counter), or,
+ * when even the smallest request is larger than that, at any size strictly below the refused one.
+ */
 export const TOO_LARGE_SHRINK = 0.75;
 
 /** Everything an engine needs. Only `routing` and `tools` are required. */
@@ -698,6 +701,17 @@ class TurnRun {
       try {
         request = await this.buildRequest();
       } catch (err) {
+        const ceiling = this.engine.promptCeilings.get(this.route.arm.id);
+        if (
+          err instanceof BudgetError &&
+          tooLargeAt !== undefined &&
+          ceiling !== undefined &&
+          ceiling < tooLargeAt - 1
+        ) {
+          // Not even the smallest request fits 0.75 of the refused size: take any request strictly smaller.
+          this.engine.promptCeilings.set(this.route.arm.id, tooLargeAt - 1);
+          continue;
+        }
         if (err instanceof BudgetError) {
           return {
             status: "budget_error",

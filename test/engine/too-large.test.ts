@@ -22,6 +22,9 @@ describe("a 413 in a long single turn (issue 12)", () => {
         { status: 413 },
         { text: "the two files differ in their last line" },
       ],
+      // the window is known and the budget already turns the first read into a marker, so shrinking the older
+      // results again (what owlet did before) changes nothing: the issue's "same request" retry
+      arm: { contextWindow: 3000 },
       engine: { store: new ResultsStore(await mkdtemp(join(tmpdir(), "owlet-results-"))) },
     });
     await writeFile(join(h.workspace, "a.txt"), `${"alpha line\n".repeat(300)}end of a\n`);
@@ -30,6 +33,7 @@ describe("a 413 in a long single turn (issue 12)", () => {
     expect(turn.status).toBe("success");
     expect(turn.text).toMatch(/differ/);
     const [, , refused, retry] = h.server.requests.map((r) => r.body);
+    expect(JSON.stringify(refused.messages)).toContain("[prior result of fs_read");
     expect(sizeOf(retry)).toBeLessThan(sizeOf(refused));
     const sent = JSON.stringify(retry.messages);
     expect(sent).toContain("compare a.txt and b.txt");
