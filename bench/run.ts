@@ -16,6 +16,7 @@ const BENCHES = [
   "bash-safety",
   "redaction",
   "checkpoints",
+  "compaction",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

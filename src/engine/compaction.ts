@@ -64,7 +64,7 @@ export interface SummaryCompactionInput {
   history: Message[];
   /** Index of the current turn's prompt in `history`, when a turn is running. */
   turnStart?: number;
-  /** Tokens the prompt may take (usable window less the output reserve). */
+  /** Tokens the history may take (the prompt room less system prompt and tools); kept rounds get 35 % of it. */
   room: number;
   /** The engine's counter for the turn's arm (sizes the kept rounds). */
   counter: TokenCounter;
@@ -89,7 +89,7 @@ export interface SummaryCompaction {
 
 /**
  * Replaces the older part of a history with a model-written summary (see planSummary: the latest rounds, up to
- * 35 % of the room and at least the last round, stay verbatim): runs the PreCompact hook, has the summary arm
+ * 35 % of `room` and at least the last round, stay verbatim): runs the PreCompact hook, has the summary arm
  * write the summary (summarise), and returns the new history (summary message, maybe an acknowledgement, the
  * kept rounds) and its record. Undefined when there is nothing to summarise. Throws what summarise throws.
  */

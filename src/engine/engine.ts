@@ -984,14 +984,15 @@ class TurnRun {
     const c = this.opts.compaction;
     if (!c || c.enabled === false || this.summaryFailed) return;
     const view = this.visibleHistory(arm);
-    const total = measureRequest({ model: arm.model, system, messages: view, tools }, counter).total;
-    if (!needsCompaction(total, room, c.threshold ?? DEFAULT_COMPACT_THRESHOLD)) return;
+    const parts = measureRequest({ model: arm.model, system, messages: view, tools }, counter);
+    if (!needsCompaction(parts.total, room, c.threshold ?? DEFAULT_COMPACT_THRESHOLD)) return;
     const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
     try {
       const done = await this.engine.summaryCompaction({
         arm,
         trigger: "auto",
-        room,
+        // the kept rounds are sized against the room the history has (the prompt room less system and tools)
+        room: Math.max(0, room - parts.system - parts.tools),
         signal: this.signal,
         round: this.rounds,
         ...(at >= 0 ? { turnStart: at } : {}),
