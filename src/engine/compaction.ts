@@ -1,8 +1,16 @@
-import { KEEP_SHARE, planSummary } from "../context/compaction-plan.ts";
+import { outputReserveFor, usableWindow } from "../context/budget.ts";
+import {
+  DEFAULT_COMPACT_THRESHOLD,
+  KEEP_SHARE,
+  needsCompaction,
+  planSummary,
+} from "../context/compaction-plan.ts";
+import { measureMessageCached } from "../context/measure.ts";
 import { summaryMessages } from "../context/summary.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import type { Message, Usage } from "../message/types.ts";
 import type { ProviderRequest } from "../provider/types.ts";
+import type { EngineEvent } from "./events.ts";
 import type { ArmHandle } from "./routing.ts";
 import { summarise } from "./summarise.ts";
 
@@ -132,4 +140,153 @@ export async function compactWithSummary(
     tokensAfter: input.measure(next),
   };
   return { history: next, record, ...(plan.prompt !== undefined ? { promptIndex: 0 } : {}) };
+}
+
+/** What a {@link Compactor} needs from the engine's options. */
+export interface CompactorOptions {
+  compaction?: CompactionOptions;
+  onCompaction?: (record: CompactionRecord) => void;
+  onUsage?: (usage: Usage, round: number, armId: string) => void;
+  onEvent?: (event: EngineEvent) => void;
+  /** The engine's token counter for an arm. */
+  counterFor: (arm: ArmHandle) => TokenCounter;
+  /** The engine's output budget override (EngineOptions.maxOutputTokens). */
+  maxOutputTokens?: number;
+}
+
+/** The conversation a compaction replaces parts of (the Engine). */
+export interface HistoryHost {
+  history: Message[];
+}
+
+/**
+ * The engine's summary compaction: before a request (`beforeRequest`: only past the threshold), and on request
+ * (`compact`: `/compact`, `owlet compact`). Replaces `host.history` and reports the record (`onCompaction`), the
+ * summary's usage (`onUsage`) and a `compaction` event.
+ */
+export class Compactor {
+  private readonly opts: CompactorOptions;
+
+  constructor(opts: CompactorOptions) {
+    this.opts = opts;
+  }
+
+  /**
+   * Compacts now: the latest rounds up to 35 % of the history as it is (or of the arm's room, when smaller) stay.
+   * Returns the record, or undefined when there is nothing to summarise; throws when the summary fails.
+   */
+  async compact(host: HistoryHost, request: CompactRequest): Promise<CompactionRecord | undefined> {
+    const { arm } = request;
+    const counter = this.opts.counterFor(arm);
+    const tokens = host.history.reduce((n, m) => n + measureMessageCached(m, counter), 0);
+    const room = arm.contextWindow
+      ? Math.min(tokens, promptRoom(arm, this.opts.maxOutputTokens, counter).room)
+      : tokens;
+    const done = await this.summarise(host, {
+      arm,
+      trigger: "manual",
+      room,
+      signal: request.signal ?? new AbortController().signal,
+      ...(request.focus ? { focus: request.focus } : {}),
+    });
+    return done?.record;
+  }
+
+  /**
+   * Before a request: when its prompt (`parts`, tokens) passes the threshold of `room` (the prompt room), the older
+   * rounds are summarised, the kept ones sized against the history's share of the room. Undefined when compaction
+   * is off or not needed, or there is nothing to summarise; throws when the summary fails.
+   */
+  async beforeRequest(
+    host: HistoryHost,
+    args: {
+      arm: ArmHandle;
+      parts: { system: number; tools: number; total: number };
+      room: number;
+      turnStart?: number;
+      signal: AbortSignal;
+      round: number;
+    },
+  ): Promise<SummaryCompaction | undefined> {
+    const c = this.opts.compaction;
+    if (!c || c.enabled === false) return undefined;
+    if (!needsCompaction(args.parts.total, args.room, c.threshold ?? DEFAULT_COMPACT_THRESHOLD))
+      return undefined;
+    return this.summarise(host, {
+      arm: args.arm,
+      trigger: "auto",
+      room: Math.max(0, args.room - args.parts.system - args.parts.tools),
+      signal: args.signal,
+      round: args.round,
+      ...(args.turnStart !== undefined ? { turnStart: args.turnStart } : {}),
+    });
+  }
+
+  private async summarise(
+    host: HistoryHost,
+    args: {
+      arm: ArmHandle;
+      trigger: CompactionTrigger;
+      room: number;
+      signal: AbortSignal;
+      focus?: string;
+      turnStart?: number;
+      round?: number;
+    },
+  ): Promise<SummaryCompaction | undefined> {
+    const c = this.opts.compaction ?? {};
+    const summaryArm = c.summaryArm?.(args.arm) ?? args.arm;
+    const counter = this.opts.counterFor(args.arm);
+    const done = await compactWithSummary({
+      history: host.history,
+      ...(args.turnStart !== undefined ? { turnStart: args.turnStart } : {}),
+      room: args.room,
+      counter,
+      summaryCounter: this.opts.counterFor(summaryArm),
+      summaryArm,
+      trigger: args.trigger,
+      ...(args.focus ? { focus: args.focus } : {}),
+      ...(c.beforeCompact ? { beforeCompact: c.beforeCompact } : {}),
+      signal: args.signal,
+      measure: (messages) => messages.reduce((n, m) => n + measureMessageCached(m, counter), 0),
+    });
+    if (!done) return undefined;
+    const summarised = host.history.length - done.record.keptMessages;
+    host.history = done.history;
+    this.opts.onCompaction?.(done.record);
+    this.opts.onUsage?.(done.record.usage, args.round ?? 0, summaryArm.id);
+    this.opts.onEvent?.({
+      type: "compaction",
+      reason: `summary by ${summaryArm.id} (${args.trigger}): ${done.record.tokensBefore} → ${done.record.tokensAfter} tokens`,
+      droppedMessages: summarised,
+      compactedResults: 0,
+    });
+    return done;
+  }
+}
+
+/** Options of the Engine's `compact`. */
+export interface CompactRequest {
+  /** The arm whose window sizes the kept rounds (and that writes the summary unless a summary arm is set). */
+  arm: ArmHandle;
+  /** What to keep in focus. */
+  focus?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The prompt limits of a request to `arm` (tokens): its window (unknown: unbounded, when only a 413 `ceiling` is
+ * known), the output reserve (outputReserveFor), the ceiling, and the room left for the prompt: the usable window
+ * (budget.ts margins) less the reserve, at most the ceiling.
+ */
+export function promptRoom(
+  arm: Pick<ArmHandle, "contextWindow" | "maxOutputTokens">,
+  maxOutputTokens: number | undefined,
+  counter: TokenCounter,
+  ceiling?: number,
+): { contextWindow: number; outputReserve: number; room: number; ceiling?: number } {
+  const contextWindow = arm.contextWindow ?? Number.MAX_SAFE_INTEGER;
+  const outputReserve = outputReserveFor(contextWindow, maxOutputTokens ?? arm.maxOutputTokens);
+  const room = Math.min(usableWindow(contextWindow, counter.kind) - outputReserve, ceiling ?? Infinity);
+  return { contextWindow, outputReserve, room, ...(ceiling !== undefined ? { ceiling } : {}) };
 }

@@ -1,7 +1,6 @@
-import { BudgetError, fitToWindow, outputReserveFor, usableWindow } from "../context/budget.ts";
+import { BudgetError, fitToWindow } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, rankSuspects, summariseCheckOutput } from "../context/check-output.ts";
-import { DEFAULT_COMPACT_THRESHOLD, needsCompaction } from "../context/compaction-plan.ts";
-import { measureMessage, measureMessageCached, measureRequest } from "../context/measure.ts";
+import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
 import {
@@ -33,9 +32,9 @@ import type { ToolContext } from "../tool/types.ts";
 import {
   type CompactionOptions,
   type CompactionRecord,
-  type CompactionTrigger,
-  compactWithSummary,
-  type SummaryCompaction,
+  Compactor,
+  type CompactRequest,
+  promptRoom,
 } from "./compaction.ts";
 import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
@@ -165,15 +164,6 @@ export interface EngineOptions {
   wrapToolCall?: ToolCallWrapper;
 }
 
-/** Options of {@link Engine.compact}. */
-export interface CompactRequest {
-  /** The arm whose window sizes the kept rounds (and that writes the summary unless a summary arm is set). */
-  arm: ArmHandle;
-  /** What to keep in focus. */
-  focus?: string;
-  signal?: AbortSignal;
-}
-
 /**
  * The agentic loop (the seed's runLoop, in TypeScript): one `runTurn` per user prompt; each turn runs rounds
  * — build the request, stream it, run the tool calls, feed results back — until the model ends its turn.
@@ -189,9 +179,19 @@ export class Engine {
    */
   readonly promptCeilings = new Map<string, number>();
   private readonly opts: EngineOptions;
+  /** Summary compaction (compaction.ts), before requests and on request. */
+  readonly compactor: Compactor;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
+    this.compactor = new Compactor({
+      ...(opts.compaction ? { compaction: opts.compaction } : {}),
+      ...(opts.onCompaction ? { onCompaction: opts.onCompaction } : {}),
+      ...(opts.onUsage ? { onUsage: opts.onUsage } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+      counterFor: (arm) => this.counterFor(arm),
+    });
   }
 
   /**
@@ -200,69 +200,8 @@ export class Engine {
    * `onCompaction`), or undefined when there is nothing to summarise. Throws when the summary request fails
    * (the history is then unchanged). Works whether or not `compaction` is configured.
    */
-  async compact(request: CompactRequest): Promise<CompactionRecord | undefined> {
-    const { arm } = request;
-    const counter = this.counterFor(arm);
-    const tokens = this.history.reduce((n, m) => n + measureMessageCached(m, counter), 0);
-    // Asked for, compaction keeps at most 35 % of the history as it is now (of the room, when that is smaller).
-    const room = arm.contextWindow
-      ? Math.min(
-          tokens,
-          usableWindow(arm.contextWindow, counter.kind) -
-            outputReserveFor(arm.contextWindow, this.opts.maxOutputTokens ?? arm.maxOutputTokens),
-        )
-      : tokens;
-    const done = await this.summaryCompaction({
-      arm,
-      trigger: "manual",
-      room,
-      signal: request.signal ?? new AbortController().signal,
-      ...(request.focus ? { focus: request.focus } : {}),
-    });
-    return done?.record;
-  }
-
-  /**
-   * Writes a summary of the older rounds and replaces them in `history` (see compactWithSummary), then reports
-   * the record (`onCompaction`), the summary's usage (`onUsage`) and a `compaction` event. Internal to the engine.
-   */
-  async summaryCompaction(args: {
-    arm: ArmHandle;
-    trigger: CompactionTrigger;
-    room: number;
-    signal: AbortSignal;
-    focus?: string;
-    turnStart?: number;
-    round?: number;
-  }): Promise<SummaryCompaction | undefined> {
-    const c = this.opts.compaction ?? {};
-    const summaryArm = c.summaryArm?.(args.arm) ?? args.arm;
-    const counter = this.counterFor(args.arm);
-    const done = await compactWithSummary({
-      history: this.history,
-      ...(args.turnStart !== undefined ? { turnStart: args.turnStart } : {}),
-      room: args.room,
-      counter,
-      summaryCounter: this.counterFor(summaryArm),
-      summaryArm,
-      trigger: args.trigger,
-      ...(args.focus ? { focus: args.focus } : {}),
-      ...(c.beforeCompact ? { beforeCompact: c.beforeCompact } : {}),
-      signal: args.signal,
-      measure: (messages) => messages.reduce((n, m) => n + measureMessageCached(m, counter), 0),
-    });
-    if (!done) return undefined;
-    const summarised = this.history.length - done.record.keptMessages;
-    this.history = done.history;
-    this.opts.onCompaction?.(done.record);
-    this.opts.onUsage?.(done.record.usage, args.round ?? 0, summaryArm.id);
-    this.opts.onEvent?.({
-      type: "compaction",
-      reason: `summary by ${summaryArm.id} (${args.trigger}): ${done.record.tokensBefore} → ${done.record.tokensAfter} tokens`,
-      droppedMessages: summarised,
-      compactedResults: 0,
-    });
-    return done;
+  compact(request: CompactRequest): Promise<CompactionRecord | undefined> {
+    return this.compactor.compact(this, request);
   }
 
   /** The token counter for an arm's prompts (EngineOptions.tokenCounter, else the estimate). */
@@ -871,8 +810,8 @@ class TurnRun {
 
   /**
    * Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. For an
-   * arm with a known window (or a 413 ceiling), a history past the compaction threshold is first summarised
-   * (EngineOptions.compaction), then the request is fitted (budget.ts, in-turn rounds included).
+   * arm with a known window (or a 413 ceiling), a history past the compaction threshold is summarised first
+   * (summariseIfFull), then the request is fitted (budget.ts, in-turn rounds included).
    */
   private async buildRequest(): Promise<ProviderRequest> {
     const arm = this.route.arm;
@@ -883,28 +822,37 @@ class TurnRun {
     this.roundChoice = toolChoice;
     this.roundPhase = this.twoStage ? this.phase : { kind: "pick" };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
+    const limits = this.promptLimits(arm);
+    if (limits) await this.summariseIfFull(arm, tools, limits.room);
+    // Local arms see the category picks left out (routing, not work: small models copy them), and their
+    // earlier tool results verbatim until the budget below needs the room.
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
     // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
     const patchView = this.twoStage && this.phase.kind === "patch" ? this.patchView : undefined;
-    const system = this.opts.systemPrompt(arm);
-    const maxOutput = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
-    const counter = this.engine.counterFor(arm);
-    const limits = this.promptLimits(arm, maxOutput, counter);
-    if (limits && !patchView) await this.maybeSummarise(arm, system, tools, limits.room, counter);
     const ask = patchInstruction(this.suspects, this.patchRounds, this.patchFiles);
-    const messages = patchView
-      ? [userText(patchRequestText(patchView, ask, this.patchCorrection))]
-      : this.visibleHistory(arm);
-    let request: ProviderRequest = { model: arm.model, system, messages, tools, toolChoice };
+    const messages = patchView ? [userText(patchRequestText(patchView, ask, this.patchCorrection))] : history;
+    let request: ProviderRequest = {
+      model: arm.model,
+      system: this.opts.systemPrompt(arm),
+      messages,
+      tools,
+      toolChoice,
+    };
+    const maxOutput = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
     if (maxOutput !== undefined) request.maxOutputTokens = maxOutput;
     if (this.opts.temperature !== undefined) request.temperature = this.opts.temperature;
     if (this.opts.seed !== undefined) request.seed = this.opts.seed;
     let promptTokens: { system: number; tools: number; history: number; total: number } | undefined;
     if (limits) {
+      const counter = this.engine.counterFor(arm);
+      const { outputReserve } = limits;
       const turnStart = this.promptMessage ? messages.indexOf(this.promptMessage) : -1;
       const fit = fitToWindow({
         request,
         contextWindow: limits.contextWindow,
-        outputReserve: limits.outputReserve,
+        outputReserve,
         counter,
         inTurn: true,
         ...(limits.ceiling !== undefined ? { maxPromptTokens: limits.ceiling } : {}),
@@ -914,10 +862,10 @@ class TurnRun {
       request = fit.request;
       promptTokens = fit.parts;
       if (arm.contextWindow) {
-        if (request.maxOutputTokens === undefined) request.maxOutputTokens = limits.outputReserve;
+        if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
         request.contextBudget = {
           promptTokens: fit.parts.total,
-          outputReserve: limits.outputReserve,
+          outputReserve,
           contextWindow: arm.contextWindow,
         };
       }
@@ -940,59 +888,34 @@ class TurnRun {
     return request;
   }
 
-  /**
-   * The history as the arm sees it: patch replies that changed nothing left out and, for local arms under
-   * two-stage, the category picks (routing, not work: small models copy them); earlier tool results stay
-   * verbatim until the budget needs the room.
-   */
-  private visibleHistory(arm: ArmHandle): Message[] {
-    const visible =
-      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
-    return arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
-  }
-
-  /**
-   * The prompt limits of a request to `arm` (tokens): its window (or, unknown, an unbounded one when only a 413
-   * ceiling is known), the output reserve, the 413 ceiling, and the room left for the prompt. Undefined when
-   * neither a window nor a ceiling is known (nothing is fitted).
-   */
-  private promptLimits(
-    arm: ArmHandle,
-    maxOutput: number | undefined,
-    counter: TokenCounter,
-  ): { contextWindow: number; outputReserve: number; ceiling?: number; room: number } | undefined {
+  /** The arm's prompt limits (compaction.ts promptRoom), or undefined with neither a window nor a 413 ceiling. */
+  private promptLimits(arm: ArmHandle): ReturnType<typeof promptRoom> | undefined {
     const ceiling = this.engine.promptCeilings.get(arm.id);
     if (!arm.contextWindow && ceiling === undefined) return undefined;
-    const contextWindow = arm.contextWindow ?? Number.MAX_SAFE_INTEGER;
-    const outputReserve = outputReserveFor(contextWindow, maxOutput);
-    const room = Math.min(usableWindow(contextWindow, counter.kind) - outputReserve, ceiling ?? Infinity);
-    return { contextWindow, outputReserve, room, ...(ceiling !== undefined ? { ceiling } : {}) };
+    return promptRoom(arm, this.opts.maxOutputTokens, this.engine.counterFor(arm), ceiling);
   }
 
   /**
-   * Summary compaction before a request: when the request as it would be sent passes the threshold of the room
-   * (`compaction.threshold`, default 85 %), the older rounds are summarised (Engine.summaryCompaction). A failed
-   * summary is reported once as a warning; the budget then drops rounds for the rest of the turn.
+   * Summary compaction before a request (not a patch round's): when the request as it would be sent passes the
+   * threshold of the room (Compactor.beforeRequest). A failed summary is reported once as a warning; the budget
+   * then drops rounds for the rest of the turn.
    */
-  private async maybeSummarise(
+  private async summariseIfFull(
     arm: ArmHandle,
-    system: string,
     tools: ProviderRequest["tools"],
     room: number,
-    counter: TokenCounter,
   ): Promise<void> {
-    const c = this.opts.compaction;
-    if (!c || c.enabled === false || this.summaryFailed) return;
-    const view = this.visibleHistory(arm);
-    const parts = measureRequest({ model: arm.model, system, messages: view, tools }, counter);
-    if (!needsCompaction(parts.total, room, c.threshold ?? DEFAULT_COMPACT_THRESHOLD)) return;
+    if (this.summaryFailed || !this.opts.compaction || (this.twoStage && this.phase.kind === "patch")) return;
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    const view = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
+    const request = { model: arm.model, system: this.opts.systemPrompt(arm), messages: view, tools };
     const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
     try {
-      const done = await this.engine.summaryCompaction({
+      const done = await this.engine.compactor.beforeRequest(this.engine, {
         arm,
-        trigger: "auto",
-        // the kept rounds are sized against the room the history has (the prompt room less system and tools)
-        room: Math.max(0, room - parts.system - parts.tools),
+        parts: measureRequest(request, this.engine.counterFor(arm)),
+        room,
         signal: this.signal,
         round: this.rounds,
         ...(at >= 0 ? { turnStart: at } : {}),
