@@ -32,7 +32,7 @@ export interface SummaryRecord {
   tokens_after: number;
 }
 
-/** The start of a turn: its 1-based number, the messages stored before it (`at`) and its prompt. */
+/** The start of a turn: its 1-based number, the messages stored before it (`at`) and its prompt (≤ 200 chars). */
 export interface TurnRecord {
   type: "turn";
   turn: number;

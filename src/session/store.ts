@@ -38,6 +38,9 @@ import {
   type TurnRecord,
 } from "./records.ts";
 
+/** Longest prompt kept in a turn record, chars (the full prompt is the turn's first message record). */
+export const TURN_PROMPT_CHARS = 200;
+
 /** A summary compaction to store (the engine's CompactionRecord has this shape). Tokens throughout. */
 export interface NewSummary {
   summary: string;
@@ -447,7 +450,8 @@ class FileSession implements Session {
       type: "turn",
       turn,
       at: this.state.history.length,
-      prompt,
+      // what undo shows; the prompt itself is the next message record
+      prompt: prompt.length > TURN_PROMPT_CHARS ? `${prompt.slice(0, TURN_PROMPT_CHARS - 1)}…` : prompt,
       started_at: now.toISOString(),
     };
     const offset = this.state.size;

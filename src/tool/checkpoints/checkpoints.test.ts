@@ -120,6 +120,26 @@ describe("checkpoints", () => {
     expect(refused.every((f) => f.action === "skipped")).toBe(true);
   });
 
+  it("a checkpoint store that fails warns once; the calls still run, and later commands skip the snapshots", async () => {
+    writeFileSync(join(ws, "blocker"), "a file where the store's directory should be");
+    const broken = new ShadowRepo(join(ws, "blocker", "checkpoints"), ws);
+    const warnings: string[] = [];
+    const r = new CheckpointRecorder({ repo: broken, onChange: () => {}, warn: (m) => warnings.push(m) });
+    let runs = 0;
+    const run = async (): Promise<ToolOutput> => {
+      runs++;
+      return { output: "ran" };
+    };
+    expect(await r.wrap({ call: call("b1"), tool: tool("bash"), args: {} }, run)).toEqual({ output: "ran" });
+    expect(await r.wrap({ call: call("b2"), tool: tool("bash"), args: {} }, run)).toEqual({ output: "ran" });
+    expect(await r.wrap({ call: call("w"), tool: tool("fs_write"), args: { path: "f" } }, run)).toEqual({
+      output: "ran",
+    });
+    expect(runs).toBe(3);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cannot be undone with owlet undo/);
+  });
+
   it("undo of turn N restores each file as it was before the earliest change from turn N on", () => {
     const c = (turn: number, path: string, before: string | null): FileChange => ({
       turn,

@@ -44,6 +44,8 @@ export class CheckpointRecorder {
   private readonly opts: RecorderOptions;
   private readonly recorded = new Map<number, Set<string>>();
   private warned = false;
+  /** Workspace snapshots failed once (too large, too slow): bash calls run unrecorded from then on. */
+  private snapshotsOff = false;
 
   constructor(opts: RecorderOptions) {
     this.opts = opts;
@@ -60,24 +62,27 @@ export class CheckpointRecorder {
       if (rel) await this.guarded(() => this.recordFile(tool.name, call.id, rel));
       return run();
     }
+    if (this.snapshotsOff) return run();
     const before = await this.guarded(() => this.opts.repo.snapshot());
+    if (!before) this.snapshotsOff = true;
     const out = await run();
     if (before) {
-      await this.guarded(async () => {
-        const after = await this.opts.repo.snapshot(`turn-${this.turn}-${call.id}`);
+      const ok = await this.guarded(async () => {
+        const after = await this.opts.repo.snapshot();
         for (const change of await this.opts.repo.diff(before, after)) {
           if (change.before?.mode === "160000") continue; // a nested repository: not ours to restore
           this.emit(tool.name, call.id, change.path, change.before?.blob ?? null, change.before?.mode);
         }
-        await this.opts.repo.keep(`turn-${this.turn}-${call.id}-before`, before);
+        return true;
       });
+      if (!ok) this.snapshotsOff = true;
     }
     return out;
   };
 
   private async recordFile(tool: string, call: string, rel: string): Promise<void> {
     if (this.seen(rel)) return;
-    const entry = await this.opts.repo.storeFile(rel, `turn-${this.turn}-${call}`);
+    const entry = await this.opts.repo.storeFile(rel);
     this.emit(tool, call, rel, entry?.blob ?? null, entry?.mode);
   }
 
@@ -113,7 +118,7 @@ export class CheckpointRecorder {
       if (!this.warned) {
         this.warned = true;
         this.opts.warn?.(
-          `checkpoints: ${(err as Error).message}; changes of this call may not be undoable with owlet undo`,
+          `checkpoints: ${(err as Error).message}; changes of this call (and, for a failed workspace snapshot, of later commands) cannot be undone with owlet undo`,
         );
       }
       return undefined;

@@ -80,13 +80,13 @@ export class ShadowRepo {
 
   /**
    * Snapshots the workspace (tracked and untracked, non-ignored files): `git add -A` into the shadow index, then
-   * `git write-tree`. Returns the tree id; the tree is kept reachable under `refs/owlet/<ref>` when `ref` is given.
+   * `git write-tree`. Returns the tree id, kept reachable (see keep).
    */
-  async snapshot(ref?: string): Promise<string> {
+  async snapshot(): Promise<string> {
     await this.init();
     await this.git(["add", "-A", "--", "."]);
     const tree = (await this.git(["write-tree"])).trim();
-    if (ref) await this.keep(ref, tree);
+    await this.keep(tree);
     return tree;
   }
 
@@ -111,7 +111,7 @@ export class ShadowRepo {
    * --no-filters`, and returns its entry; undefined when it does not exist (a symlink is stored as its target
    * text with mode 120000, as git does). Throws for a directory.
    */
-  async storeFile(rel: string, ref?: string): Promise<SnapshotEntry | undefined> {
+  async storeFile(rel: string): Promise<SnapshotEntry | undefined> {
     await this.init();
     const abs = join(this.workTree, rel);
     let stat: Stats;
@@ -128,7 +128,7 @@ export class ShadowRepo {
       const blob = (await this.git(["hash-object", "-w", "--no-filters", "--", rel])).trim();
       entry = { blob, mode: stat.mode & 0o111 ? "100755" : "100644" };
     } else throw new Error(`checkpoint store: ${rel} is not a file`);
-    if (ref) await this.keep(ref, entry.blob);
+    await this.keep(entry.blob);
     return entry;
   }
 
@@ -137,9 +137,13 @@ export class ShadowRepo {
     return this.gitBuffer(["cat-file", "blob", blob]);
   }
 
-  /** Keeps an object (blob or tree id) reachable under `refs/owlet/<ref>`: never collected while the ref exists. */
-  async keep(ref: string, object: string): Promise<void> {
-    await this.git(["update-ref", `refs/owlet/${ref}`, object]);
+  /**
+   * Keeps an object (blob or tree id) reachable under `refs/owlet/keep/<id>`, so it is never collected (the
+   * shadow repository also runs with `gc.auto=0`).
+   */
+  async keep(object: string): Promise<void> {
+    if (!/^[0-9a-f]{40,64}$/.test(object)) throw new Error(`checkpoint store: not an object id: ${object}`);
+    await this.git(["update-ref", `refs/owlet/keep/${object}`, object]);
   }
 
   private async git(args: string[], opts: { bare?: boolean; input?: string } = {}): Promise<string> {
