@@ -15,7 +15,7 @@ import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
 import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessions.ts";
 import { buildSummaryArm } from "./summary-arm.ts";
-import { modelTitle, promptTitle } from "./title.ts";
+import { modelTitle, promptTitle, TITLE_GRACE_MS } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
 import { checkpointRepo, undoTurn } from "./undo.ts";
 
@@ -143,10 +143,24 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       if (first) session.setTitle(promptTitle(text), "prompt");
       // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
       const titleArm = summaryArm ?? routing.primary;
+      const stopTitle = new AbortController();
       const titling =
-        first && titleMode !== "prompt" && !titleArm.local ? modelTitle(titleArm, text, signal) : undefined;
+        first && titleMode !== "prompt" && !titleArm.local
+          ? modelTitle(
+              titleArm,
+              text,
+              signal ? AbortSignal.any([signal, stopTitle.signal]) : stopTitle.signal,
+            )
+          : undefined;
       const turn = await engine.runTurn(text, signal);
-      const title = await titling;
+      // The title had the whole turn to arrive; the turn's end is not held up by more than TITLE_GRACE_MS for it.
+      const title = titling
+        ? await Promise.race([
+            titling,
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), TITLE_GRACE_MS).unref()),
+          ])
+        : undefined;
+      stopTitle.abort();
       if (title) session.setTitle(title, "model");
       return turn;
     },

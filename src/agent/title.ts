@@ -7,6 +7,8 @@ import { Accumulator } from "../stream/accumulator.ts";
 export const TITLE_MAX_CHARS = 80;
 /** Longest wait for a model-written title, ms. */
 export const TITLE_TIMEOUT_MS = 15_000;
+/** Longest a turn's end waits for a title still being written, ms (it had the whole turn to arrive). */
+export const TITLE_GRACE_MS = 2_000;
 
 /** The title from a prompt: its first non-empty line, whitespace collapsed, cut to {@link TITLE_MAX_CHARS} with `…`. */
 export function promptTitle(prompt: string): string {
