@@ -651,6 +651,12 @@ class TurnRun {
           this.engine.promptCeilings.set(this.route.arm.id, tooLargeAt - 1);
           continue;
         }
+        if (err instanceof BudgetError && tooLargeAt === undefined && ceiling !== undefined) {
+          // A ceiling learned from an earlier 413 (a guess under the refused size) does not hold this turn's
+          // smallest request: forget it and try; a new 413 teaches a new one.
+          this.engine.promptCeilings.delete(this.route.arm.id);
+          continue;
+        }
         if (err instanceof BudgetError) {
           return {
             status: "budget_error",

@@ -80,3 +80,17 @@ describe("a 413 in a long single turn (issue 12)", () => {
     }
   });
 });
+
+describe("a ceiling learned from a 413", () => {
+  it("is forgotten when a later turn's smallest request is over it, instead of failing with a made-up window", async () => {
+    const ls = { toolCalls: [{ name: "fs_ls", arguments: "{}" }] };
+    h = await startHarness({ script: [ls, ls, ls, { status: 413 }, { text: "a" }, { text: "b" }] });
+    const first = await h.engine.runTurn("list the files");
+    expect(first.status, first.error).toBe("success");
+    const ceiling = h.engine.promptCeilings.get(h.arm.id)!;
+    expect(ceiling).toBeGreaterThan(0);
+    const second = await h.engine.runTurn(`now this: ${"word ".repeat(ceiling * 4)}`);
+    expect(second.status, second.error).toBe("success");
+    expect(h.engine.promptCeilings.has(h.arm.id)).toBe(false);
+  });
+});
