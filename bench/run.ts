@@ -15,6 +15,8 @@ const BENCHES = [
   "router-sim",
   "bash-safety",
   "redaction",
+  "checkpoints",
+  "compaction",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

@@ -1,5 +1,6 @@
 /** The shapes of an agent: what createAgent takes and what it returns. */
 import type { LoadedConfig } from "../config/load.ts";
+import type { CompactionOptions, CompactionRecord } from "../engine/compaction.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
@@ -7,8 +8,10 @@ import type { TurnResult } from "../engine/turn-result.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
+import type { Tool } from "../tool/types.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
+import type { UndoResult } from "./undo.ts";
 
 /** How the agent reaches the world around it, so any front end (print mode, a TUI, an editor) can host it. */
 export interface AgentIO {
@@ -45,6 +48,15 @@ export interface AgentOptions {
   systemPrompt?: string;
   /** Receives every engine event (the same as subscribing right away). */
   onEvent?: AgentListener;
+  /**
+   * False: nothing of the conversation is written to disk (`--no-session-persistence`): no session file, no saved
+   * tool results, no checkpoints; a session chosen to continue is read, not written. Default true.
+   */
+  persist?: boolean;
+  /** Which built-in tools the model gets (default all); `owlet init` keeps the read-only ones. */
+  toolFilter?: (tool: Tool) => boolean;
+  /** The PreCompact hook point: called before every summary is written (hooks plug in here). */
+  beforeCompact?: CompactionOptions["beforeCompact"];
 }
 
 /**
@@ -71,6 +83,18 @@ export interface Agent {
    * model, tool or budget failures (see TurnResult.status); an aborted `signal` ends the turn as `aborted`.
    */
   runTurn(prompt: string, signal?: AbortSignal): Promise<TurnResult>;
+  /**
+   * Compacts the conversation now (`/compact [focus]`, `owlet compact`): the older rounds become a summary written
+   * by the summary arm (`[context] summary_arm`) or the primary arm, stored in the session; the latest rounds stay.
+   * Returns the record, or undefined when there was nothing to summarise. Throws when the summary request fails.
+   */
+  compact(focus?: string, signal?: AbortSignal): Promise<CompactionRecord | undefined>;
+  /**
+   * Undoes turn `turn` (default the last) and every later one (`/rewind`, `owlet undo`): the files their tool calls
+   * changed are restored from the checkpoints, and the conversation is cut back to before the turn. Throws an Error
+   * without a session, without such a turn, or with checkpoints off.
+   */
+  undo(turn?: number): Promise<UndoResult>;
   /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
   close(): Promise<void>;
 }

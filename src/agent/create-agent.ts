@@ -1,16 +1,23 @@
-import { existsSync, statSync } from "node:fs";
-import { loadProjectDocs } from "../context/system-prompt.ts";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { userConfigPath } from "../config/user-path.ts";
+import { findInstructions } from "../context/project-docs.ts";
 import { Engine } from "../engine/engine.ts";
 import { SessionStore } from "../session/index.ts";
+import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
 import { buildGates } from "./permission-gate.ts";
+import { armPrices, usageCost } from "./prices.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
-import { ignoreOwletState, openChosenSession } from "./sessions.ts";
+import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessions.ts";
+import { buildSummaryArm } from "./summary-arm.ts";
+import { modelTitle, promptTitle, TITLE_GRACE_MS } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
+import { checkpointRepo, undoTurn } from "./undo.ts";
 
 /**
  * Builds a ready agent from loaded config — the one place the layers are wired together (print mode, and later
@@ -40,7 +47,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   } catch (err) {
     throw setupError(err);
   }
-  const resumed = openChosenSession(sessions, options.session ?? { kind: "new" });
+  const persist = options.persist !== false && config.session.enabled;
+  const choice = options.session ?? { kind: "new" };
+  // Without persistence a chosen session is only read (its view continues in memory), never locked or written.
+  const resumed = persist ? openChosenSession(sessions, choice) : undefined;
+  const readOnlyHistory = persist ? undefined : readChosenSession(sessions, choice);
   const routing = await buildRouting({
     config,
     cwd,
@@ -50,10 +61,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     pinned: options.pinnedArm === true,
     notify: io.notify,
   });
-  ignoreOwletState(loaded.projectRoot);
+  if (persist) ignoreOwletState(loaded.projectRoot);
+  const summaryArm = await buildSummaryArm(config, io.env);
+  const prices = await armPrices(config, [routing.primary, ...(summaryArm ? [summaryArm] : [])]);
   const session =
     resumed ??
-    (config.session.enabled
+    (persist
       ? sessions.create({
           provider: routing.primary.id.split("/")[0] ?? routing.primary.id,
           model: routing.primary.model,
@@ -61,10 +74,26 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         })
       : undefined);
 
-  const tools = builtinRegistry();
+  // Checkpoints: every file a tool call may change is recorded before the call, so `owlet undo` can restore it.
+  let recorder: CheckpointRecorder | undefined;
+  if (session && config.session.checkpoints) {
+    const repo = checkpointRepo(loaded.projectRoot, realpathSync(cwd));
+    if (!repo)
+      io.notify(".owlet/checkpoints is a symlink: checkpoints are off (owlet undo cannot restore files)");
+    else
+      recorder = new CheckpointRecorder({ repo, onChange: (c) => session.appendChange(c), warn: io.notify });
+  }
+  const tools = builtinRegistry(options.toolFilter);
   const gates = buildGates(config, io.ask, io.notify);
-  const rawDocs = loadProjectDocs(loaded.projectRoot);
-  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : rawDocs;
+  // Instruction files are repository text: untrusted, redacted like any other before a model sees them.
+  const docs: string[] = [];
+  for (const file of findInstructions({
+    projectRoot: loaded.projectRoot,
+    cwd,
+    userDir: dirname(userConfigPath(io.env)),
+  })) {
+    docs.push(`# ${file.heading}\n${await redactedInput(file.text, file.heading, io.notify)}`);
+  }
   const events = new EventHub();
   if (options.onEvent) events.subscribe(options.onEvent);
   const engine = new Engine(
@@ -75,15 +104,25 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       tools,
       toolContext: toolContext(config, cwd, io.env),
       gates,
-      ...(docs ? { projectDocs: docs } : {}),
+      ...(docs.length > 0 ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
       ...(session ? { session } : {}),
       sessionsDir: sessions.dir,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       onEvent: events.emit,
+      ...(summaryArm ? { summaryArm } : {}),
+      ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
+      ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
+      priceOf: (armId, usage) => {
+        const price = prices.get(armId);
+        return price ? usageCost(usage, price) : undefined;
+      },
     }),
   );
-  if (session) engine.history = session.messages();
+  // A resumed session continues from its compacted view: the latest summary, then what came after it.
+  if (session) engine.history = session.view();
+  else if (readOnlyHistory) engine.history = readOnlyHistory;
+  const titleMode = config.session.title;
 
   return {
     engine,
@@ -96,7 +135,48 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     session,
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      return engine.runTurn(await redactedInput(prompt, "the prompt", io.notify), signal);
+      const text = await redactedInput(prompt, "the prompt", io.notify);
+      if (!session) return engine.runTurn(text, signal);
+      const first = session.turns().length === 0 && !session.title();
+      const number = session.beginTurn(text);
+      if (recorder) recorder.turn = number;
+      if (first) session.setTitle(promptTitle(text), "prompt");
+      // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
+      const titleArm = summaryArm ?? routing.primary;
+      const stopTitle = new AbortController();
+      const titling =
+        first && titleMode !== "prompt" && !titleArm.local
+          ? modelTitle(
+              titleArm,
+              text,
+              signal ? AbortSignal.any([signal, stopTitle.signal]) : stopTitle.signal,
+            )
+          : undefined;
+      const turn = await engine.runTurn(text, signal);
+      // The title had the whole turn to arrive; the turn's end is not held up by more than TITLE_GRACE_MS for it.
+      const title = titling
+        ? await Promise.race([
+            titling,
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), TITLE_GRACE_MS).unref()),
+          ])
+        : undefined;
+      stopTitle.abort();
+      if (title) session.setTitle(title, "model");
+      return turn;
+    },
+    async undo(turn) {
+      if (!session) throw new Error("undo needs a stored session (sessions are off for this run)");
+      if (!recorder) throw new Error("undo needs checkpoints, which are off ([session] checkpoints = false)");
+      const result = await undoTurn(session, loaded.projectRoot, turn);
+      engine.history = session.view();
+      return result;
+    },
+    async compact(focus, signal) {
+      return engine.compact({
+        arm: routing.primary,
+        ...(focus ? { focus } : {}),
+        ...(signal ? { signal } : {}),
+      });
     },
     async close() {
       await routing.close?.();

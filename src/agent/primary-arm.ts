@@ -9,6 +9,7 @@ import { resolveContextWindow } from "../provider/local/context-window.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { findRecommendedModel, listCachedModels, pullModel } from "../provider/local/models.ts";
 import { isLocalArm } from "../provider/local-arm.ts";
+import { catalogContextWindow } from "../provider/model-catalog.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import { armProvider, isConfiguredLocal, localServerSettings } from "./arm-provider.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
@@ -133,7 +134,9 @@ export async function resolvePrimaryArm(
       provider,
       model: selection.model,
       ...(selection.baseURL ? { baseURL: selection.baseURL } : {}),
-    }));
+    })) ??
+    // A cloud model's window from the models.dev catalogue, so budgets and compaction apply to cloud arms too.
+    (local ? undefined : await catalogContextWindow(provider, selection.model, selection.baseURL));
   const providerObj = await armProviderForUser({
     provider,
     local,

@@ -9,6 +9,7 @@ import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import { discoverLocalServers } from "../provider/local/discovery.ts";
 import { DEFAULT_EMBEDDED_CONTEXT } from "../provider/local/embedded-defaults.ts";
 import { listCachedModels } from "../provider/local/models.ts";
+import { catalogContextWindow } from "../provider/model-catalog.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import type { ArmSpec } from "../router/arm.ts";
 import type { Router } from "../router/router.ts";
@@ -139,6 +140,13 @@ async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
       });
     }
     providers.set(handle.id, handle.provider);
+  }
+  for (const spec of specs) {
+    // Cloud arms without a configured window get the catalogue's (models.dev), so the budget applies to them.
+    if (!spec.local && spec.contextWindow === undefined) {
+      const window = await catalogContextWindow(spec.provider, spec.model, spec.baseURL);
+      if (window) spec.contextWindow = window;
+    }
   }
   for (const spec of [...specs]) {
     if (providers.has(spec.id)) continue;

@@ -1,6 +1,7 @@
 /** The agent's conversation on disk: which session it continues, and keeping owlet's state out of commits. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Message } from "../message/types.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import { setupError } from "./errors.ts";
 
@@ -37,8 +38,24 @@ export function openChosenSession(store: SessionStore, choice: SessionChoice): S
 }
 
 /**
- * Keeps sessions and saved tool output out of the user's commits: writes `.owlet/.gitignore` (ignoring
- * `sessions/`) under `projectRoot` unless one exists. `.owlet/config.toml` stays committable. Never throws: in a
+ * The history of the session `choice` names, read without locking or writing it (`--no-session-persistence`):
+ * its compacted view. Undefined for a new session. Throws AgentSetupError as openChosenSession does.
+ */
+export function readChosenSession(store: SessionStore, choice: SessionChoice): Message[] | undefined {
+  if (choice.kind === "new") return undefined;
+  try {
+    if (choice.kind === "resume") return store.read(choice.id).view;
+    const latest = store.list()[0];
+    if (!latest) throw new Error(`no earlier session in ${store.dir}`);
+    return store.read(latest.id).view;
+  } catch (err) {
+    throw setupError(err, choice.kind === "latest" ? "--continue: " : "");
+  }
+}
+
+/**
+ * Keeps sessions, saved tool output and checkpoints out of the user's commits: writes `.owlet/.gitignore`
+ * (ignoring `sessions/` and `checkpoints/`) under `projectRoot` unless one exists. `.owlet/config.toml` stays committable. Never throws: in a
  * read-only project sessions fail later with their own clear error.
  */
 export function ignoreOwletState(projectRoot: string): void {
@@ -46,7 +63,10 @@ export function ignoreOwletState(projectRoot: string): void {
   if (existsSync(file)) return;
   try {
     mkdirSync(join(projectRoot, ".owlet"), { recursive: true, mode: 0o700 });
-    writeFileSync(file, "# owlet's sessions and saved tool results are local state\nsessions/\n");
+    writeFileSync(
+      file,
+      "# owlet's sessions, saved tool results and checkpoints are local state\nsessions/\ncheckpoints/\n",
+    );
   } catch {
     // read-only project: sessions will fail to open with their own clear error
   }

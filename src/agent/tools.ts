@@ -7,13 +7,16 @@ import { builtinTools } from "../tool/builtin/index.ts";
 import { childEnv } from "../tool/child-env.ts";
 import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
-import type { ToolContext } from "../tool/types.ts";
+import type { Tool, ToolContext } from "../tool/types.ts";
 import { providerKeyNames, providerKeys } from "./secrets.ts";
 
-/** A registry holding every built-in tool (fs_read, fs_write, fs_edit, fs_ls, fs_glob, fs_grep, bash). */
-export function builtinRegistry(): ToolRegistry {
+/**
+ * A registry holding every built-in tool (fs_read, fs_write, fs_edit, fs_ls, fs_glob, fs_grep, bash), or those
+ * `keep` accepts (`owlet init`: the read-only ones).
+ */
+export function builtinRegistry(keep: (tool: Tool) => boolean = () => true): ToolRegistry {
   const registry = new ToolRegistry();
-  for (const tool of builtinTools()) registry.register(tool);
+  for (const tool of builtinTools()) if (keep(tool)) registry.register(tool);
   return registry;
 }
 

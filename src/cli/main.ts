@@ -37,6 +37,10 @@ function buildProgram(): Command {
     .option("--config <file>", "an extra config file (TOML), above the user and project files")
     .option("--continue", "continue the most recent session of this project")
     .option("--resume <id>", "resume the session with this id")
+    .option(
+      "--no-session-persistence",
+      "write nothing to disk: no session file, saved tool output or checkpoints",
+    )
     .option("--local-only", "use local models only (no cloud arms, no learning written to disk)")
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
     .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
@@ -82,6 +86,80 @@ function buildProgram(): Command {
     .action(async (dir: string | undefined, opts: { list?: boolean; revoke?: boolean }) => {
       const { runTrust } = await import("./commands/trust.ts");
       process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
+    });
+
+  program
+    .command("compact [focus...]")
+    .description(
+      "summarise a session's older rounds now (default: the latest session); focus: what to keep. Takes the model flags (--provider, --model, --cwd, …)",
+    )
+    .option("--session <id>", "the session to compact")
+    .action(async (focus: string[], _opts: unknown, command: Command) => {
+      const { runCompact } = await import("./commands/compact.ts");
+      const { withSetupErrors } = await import("./agent-setup.ts");
+      const opts = command.optsWithGlobals<PrintOptions & { session?: string }>();
+      process.exitCode = await withSetupErrors(() => runCompact(focus, opts, process.stdout));
+    });
+
+  program
+    .command("init")
+    .description("write an AGENTS.md for this repository from what the model reads in it (read-only tools)")
+    .option("--force", "replace an existing AGENTS.md")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runInit } = await import("./commands/init.ts");
+      const { withSetupErrors } = await import("./agent-setup.ts");
+      const opts = command.optsWithGlobals<PrintOptions & { force?: boolean }>();
+      process.exitCode = await withSetupErrors(() => runInit(opts, process.stdout));
+    });
+
+  program
+    .command("undo")
+    .description("restore the files the last turn's tools changed and cut the conversation back before it")
+    .option("--turn <n>", "undo this turn and every later one (see owlet sessions show)", positiveInt)
+    .option("--session <id>", "the session (default: the latest of this project)")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runUndo } = await import("./commands/undo.ts");
+      const opts = command.optsWithGlobals<{ turn?: number; session?: string; cwd?: string }>();
+      process.exitCode = await runUndo({ ...opts, out: process.stdout });
+    });
+
+  // Subcommands read the program's flags (--cwd, --provider, --model, …) through optsWithGlobals.
+  const sessions = program
+    .command("sessions")
+    .description("list, show and delete this project's sessions (of the project --cwd is in)");
+  sessions
+    .command("list")
+    .description("the project's sessions, most recent first: turns, tokens, cost, title")
+    .option("--json", "print JSON")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runSessionsList } = await import("./commands/sessions.ts");
+      process.exitCode = runSessionsList({ ...command.optsWithGlobals(), out: process.stdout });
+    });
+  sessions
+    .command("show <id>")
+    .description("a session's figures and conversation as a resume continues it (--full: every message)")
+    .option("--full", "show the full history, not the compacted view")
+    .option("--json", "print JSON")
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { runSessionsShow } = await import("./commands/sessions.ts");
+      process.exitCode = runSessionsShow(id, { ...command.optsWithGlobals(), out: process.stdout });
+    });
+  sessions
+    .command("rm <id>")
+    .description("delete a session and its saved tool output")
+    .action(async (id: string, _opts: unknown, command: Command) => {
+      const { runSessionsRm } = await import("./commands/sessions.ts");
+      process.exitCode = runSessionsRm(id, { ...command.optsWithGlobals(), out: process.stdout });
+    });
+  sessions
+    .command("prune")
+    .description("delete the sessions last used longer ago than --older-than")
+    .requiredOption("--older-than <age>", "e.g. 30d, 12h, 2w, 90m")
+    .option("--dry-run", "only list what would be deleted")
+    .action(async (_opts: unknown, command: Command) => {
+      const { runSessionsPrune } = await import("./commands/sessions.ts");
+      const opts = command.optsWithGlobals<{ olderThan: string; dryRun?: boolean; cwd?: string }>();
+      process.exitCode = runSessionsPrune({ ...opts, out: process.stdout });
     });
 
   const router = program.command("router").description("inspect the model router");

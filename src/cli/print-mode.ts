@@ -1,14 +1,8 @@
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import type { AgentIO } from "../agent/agent.ts";
-import { createAgent } from "../agent/create-agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
-import type { SessionChoice } from "../agent/sessions.ts";
 import { ConfigError } from "../config/errors.ts";
-import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
-import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
+import { buildCliAgent, workspaceOf } from "./agent-setup.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { setHttpTimeouts } from "./http-timeouts.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
@@ -58,28 +52,9 @@ function makeRenderer(format: PrintOptions["outputFormat"], target: RenderTarget
  * Throws UserError, ConfigError, AgentSetupError or ProviderError for setup problems (see runPrintMode).
  */
 async function run(words: string[], opts: PrintOptions, renderer: Renderer): Promise<number> {
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
-    throw new UserError(`--cwd: no such directory: ${cwd}`);
+  const cwd = workspaceOf(opts);
   const prompt = await readPrompt(opts.print, words, process.stdin, stdinIsPipedInput());
-  const loaded = await loadConfig({
-    cwd,
-    ...(opts.config ? { configFile: opts.config } : {}),
-    env: process.env,
-    flags: flagOverrides(opts),
-  });
-  if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
-  const agent = await createAgent({
-    config: loaded,
-    cwd,
-    io: terminalIO(),
-    session: sessionChoice(opts),
-    pinnedArm: opts.provider !== undefined || opts.model !== undefined,
-    localOnly: opts.localOnly === true,
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.system !== undefined ? { systemPrompt: opts.system } : {}),
-    onEvent: (e) => renderer.event(e),
-  });
+  const { agent, loaded } = await buildCliAgent(opts, { onEvent: (e) => renderer.event(e) }, cwd);
   const e = loaded.config.engine;
   setHttpTimeouts(
     e.connect_timeout * 1000,
@@ -108,26 +83,6 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   }
 }
 
-/**
- * The agent's view of this process: its environment, a prompt on the terminal when a person can answer (stdin
- * and stderr are TTYs), and notices on stderr as `owlet: <message>`.
- */
-function terminalIO(): AgentIO {
-  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  return {
-    env: process.env,
-    ...(interactive ? { ask: ttyAsker(process.stdin, process.stderr) } : {}),
-    notify: (message) => process.stderr.write(`owlet: ${message}\n`),
-  };
-}
-
-/** `--resume <id>` / `--continue` → the session to continue (`--resume` wins). */
-function sessionChoice(opts: PrintOptions): SessionChoice {
-  if (opts.resume) return { kind: "resume", id: opts.resume };
-  if (opts.continue) return { kind: "latest" };
-  return { kind: "new" };
-}
-
 /** The exit code of a turn: 0 success, 130 aborted, 2 for what the user sets (routing, endpoint, key, model), else 1. */
 function exitCodeOf(turn: TurnResult): number {
   switch (turn.status) {
@@ -145,27 +100,4 @@ function exitCodeOf(turn: TurnResult): number {
     default:
       return EXIT.turnFailed;
   }
-}
-
-/** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */
-export function untrustedWarning(loaded: LoadedConfig): string {
-  return (
-    `${loaded.trust.projectFile} is in a folder you have not trusted, so these settings were ignored: ` +
-    `${loaded.trust.ignored.join(", ")}. If you trust this repository, run: owlet trust ${loaded.projectRoot}`
-  );
-}
-
-/** The print-mode flags that are config settings, as config's command-line layer. */
-function flagOverrides(opts: PrintOptions) {
-  return {
-    ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
-    ...(opts.model !== undefined ? { model: opts.model } : {}),
-    ...(opts.baseUrl !== undefined ? { baseURL: opts.baseUrl } : {}),
-    ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
-    ...(opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {}),
-    ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
-    ...(opts.permissionMode !== undefined ? { permissionMode: opts.permissionMode } : {}),
-    ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
-    ...(opts.sandbox !== undefined ? { sandbox: opts.sandbox } : {}),
-  };
 }

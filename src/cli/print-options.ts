@@ -25,4 +25,6 @@ export interface PrintOptions {
   resume?: string;
   localOnly?: boolean;
   seed?: number;
+  /** False with `--no-session-persistence`: nothing of the conversation is written to disk. */
+  sessionPersistence?: boolean;
 }

@@ -30,7 +30,13 @@ export const CONFIG_DEFAULTS = {
     /** Bytes. */
     max_output_bytes: 65_536,
   },
-  session: { enabled: true },
+  session: { enabled: true, title: "auto", checkpoints: true },
+  context: {
+    /** Summary compaction when a request would pass `compact_threshold` of the prompt room. */
+    compaction: true,
+    /** Share (0–1) of the prompt room (window less margin and output reserve) at which a summary is written. */
+    compact_threshold: 0.85,
+  },
   router: { force_two_stage: false, local_only: false, classifier: "heuristic" },
   engine: {
     max_turns: 50,
@@ -150,6 +156,23 @@ const sandboxSchema = z.strictObject({
 
 const sessionSchema = z.strictObject({
   enabled: z.boolean().default(CONFIG_DEFAULTS.session.enabled),
+  /**
+   * The session's title: `prompt` (its first prompt), `model` (a short one written by the arm in parallel with
+   * the first turn, on cloud arms; local arms keep the prompt), `auto` (= `model`).
+   */
+  title: z.enum(["auto", "prompt", "model"]).default(CONFIG_DEFAULTS.session.title),
+  /** Record files before tool calls change them, so `owlet undo` can restore them. */
+  checkpoints: z.boolean().default(CONFIG_DEFAULTS.session.checkpoints),
+});
+
+/** `[context]`: how long conversations are kept within the window (issue 12). */
+const contextSchema = z.strictObject({
+  /** Summary compaction on/off (off: old rounds are only dropped). */
+  compaction: z.boolean().default(CONFIG_DEFAULTS.context.compaction),
+  /** Share of the prompt room at which a summary is written, 0.3–0.99. */
+  compact_threshold: z.number().min(0.3).max(0.99).default(CONFIG_DEFAULTS.context.compact_threshold),
+  /** The `[[arms]]` id of a (cheaper) arm that writes summaries and titles; default the turn's arm. */
+  summary_arm: z.string().min(1).optional(),
 });
 
 const engineSchema = z.strictObject({
@@ -254,6 +277,7 @@ function buildConfigSchema<A extends z.ZodType>(arm: A) {
     tools: toolsSchema.prefault({}),
     sandbox: sandboxSchema.prefault({}),
     session: sessionSchema.prefault({}),
+    context: contextSchema.prefault({}),
     engine: engineSchema.prefault({}),
     local_server: localServerSchema.prefault({}),
     arms: z.array(arm).default(() => []),

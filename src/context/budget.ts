@@ -14,6 +14,11 @@ export interface FitInput extends DropOptions {
   counter: TokenCounter;
   /** Stored path of a tool result, for the compaction marker (see compact-results.ts). */
   pathFor?(toolCallId: string): string | undefined;
+  /**
+   * A cap on the prompt below the window's own limit, tokens: what a server that answered 413 (request too
+   * large) is known to refuse, less a margin. Default none.
+   */
+  maxPromptTokens?: number;
 }
 
 /** Output of {@link fitToWindow}. */
@@ -78,14 +83,15 @@ function checkSize(name: string, value: number, min: number): void {
 
 /**
  * Fits a request into the arm's context window, leaving `outputReserve` tokens for the answer. The request fits
- * when `parts.total + outputReserve ≤ usableWindow(contextWindow, counter.kind)`.
+ * when `parts.total + outputReserve ≤ usableWindow(contextWindow, counter.kind)` and `parts.total ≤ maxPromptTokens`.
  *
  * 1. Fits already: returned unchanged (same object).
  * 2. Else tool results before the last assistant message are replaced by one-line markers
  *    (compactPreviousToolResults, gnoma §4.8; the marker carries the stored path).
  * 3. Still too big: the oldest rounds are dropped whole, one at a time, until it fits (rounds.ts: a tool call is
  *    never separated from its result, a note marks the gap, roles keep alternating; the current turn's first
- *    user message and everything from the last user prompt on are never dropped).
+ *    user message and everything from the last user prompt on are never dropped, or with `inTurn` the current
+ *    turn's rounds too, oldest first, except its last round).
  * 4. Nothing left to drop and still too big: throws {@link BudgetError}.
  *
  * Never returns a request larger than the usable window, so a server is not asked to truncate it.
@@ -102,7 +108,7 @@ export function fitToWindow(input: FitInput): FitResult {
         `(${usable} usable); lower the output budget or raise --context-window`,
     );
   }
-  const limit = usable - outputReserve;
+  const limit = Math.min(usable - outputReserve, input.maxPromptTokens ?? Number.POSITIVE_INFINITY);
 
   const original = measureRequest(request, counter);
   if (original.total <= limit) {
@@ -117,7 +123,7 @@ export function fitToWindow(input: FitInput): FitResult {
   };
 
   const compact = compactPreviousToolResultsCounted(request.messages, { pathFor: input.pathFor });
-  const dropOpts: DropOptions = { turnStart: input.turnStart };
+  const dropOpts: DropOptions = { turnStart: input.turnStart, inTurn: input.inTurn };
   const maxDrop = droppableRoundCount(compact.messages, dropOpts);
   let last: RequestParts | undefined;
   for (let rounds = 0; rounds <= maxDrop; rounds++) {

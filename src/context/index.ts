@@ -1,5 +1,4 @@
 export * from "./budget.ts";
-export * from "./compact-413.ts";
 export * from "./compact-results.ts";
 export * from "./measure.ts";
 export * from "./project-docs.ts";

@@ -14,6 +14,12 @@ export interface DropOptions {
    * corrective notes) so the task itself is kept.
    */
   turnStart?: number;
+  /**
+   * In-turn compaction: when true, the current turn's own rounds after its prompt may be dropped too (oldest
+   * first, after every earlier turn's), except the last round: the model keeps its task and what it just did.
+   * Default false.
+   */
+  inTurn?: boolean;
 }
 
 /** What {@link dropOldestRoundsCounted} did. */
@@ -87,8 +93,8 @@ function lastPromptIndex(messages: Message[]): number {
 
 /**
  * Which rounds may be dropped: every round that contains neither the current turn's first user message
- * (`opts.turnStart`, default the last user prompt) nor anything from the last user prompt on. With no user
- * prompt at all, the last round is kept. Returns the ranges of all rounds and a parallel droppable flag.
+ * (`opts.turnStart`, default the last user prompt) nor anything from the last user prompt on (with
+ * `opts.inTurn`: nor the last round). With no user prompt at all, the last round is kept. Returns the ranges of all rounds and a parallel droppable flag.
  * Throws RangeError when `turnStart` is not the index of a user prompt at or before the last one.
  */
 export function droppableRounds(
@@ -108,7 +114,12 @@ export function droppableRounds(
       );
     }
   }
-  const droppable = ranges.map((r) => r.end <= keepFrom && !(r.start <= turnStart && turnStart < r.end));
+  const last = ranges.length - 1;
+  const droppable = ranges.map(
+    (r, i) =>
+      (r.end <= keepFrom || (opts?.inTurn === true && i < last)) &&
+      !(r.start <= turnStart && turnStart < r.end),
+  );
   return { ranges, droppable };
 }
 

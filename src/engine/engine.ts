@@ -1,6 +1,5 @@
-import { BudgetError, fitToWindow, outputReserveFor } from "../context/budget.ts";
+import { BudgetError, fitToWindow } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, summariseCheckOutput } from "../context/check-output.ts";
-import { compactForTooLarge } from "../context/compact-413.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
@@ -25,6 +24,13 @@ import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
 import type { ToolContext } from "../tool/types.ts";
+import {
+  type CompactionOptions,
+  type CompactionRecord,
+  Compactor,
+  type CompactRequest,
+  promptRoom,
+} from "./compaction.ts";
 import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
@@ -32,7 +38,7 @@ import { RepetitionDetector } from "./detectors/repetition.ts";
 import { ToolLoopDetector } from "./detectors/tool-loop.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
 import type { EngineEvent } from "./events.ts";
-import { executeToolCalls } from "./execute-tools.ts";
+import { executeToolCalls, type ToolCallWrapper } from "./execute-tools.ts";
 import {
   FixLoop,
   type FixMode,
@@ -77,6 +83,13 @@ export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const NO_ANSWER_MESSAGE = "[no answer: the previous request ended before the model replied]";
 /** Streamed text kept in history after a repetition cut, chars. */
 const CUT_TEXT_KEEP = 400;
+/** Retries after HTTP 413 (request too large) per round, each with a strictly smaller request. */
+export const MAX_TOO_LARGE_RETRIES = 3;
+/**
+ * A request refused as too large is retried at most this share of its size (tokens by the engine's counter), or,
+ * when even the smallest request is larger than that, at any size strictly below the refused one.
+ */
+export const TOO_LARGE_SHRINK = 0.75;
 
 /** Everything an engine needs. Only `routing` and `tools` are required. */
 export interface EngineOptions {
@@ -134,8 +147,24 @@ export interface EngineOptions {
   checkCommand?: (prompt: string) => Promise<string | undefined>;
   /** The permission gate for owlet's own check run (see checkCommand); default `gate`. */
   checkGate?: PermissionGate;
-  /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
+  /**
+   * Called with the usage of each round, its 1-based round number and the id of the arm that served it (a summary
+   * request is reported with the round it was made in, 0 outside a turn).
+   */
   onUsage?: (usage: Usage, round: number, armId: string) => void;
+  /**
+   * Summary compaction (compaction.ts): when a request to an arm with a known window (or a 413 ceiling) would
+   * pass `threshold` of the prompt room, the older rounds are replaced by a model-written summary. Absent: off
+   * (the budget only drops old rounds).
+   */
+  compaction?: CompactionOptions;
+  /** Called for every summary compaction, after the history was replaced (session persistence hooks in here). */
+  onCompaction?: (record: CompactionRecord) => void;
+  /**
+   * Wraps every tool call that runs (after its permission check): checkpoints record the files a call may
+   * change before it runs (see execute-tools.ts ToolCallWrapper). Default none.
+   */
+  wrapToolCall?: ToolCallWrapper;
 }
 
 /**
@@ -147,10 +176,40 @@ export interface EngineOptions {
 export class Engine {
   /** The conversation so far. Replace it to resume a session. */
   history: Message[] = [];
+  /**
+   * Prompt sizes (tokens, by the engine's counter) each arm is known to refuse: after an HTTP 413 the arm's
+   * requests are fitted below {@link TOO_LARGE_SHRINK} of the refused size, for the rest of the session.
+   */
+  readonly promptCeilings = new Map<string, number>();
   private readonly opts: EngineOptions;
+  /** Summary compaction (compaction.ts), before requests and on request. */
+  readonly compactor: Compactor;
 
   constructor(opts: EngineOptions) {
     this.opts = opts;
+    this.compactor = new Compactor({
+      ...(opts.compaction ? { compaction: opts.compaction } : {}),
+      ...(opts.onCompaction ? { onCompaction: opts.onCompaction } : {}),
+      ...(opts.onUsage ? { onUsage: opts.onUsage } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+      counterFor: (arm) => this.counterFor(arm),
+    });
+  }
+
+  /**
+   * Compacts the history now (`/compact [focus]`, `owlet compact`): the older rounds are replaced by a summary
+   * written by the summary arm (or `arm`), the latest rounds stay verbatim. Returns the record (also given to
+   * `onCompaction`), or undefined when there is nothing to summarise. Throws when the summary request fails
+   * (the history is then unchanged). Works whether or not `compaction` is configured.
+   */
+  compact(request: CompactRequest): Promise<CompactionRecord | undefined> {
+    return this.compactor.compact(this, request);
+  }
+
+  /** The token counter for an arm's prompts (EngineOptions.tokenCounter, else the estimate). */
+  counterFor(arm: ArmHandle): TokenCounter {
+    return this.opts.tokenCounter?.(arm) ?? estimateCounter;
   }
 
   /** Runs one turn for `prompt`. Never throws for model, tool or budget failures: see TurnResult.status. */
@@ -204,6 +263,8 @@ class TurnRun {
   private readonly hidden = new Set<Message>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
+  /** A summary compaction failed this turn: the budget drops rounds instead, without asking again. */
+  private summaryFailed = false;
 
   constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
     this.engine = engine;
@@ -644,17 +705,54 @@ class TurnRun {
   > {
     let attempt = 0;
     let failovers = 0;
-    let compacted413 = false;
+    /** Retries after 413 this round, and the size (tokens) of the last request refused as too large. */
+    let tooLargeRetries = 0;
+    let tooLargeAt: number | undefined;
     /** Stalled requests this round: a stall is retried once, not four times (a stuck server stays stuck). */
     let stalls = 0;
     const excluded: string[] = [];
     for (;;) {
       let request: ProviderRequest;
       try {
-        request = this.buildRequest();
+        request = await this.buildRequest();
       } catch (err) {
-        if (err instanceof BudgetError) return { status: "budget_error", error: err.message };
+        const ceiling = this.engine.promptCeilings.get(this.route.arm.id);
+        if (
+          err instanceof BudgetError &&
+          tooLargeAt !== undefined &&
+          ceiling !== undefined &&
+          ceiling < tooLargeAt - 1
+        ) {
+          // Not even the smallest request fits 0.75 of the refused size: take any request strictly smaller.
+          this.engine.promptCeilings.set(this.route.arm.id, tooLargeAt - 1);
+          continue;
+        }
+        if (err instanceof BudgetError && tooLargeAt === undefined && ceiling !== undefined) {
+          // A ceiling learned from an earlier 413 (a guess under the refused size) does not hold this turn's
+          // smallest request: forget it and try; a new 413 teaches a new one.
+          this.engine.promptCeilings.delete(this.route.arm.id);
+          continue;
+        }
+        if (err instanceof BudgetError) {
+          return {
+            status: "budget_error",
+            error:
+              tooLargeAt === undefined
+                ? err.message
+                : `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(err.parts.total)}`,
+          };
+        }
         throw err;
+      }
+      if (tooLargeAt !== undefined) {
+        // A retry after 413 is strictly smaller, or the turn ends: sending the same request again cannot help.
+        const size = measureRequest(request, this.engine.counterFor(this.route.arm)).total;
+        if (size >= tooLargeAt) {
+          return {
+            status: "budget_error",
+            error: `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(size)}`,
+          };
+        }
       }
       const arm = this.route.arm;
       if (this.turnTimeLeft() <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
@@ -736,26 +834,34 @@ class TurnRun {
             error: `the model stream failed after output began: ${errorMessage(err)}`,
           };
         }
-        if (err instanceof ProviderError && err.kind === "too_large" && !compacted413) {
-          compacted413 = true;
-          const shrunk = compactForTooLarge(this.engine.history, this.turnStartOption());
-          if (shrunk) {
-            const dropped = this.engine.history.length - shrunk.length;
-            this.engine.history = shrunk;
-            this.emit({
-              type: "compaction",
-              reason: "request too large (413)",
-              droppedMessages: dropped,
-              compactedResults: 0,
-            });
-            continue;
-          }
+        if (
+          err instanceof ProviderError &&
+          err.kind === "too_large" &&
+          tooLargeRetries < MAX_TOO_LARGE_RETRIES
+        ) {
+          // The arm refuses requests this large: fit this and later requests below a ceiling under the refused
+          // size (compaction of older results, earlier turns' and then this turn's oldest rounds), and retry.
+          tooLargeRetries++;
+          tooLargeAt = measureRequest(request, this.engine.counterFor(arm)).total;
+          const ceiling = Math.floor(tooLargeAt * TOO_LARGE_SHRINK);
+          this.engine.promptCeilings.set(
+            arm.id,
+            Math.min(ceiling, this.engine.promptCeilings.get(arm.id) ?? ceiling),
+          );
+          this.emit({
+            type: "compaction",
+            reason: `request too large (413) at ${tooLargeAt} tokens: retrying under ${ceiling}`,
+            droppedMessages: 0,
+            compactedResults: 0,
+          });
+          continue;
         }
         if (failovers < MAX_FAILOVERS_PER_ROUND) {
           excluded.push(arm.id);
           const next = await this.opts.routing.failover(arm, err, excluded);
           if (next) {
             failovers++;
+            tooLargeAt = undefined;
             this.emit({ type: "failover", from: arm.id, to: next.arm.id, reason: shortReason(err) });
             this.adoptRoute(next);
             continue;
@@ -784,8 +890,12 @@ class TurnRun {
     }
   }
 
-  /** Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. */
-  private buildRequest(): ProviderRequest {
+  /**
+   * Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. For an
+   * arm with a known window (or a 413 ceiling), a history past the compaction threshold is summarised first
+   * (summariseIfFull), then the request is fitted (budget.ts, in-turn rounds included).
+   */
+  private async buildRequest(): Promise<ProviderRequest> {
     const arm = this.route.arm;
     const catalogue = this.catalogue();
     const { tools, toolChoice } = this.twoStage
@@ -794,6 +904,8 @@ class TurnRun {
     this.roundChoice = toolChoice;
     this.roundPhase = this.twoStage ? this.phase : { kind: "pick" };
     const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
+    const limits = this.promptLimits(arm);
+    if (limits) await this.summariseIfFull(arm, tools, limits.room);
     // Local arms see the category picks left out (routing, not work: small models copy them), and their
     // earlier tool results verbatim until the budget below needs the room.
     const visible =
@@ -815,25 +927,30 @@ class TurnRun {
     if (this.opts.temperature !== undefined) request.temperature = this.opts.temperature;
     if (this.opts.seed !== undefined) request.seed = this.opts.seed;
     let promptTokens: { system: number; tools: number; history: number; total: number } | undefined;
-    if (arm.contextWindow) {
-      const counter = this.opts.tokenCounter?.(arm) ?? estimateCounter;
-      const outputReserve = outputReserveFor(arm.contextWindow, maxOutput);
+    if (limits) {
+      const counter = this.engine.counterFor(arm);
+      const { outputReserve } = limits;
+      const turnStart = this.promptMessage ? messages.indexOf(this.promptMessage) : -1;
       const fit = fitToWindow({
         request,
-        contextWindow: arm.contextWindow,
+        contextWindow: limits.contextWindow,
         outputReserve,
         counter,
+        inTurn: true,
+        ...(limits.ceiling !== undefined ? { maxPromptTokens: limits.ceiling } : {}),
         ...(pathFor ? { pathFor } : {}),
-        ...(patchView ? { turnStart: 0 } : this.turnStartOption()),
+        ...(patchView ? { turnStart: 0 } : turnStart >= 0 ? { turnStart } : {}),
       });
       request = fit.request;
       promptTokens = fit.parts;
-      if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
-      request.contextBudget = {
-        promptTokens: fit.parts.total,
-        outputReserve,
-        contextWindow: arm.contextWindow,
-      };
+      if (arm.contextWindow) {
+        if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
+        request.contextBudget = {
+          promptTokens: fit.parts.total,
+          outputReserve,
+          contextWindow: arm.contextWindow,
+        };
+      }
       if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
         this.emit({
           type: "compaction",
@@ -851,6 +968,52 @@ class TurnRun {
       ...(promptTokens ? { promptTokens } : {}),
     });
     return request;
+  }
+
+  /** The arm's prompt limits (compaction.ts promptRoom), or undefined with neither a window nor a 413 ceiling. */
+  private promptLimits(arm: ArmHandle): ReturnType<typeof promptRoom> | undefined {
+    const ceiling = this.engine.promptCeilings.get(arm.id);
+    if (!arm.contextWindow && ceiling === undefined) return undefined;
+    return promptRoom(arm, this.opts.maxOutputTokens, this.engine.counterFor(arm), ceiling);
+  }
+
+  /**
+   * Summary compaction before a request (not a patch round's): when the request as it would be sent passes the
+   * threshold of the room (Compactor.beforeRequest). A failed summary is reported once as a warning; the budget
+   * then drops rounds for the rest of the turn.
+   */
+  private async summariseIfFull(
+    arm: ArmHandle,
+    tools: ProviderRequest["tools"],
+    room: number,
+  ): Promise<void> {
+    if (this.summaryFailed || !this.opts.compaction || (this.twoStage && this.phase.kind === "patch")) return;
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    const view = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
+    const request = { model: arm.model, system: this.opts.systemPrompt(arm), messages: view, tools };
+    const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
+    try {
+      const done = await this.engine.compactor.beforeRequest(this.engine, {
+        arm,
+        parts: measureRequest(request, this.engine.counterFor(arm)),
+        room,
+        signal: this.signal,
+        round: this.rounds,
+        ...(at >= 0 ? { turnStart: at } : {}),
+      });
+      if (done) {
+        this.usage = addUsage(this.usage, done.record.usage);
+        if (done.promptIndex !== undefined) this.promptMessage = this.engine.history[done.promptIndex];
+      }
+    } catch (err) {
+      if (this.signal.aborted) return;
+      this.summaryFailed = true;
+      this.emit({
+        type: "warning",
+        message: `could not summarise the conversation (${shortReason(err)}); older rounds are dropped instead`,
+      });
+    }
   }
 
   /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
@@ -907,6 +1070,7 @@ class TurnRun {
           ...(this.opts.store && keep ? { store: this.opts.store } : {}),
           ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
           ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
+          ...(this.opts.wrapToolCall ? { wrap: this.opts.wrapToolCall } : {}),
           emit: this.emit,
         },
       );
@@ -941,11 +1105,6 @@ class TurnRun {
 
   private turnTimeoutMessage(): string {
     return `the turn reached its time limit of ${Math.round((this.opts.turnTimeoutMs ?? 0) / 1000)} s waiting on the model (raise [engine] turn_timeout)`;
-  }
-
-  private turnStartOption(): { turnStart?: number } {
-    const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
-    return at >= 0 ? { turnStart: at } : {};
   }
 
   private adoptRoute(route: TurnRoute): void {
@@ -1088,6 +1247,16 @@ function describeProviderError(err: unknown): string {
     hint = hint ? `${wait}; ${hint}` : wait;
   }
   return hint ? `${err.message}\nhint: ${hint}` : err.message;
+}
+
+/** The start of the message a turn ends with when a request refused as too large (413) cannot be made smaller. */
+function tooLargeMessage(refusedTokens: number): string {
+  return `The server refused the request as too large (HTTP 413, about ${refusedTokens} tokens) and owlet could not make it smaller.`;
+}
+
+/** What is left of a request that cannot shrink further, and what to do about it. */
+function cannotShrinkMessage(tokens: number): string {
+  return `The system prompt, tool schemas, the task and its latest round alone take about ${tokens} tokens. Shorten the prompt, offer fewer tools (--two-stage), or use a model with a larger context window.`;
 }
 
 /** A wait in ms as "45 s", "5 min" or "2 h". */

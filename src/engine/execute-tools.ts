@@ -7,6 +7,16 @@ import type { Tool, ToolContext, ToolOutput } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
 
+/**
+ * Wraps the run of one tool call that passed its permission check: `run` runs the tool and gives its output.
+ * A wrapper may act before and after it (checkpoints record the files the call may change before it runs, see
+ * tool/checkpoints/) and returns the output it was given; a wrapper that throws fails the call as a tool error.
+ */
+export type ToolCallWrapper = (
+  call: { call: ToolCallBlock; tool: Tool; args: unknown },
+  run: () => Promise<ToolOutput>,
+) => Promise<ToolOutput>;
+
 /** What tool execution needs from the engine. */
 export interface ToolExecutionDeps {
   registry: ToolRegistry;
@@ -19,6 +29,8 @@ export interface ToolExecutionDeps {
   /** Resolves a near-miss tool name (`fs.read`, `FS_READ`) to a registered one. */
   resolveName?: (name: string, known: string[]) => string | undefined;
   emit: (event: EngineEvent) => void;
+  /** Wraps every call that runs (see ToolCallWrapper); default none. */
+  wrap?: ToolCallWrapper;
 }
 
 /**
@@ -104,8 +116,9 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
   }
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
+    const run = () => tool.run(parsed.args, { ...deps.context, signal: deps.signal });
     const out = await untilAborted(
-      tool.run(parsed.args, { ...deps.context, signal: deps.signal }),
+      deps.wrap ? deps.wrap({ call, tool, args: parsed.args }, run) : run(),
       deps.signal,
     );
     return {

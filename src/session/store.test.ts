@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Message } from "../message/types.ts";
 import { newSessionId, SESSION_ID_PATTERN } from "./id.ts";
+import { releaseSessionLock } from "./lock.ts";
 import { SessionStore } from "./store.ts";
 
 let root: string;
@@ -176,5 +177,94 @@ describe("SessionStore", () => {
   it("rejects a bad turn number", () => {
     const session = store.create(meta);
     expect(() => session.appendUsage({ inputTokens: 1, outputTokens: 1 }, 1.5)).toThrow(/round must be/);
+  });
+});
+
+describe("long sessions (issue 12)", () => {
+  const reply: Message = { role: "assistant", content: [{ type: "text", text: "done" }] };
+  const usage = { inputTokens: 10, outputTokens: 2 };
+
+  it("a summary record replaces the messages before it in the view; the full history stays", () => {
+    const s = store.create(meta);
+    s.append(user);
+    s.append(assistant);
+    s.append(results);
+    s.append(reply);
+    s.appendSummary({
+      summary: "## Goal\nlist files",
+      keptMessages: 1,
+      trigger: "auto",
+      arm: "a/m",
+      usage,
+      tokensBefore: 100,
+      tokensAfter: 20,
+    });
+    s.append(user);
+    const expectView = (view: Message[]) => {
+      expect(view).toHaveLength(3); // summary, the kept reply, the new prompt
+      expect(JSON.stringify(view[0])).toContain("## Goal");
+      expect(view.slice(1)).toEqual([reply, user]);
+    };
+    expectView(s.view());
+    expect(s.messages()).toHaveLength(5);
+    releaseSessionLock(s.path);
+    const again = store.open(s.id);
+    expectView(again.view());
+    expect(again.messages()).toHaveLength(5);
+    expect(store.read(s.id).summaries).toBe(1);
+  });
+
+  it("cuts back to before a turn: its records and every later one's are gone, earlier ones stay", () => {
+    const s = store.create(meta);
+    expect(s.beginTurn("list files")).toBe(1);
+    s.append(user);
+    s.append(reply);
+    s.appendCostedUsage(usage, 1, "openai/gpt", 0.5);
+    expect(s.beginTurn("again")).toBe(2);
+    s.append(user);
+    s.appendChange({ turn: 2, tool: "fs_write", call: "c9", path: "a.txt", before: null });
+    s.appendCostedUsage(usage, 1, "openai/gpt", 0.25);
+    expect(s.costUsd()).toBeCloseTo(0.75);
+    s.truncateToTurn(2);
+    expect(s.messages()).toEqual([user, reply]);
+    expect(s.changes()).toEqual([]);
+    expect(s.turns().map((t) => t.turn)).toEqual([1]);
+    expect(s.costUsd()).toBeCloseTo(0.5);
+    expect(s.beginTurn("third")).toBe(2); // numbering continues from what is left
+    releaseSessionLock(s.path);
+    expect(
+      store
+        .open(s.id)
+        .turns()
+        .map((t) => t.prompt),
+    ).toEqual(["list files", "third"]);
+    expect(() => store.open(s.id).truncateToTurn(7)).toThrow(/no turn 7/);
+  });
+
+  it("keeps the title, and reads a session in use without taking its lock", () => {
+    const s = store.create(meta);
+    s.setTitle("list files", "prompt");
+    const snap = store.read(s.id);
+    expect(snap.title).toEqual({ type: "title", title: "list files", source: "prompt" });
+    expect(() => store.open(s.id)).not.toThrow(); // same process: re-locking is a no-op
+  });
+
+  it("removes a session with its results, and prunes only the old ones", () => {
+    const old = store.create(meta);
+    const fresh = store.create(meta);
+    releaseSessionLock(old.path);
+    releaseSessionLock(fresh.path);
+    mkdirSync(join(store.dir, `${old.id}.results`));
+    writeFileSync(join(store.dir, `${old.id}.results`, "r.txt"), "x");
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    utimesSync(old.path, longAgo, longAgo);
+    expect(store.prune(30 * 86_400_000, { dryRun: true }).removed).toEqual([old.id]);
+    expect(store.list()).toHaveLength(2);
+    expect(store.prune(30 * 86_400_000).removed).toEqual([old.id]);
+    expect(store.list().map((i) => i.id)).toEqual([fresh.id]);
+    expect(() => statSync(join(store.dir, `${old.id}.results`))).toThrow();
+    store.remove(fresh.id);
+    expect(store.list()).toEqual([]);
+    expect(() => store.remove(fresh.id)).toThrow(/no session/);
   });
 });

@@ -10,23 +10,68 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  rmSync,
   statSync,
   truncateSync,
   writeSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { summaryMessages } from "../context/summary.ts";
 import { addUsage, emptyUsage } from "../message/build.ts";
 import type { Message, Usage } from "../message/types.ts";
 import { assertSessionId, newSessionId, SESSION_ID_PATTERN } from "./id.ts";
 import { lockSession, releaseSessionLock } from "./lock.ts";
 import {
+  type ChangeRecord,
+  isChangeRecord,
   isMessageRecord,
   isMetaRecord,
+  isSummaryRecord,
+  isTitleRecord,
+  isTurnRecord,
   isUsageRecord,
   SESSION_FORMAT_VERSION,
   type SessionMeta,
   type SessionRecord,
+  type SummaryRecord,
+  type TitleRecord,
+  type TurnRecord,
 } from "./records.ts";
+
+/** Longest prompt kept in a turn record, chars (the full prompt is the turn's first message record). */
+export const TURN_PROMPT_CHARS = 200;
+
+/** A summary compaction to store (the engine's CompactionRecord has this shape). Tokens throughout. */
+export interface NewSummary {
+  summary: string;
+  /** Messages at the end of the history kept verbatim; every message before them is replaced. */
+  keptMessages: number;
+  prompt?: string;
+  trigger: "auto" | "manual";
+  arm: string;
+  usage: Usage;
+  tokensBefore: number;
+  tokensAfter: number;
+}
+
+/** What a session file holds, read without taking its lock (`owlet sessions show`, `list`). */
+export interface SessionSnapshot {
+  id: string;
+  path: string;
+  meta: SessionMeta;
+  modifiedAt: Date;
+  /** Every message ever stored, oldest first. */
+  messages: Message[];
+  /** The conversation as a resumed session continues it: the latest summary, then the messages after it. */
+  view: Message[];
+  usage: Usage;
+  /** USD, summed over usage records that carried a price. */
+  costUsd: number;
+  title?: TitleRecord;
+  turns: TurnRecord[];
+  changes: ChangeRecord[];
+  summaries: number;
+}
 
 /**
  * One persisted conversation, backed by `<projectRoot>/.owlet/sessions/<id>.jsonl` (mode 0600). Every append
@@ -46,10 +91,38 @@ export interface Session {
    * arm that served it. Throws when `round` is not a non-negative integer.
    */
   appendUsage(usage: Usage, round: number, arm?: string): void;
+  /**
+   * Appends the token usage of one request with its price in USD (when the arm's price is known). Throws as
+   * {@link Session.appendUsage}.
+   */
+  appendCostedUsage(usage: Usage, round: number, arm: string | undefined, costUsd: number | undefined): void;
+  /** Stores a summary compaction; the view from now on starts with it. */
+  appendSummary(summary: NewSummary): void;
+  /** Marks the start of a turn (before its prompt is appended); returns its 1-based number. */
+  beginTurn(prompt: string, now?: Date): number;
+  /** Stores a file change recorded before a tool call ran (checkpoints). */
+  appendChange(change: Omit<ChangeRecord, "type">): void;
+  /** Stores the session's title (the latest wins). */
+  setTitle(title: string, source: TitleRecord["source"]): void;
   /** All messages, oldest first (a copy). */
   messages(): Message[];
+  /** The conversation to continue: the latest summary in place of the messages it covers, then the rest (a copy). */
+  view(): Message[];
   /** Sum of every usage record, in tokens. */
   usage(): Usage;
+  /** Sum of the usage records' prices, USD. */
+  costUsd(): number;
+  /** The turns so far, oldest first. */
+  turns(): TurnRecord[];
+  /** The recorded file changes, oldest first. */
+  changes(): ChangeRecord[];
+  /** The title, when one was set. */
+  title(): TitleRecord | undefined;
+  /**
+   * Cuts the session back to before turn `turn`: the file is truncated where that turn's record starts, so its
+   * messages, usage, summaries and changes (and every later turn's) are gone. Throws when there is no such turn.
+   */
+  truncateToTurn(turn: number): void;
 }
 
 /** A session as listed: id, file, meta record and the file's last modification time. */
@@ -130,7 +203,8 @@ export class SessionStore {
       } finally {
         closeSync(fd);
       }
-      return new FileSession(path, record, [], emptyUsage());
+      const size = Buffer.byteLength(`${JSON.stringify({ type: "meta", ...record })}\n`);
+      return new FileSession(path, record, emptyState(size));
     }
   }
 
@@ -187,6 +261,90 @@ export class SessionStore {
     );
   }
 
+  /**
+   * Reads a session without locking it (it may be in use): every message, the view a resume continues, usage,
+   * cost, title, turns and changes. Throws as {@link SessionStore.open} for a malformed, unknown, symlinked or
+   * corrupt session (a truncated final line is ignored, not cut).
+   */
+  read(id: string): SessionSnapshot {
+    assertSessionId(id);
+    const path = this.existingPath(id);
+    const { meta, state } = parseSession(readFileSync(path, "utf8"), path, id);
+    return {
+      id,
+      path,
+      meta,
+      modifiedAt: statSync(path).mtime,
+      messages: [...state.history],
+      view: viewOf(state),
+      usage: state.usage,
+      costUsd: state.costUsd,
+      ...(state.title ? { title: state.title } : {}),
+      turns: state.turns.map(({ offset: _offset, ...t }) => t),
+      changes: state.changes,
+      summaries: state.summaries,
+    };
+  }
+
+  /**
+   * Deletes a session: its file, its lock and its saved tool results (`<id>.results/`). Throws for a malformed or
+   * unknown id, and SessionBusyError when a live owlet holds it (nothing is deleted then).
+   */
+  remove(id: string): void {
+    assertSessionId(id);
+    const path = this.existingPath(id);
+    lockSession(path); // refuses a session in use; ours until it is gone
+    try {
+      rmSync(join(this.dir, `${id}.results`), { recursive: true, force: true });
+      rmSync(path, { force: true });
+    } finally {
+      releaseSessionLock(path);
+    }
+  }
+
+  /**
+   * Deletes every session last modified more than `olderThanMs` before `now` (see remove); sessions in use are
+   * skipped. Returns the ids removed and skipped (busy), newest first; `dryRun` removes nothing.
+   */
+  prune(
+    olderThanMs: number,
+    opts: { now?: Date; dryRun?: boolean } = {},
+  ): { removed: string[]; busy: string[] } {
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new RangeError(`prune: the age must be a non-negative number of ms, got ${olderThanMs}`);
+    }
+    const cutoff = (opts.now ?? new Date()).getTime() - olderThanMs;
+    const removed: string[] = [];
+    const busy: string[] = [];
+    for (const info of this.list()) {
+      if (info.modifiedAt.getTime() >= cutoff) continue;
+      if (opts.dryRun) {
+        removed.push(info.id);
+        continue;
+      }
+      try {
+        this.remove(info.id);
+        removed.push(info.id);
+      } catch (err) {
+        if ((err as Error).name === "SessionBusyError") busy.push(info.id);
+        else throw err;
+      }
+    }
+    return { removed, busy };
+  }
+
+  private existingPath(id: string): string {
+    this.checkNotSymlinked();
+    const path = this.pathOf(id);
+    if (!existsSync(path)) {
+      throw new Error(
+        `no session "${id}" in ${this.dir}; \`owlet sessions list\` shows the project's sessions`,
+      );
+    }
+    if (lstatSync(path).isSymbolicLink()) throw new SymlinkedStateError(path);
+    return path;
+  }
+
   private pathOf(id: string): string {
     return join(this.dir, `${id}.jsonl`);
   }
@@ -203,28 +361,57 @@ export class SymlinkedStateError extends Error {
   }
 }
 
+/** What a session file's records add up to. Offsets are bytes from the start of the file. */
+interface SessionState {
+  history: Message[];
+  usage: Usage;
+  costUsd: number;
+  summary?: SummaryRecord;
+  summaries: number;
+  turns: (TurnRecord & { offset: number })[];
+  changes: ChangeRecord[];
+  title?: TitleRecord;
+  /** Bytes of the file that hold kept records. */
+  size: number;
+}
+
+function emptyState(size: number): SessionState {
+  return { history: [], usage: emptyUsage(), costUsd: 0, summaries: 0, turns: [], changes: [], size };
+}
+
+/** The history as a resumed session continues it (see SessionSnapshot.view). */
+function viewOf(state: SessionState): Message[] {
+  const summary = state.summary;
+  if (!summary) return [...state.history];
+  const through = Math.min(summary.through, state.history.length);
+  const rest = state.history.slice(through);
+  return [...summaryMessages(summary.summary, rest[0]?.role, summary.prompt), ...rest];
+}
+
 class FileSession implements Session {
   readonly id: string;
   readonly path: string;
   readonly meta: SessionMeta;
-  private readonly history: Message[];
-  private total: Usage;
+  private state: SessionState;
 
-  constructor(path: string, meta: SessionMeta, history: Message[], total: Usage) {
+  constructor(path: string, meta: SessionMeta, state: SessionState) {
     this.id = meta.id;
     this.path = path;
     this.meta = meta;
-    this.history = history;
-    this.total = total;
+    this.state = state;
   }
 
   append(message: Message): void {
     const json = JSON.stringify({ type: "message", message } satisfies SessionRecord);
     this.writeLine(json);
-    this.history.push((JSON.parse(json) as { message: Message }).message);
+    this.state.history.push((JSON.parse(json) as { message: Message }).message);
   }
 
   appendUsage(usage: Usage, round: number, arm?: string): void {
+    this.appendCostedUsage(usage, round, arm, undefined);
+  }
+
+  appendCostedUsage(usage: Usage, round: number, arm: string | undefined, costUsd: number | undefined): void {
     if (!Number.isInteger(round) || round < 0) {
       throw new Error(`appendUsage: round must be a non-negative integer, got ${round}`);
     }
@@ -233,21 +420,102 @@ class FileSession implements Session {
       usage,
       round,
       ...(arm ? { arm } : {}),
+      ...(costUsd !== undefined && Number.isFinite(costUsd) ? { cost_usd: costUsd } : {}),
     } satisfies SessionRecord);
     this.writeLine(json);
-    this.total = addUsage(this.total, usage);
+    this.state.usage = addUsage(this.state.usage, usage);
+    if (costUsd !== undefined && Number.isFinite(costUsd)) this.state.costUsd += costUsd;
+  }
+
+  appendSummary(summary: NewSummary): void {
+    const record: SummaryRecord = {
+      type: "summary",
+      summary: summary.summary,
+      through: Math.max(0, this.state.history.length - Math.max(0, summary.keptMessages)),
+      ...(summary.prompt !== undefined ? { prompt: summary.prompt } : {}),
+      trigger: summary.trigger,
+      arm: summary.arm,
+      usage: summary.usage,
+      tokens_before: summary.tokensBefore,
+      tokens_after: summary.tokensAfter,
+    };
+    this.writeLine(JSON.stringify(record));
+    this.state.summary = record;
+    this.state.summaries++;
+  }
+
+  beginTurn(prompt: string, now: Date = new Date()): number {
+    const turn = (this.state.turns.at(-1)?.turn ?? 0) + 1;
+    const record: TurnRecord = {
+      type: "turn",
+      turn,
+      at: this.state.history.length,
+      // what undo shows; the prompt itself is the next message record
+      prompt: prompt.length > TURN_PROMPT_CHARS ? `${prompt.slice(0, TURN_PROMPT_CHARS - 1)}…` : prompt,
+      started_at: now.toISOString(),
+    };
+    const offset = this.state.size;
+    this.writeLine(JSON.stringify(record));
+    this.state.turns.push({ ...record, offset });
+    return turn;
+  }
+
+  appendChange(change: Omit<ChangeRecord, "type">): void {
+    const record: ChangeRecord = { type: "change", ...change };
+    this.writeLine(JSON.stringify(record));
+    this.state.changes.push(record);
+  }
+
+  setTitle(title: string, source: TitleRecord["source"]): void {
+    const record: TitleRecord = { type: "title", title, source };
+    this.writeLine(JSON.stringify(record));
+    this.state.title = record;
   }
 
   messages(): Message[] {
-    return [...this.history];
+    return [...this.state.history];
+  }
+
+  view(): Message[] {
+    return viewOf(this.state);
   }
 
   usage(): Usage {
-    return { ...this.total };
+    return { ...this.state.usage };
+  }
+
+  costUsd(): number {
+    return this.state.costUsd;
+  }
+
+  turns(): TurnRecord[] {
+    return this.state.turns.map(({ offset: _offset, ...t }) => t);
+  }
+
+  changes(): ChangeRecord[] {
+    return [...this.state.changes];
+  }
+
+  title(): TitleRecord | undefined {
+    return this.state.title;
+  }
+
+  truncateToTurn(turn: number): void {
+    const record = this.state.turns.find((t) => t.turn === turn);
+    if (!record) {
+      const last = this.state.turns.at(-1)?.turn;
+      throw new Error(
+        `session ${this.id} has no turn ${turn}${last ? ` (its turns are 1 to ${last})` : " (it has no recorded turns)"}`,
+      );
+    }
+    truncateSync(this.path, record.offset);
+    this.state = parseSession(readFileSync(this.path, "utf8"), this.path, this.id).state;
   }
 
   private writeLine(json: string): void {
-    appendFileSync(this.path, `${json}\n`, { mode: 0o600 });
+    const line = `${json}\n`;
+    appendFileSync(this.path, line, { mode: 0o600 });
+    this.state.size += Buffer.byteLength(line);
   }
 }
 
@@ -277,6 +545,26 @@ function stripType(record: { type: "meta" } & SessionMeta): SessionMeta {
 
 function loadSession(path: string, id: string): Session {
   const text = readFileSync(path, "utf8");
+  const parsed = parseSession(text, path, id);
+  // Cut a dropped tail, or finish an unterminated last line, so later appends start on a clean line.
+  if (parsed.dropped) truncateSync(path, parsed.state.size);
+  else if (parsed.unterminated) {
+    appendFileSync(path, "\n");
+    parsed.state.size += 1;
+  }
+  return new FileSession(path, parsed.meta, parsed.state);
+}
+
+/**
+ * Reads a session file's records. A truncated or unparsable final line (a crash mid-write) is reported as
+ * `dropped` (the state's `size` ends before it); throws an Error for a missing or wrong meta record, or a corrupt
+ * or unrecognised record before the last line.
+ */
+function parseSession(
+  text: string,
+  path: string,
+  id: string,
+): { meta: SessionMeta; state: SessionState; dropped: boolean; unterminated: boolean } {
   const segments = text.split("\n"); // the last segment is "" after a clean end, else a line cut short
   let lastNonBlank = -1;
   segments.forEach((segment, index) => {
@@ -284,17 +572,19 @@ function loadSession(path: string, id: string): Session {
   });
 
   let meta: SessionMeta | undefined;
-  const history: Message[] = [];
-  let total = emptyUsage();
-  let offset = 0; // characters consumed
-  let keptEnd = 0; // characters up to the end of the last kept line
+  const state = emptyState(0);
+  let offset = 0; // bytes consumed
   let dropped = false;
   let unterminated = false;
   for (const [index, segment] of segments.entries()) {
     const terminated = index < segments.length - 1;
-    const end = offset + segment.length + (terminated ? 1 : 0);
+    const start = offset;
+    const end = offset + Buffer.byteLength(segment) + (terminated ? 1 : 0);
     offset = end;
-    if (segment.trim() === "") continue;
+    if (segment.trim() === "") {
+      if (!dropped) state.size = end;
+      continue;
+    }
     const isFinal = index === lastNonBlank;
     let record: unknown;
     try {
@@ -316,9 +606,20 @@ function loadSession(path: string, id: string): Session {
       }
       meta = stripType(record);
     } else if (isMessageRecord(record)) {
-      history.push(record.message);
+      state.history.push(record.message);
     } else if (isUsageRecord(record)) {
-      total = addUsage(total, record.usage);
+      state.usage = addUsage(state.usage, record.usage);
+      if (typeof record.cost_usd === "number" && Number.isFinite(record.cost_usd))
+        state.costUsd += record.cost_usd;
+    } else if (isSummaryRecord(record)) {
+      state.summary = record;
+      state.summaries++;
+    } else if (isTurnRecord(record)) {
+      state.turns.push({ ...record, offset: start });
+    } else if (isChangeRecord(record)) {
+      state.changes.push(record);
+    } else if (isTitleRecord(record)) {
+      state.title = record;
     } else if (isFinal) {
       dropped = true; // a final line that parses but is incomplete as a record
       break;
@@ -327,14 +628,11 @@ function loadSession(path: string, id: string): Session {
         `session file ${path} has an unrecognised record at line ${index + 1}; it cannot be resumed`,
       );
     }
-    keptEnd = end;
+    state.size = end;
     unterminated = !terminated;
   }
   if (meta === undefined) {
     throw new Error(`${path} is not an owlet session file (it has no meta record)`);
   }
-  // Cut a dropped tail, or finish an unterminated last line, so later appends start on a clean line.
-  if (dropped) truncateSync(path, Buffer.byteLength(text.slice(0, keptEnd)));
-  else if (unterminated) appendFileSync(path, "\n");
-  return new FileSession(path, meta, history, total);
+  return { meta, state, dropped, unterminated };
 }
