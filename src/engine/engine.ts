@@ -47,6 +47,7 @@ import {
   MAX_CONTEXT_FILES,
   MAX_PATCH_FILES,
   noPatchTrip,
+  withoutLineMark,
 } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
@@ -583,7 +584,11 @@ class TurnRun {
     message: Message,
     files: readonly string[],
   ): Promise<Message | NoReplyEdits> {
-    const outcome = await replyEdits(textOf(message), files, this.opts.toolContext.workspaceRoot);
+    const outcome = await replyEdits(
+      withoutLineMark(textOf(message)),
+      files,
+      this.opts.toolContext.workspaceRoot,
+    );
     if (outcome.kind === "none") return outcome;
     const calls: ContentBlock[] = outcome.edits.map((e, i) => ({
       type: "tool_call",

@@ -12,6 +12,7 @@ import {
   type PatchAsk,
   patchLadder,
   patchRequestText,
+  withoutLineMark,
 } from "./fix-loop.ts";
 
 describe("fix loop messages", () => {
@@ -81,7 +82,15 @@ describe("fix loop messages", () => {
     expect(candidateLines(files, { name: "add", file: "duration.js" }, "")).toEqual([
       "export const add = (a, b) => a - b;",
     ]);
-    expect(lineAsk(s, "const PER_HOUR = 360;").text).toContain("The wrong line is `const PER_HOUR = 360;`");
+    const marked = patchRequestText(
+      { prompt: "fix", command: "node --test", failure: "360 !== 3600", files },
+      lineAsk(s, "const PER_HOUR = 360;"),
+    );
+    expect(marked).toContain("const PER_HOUR = 360; // <- this line is wrong\n");
+    expect(marked).toMatch(/Reply with that line, fixed, in one code block\.$/);
+    expect(withoutLineMark("```js\nconst PER_HOUR = 3600; // <- this line is wrong\n```")).toBe(
+      "```js\nconst PER_HOUR = 3600;\n```",
+    );
   });
 
   it("an implement task asks for the whole file, then a reason first, then the functions the tests call", () => {
@@ -132,9 +141,9 @@ describe("fix loop messages", () => {
     expect(changeNote("a\nb\n", "a\n  if (!x) return;\nb\n")).toBe("adding `if (!x) return;`");
     expect(changeNote("a\nb\n", "a\nb\n")).toBeUndefined();
     // a line kept between changed comment lines is not part of the change
-    expect(changeNote("/** A. */\nconst x = 1;\n/** B. */\n", "/**\n * A.\n */\nconst x = 1;\n/**\n * B.\n */\n")).toBe(
-      "changing `/** A. */` to `/**`",
-    );
+    expect(
+      changeNote("/** A. */\nconst x = 1;\n/** B. */\n", "/**\n * A.\n */\nconst x = 1;\n/**\n * B.\n */\n"),
+    ).toBe("changing `/** A. */` to `/**`");
   });
 
   it("a reply without an edit gets a no_patch trip whose correction says why", () => {

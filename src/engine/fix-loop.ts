@@ -60,6 +60,8 @@ export interface PatchAsk {
   text: string;
   /** Show only this function (name and file) and the definitions it uses instead of the whole files. */
   focus?: { name: string; file: string };
+  /** A line of the shown code (trimmed) to mark as the wrong one with {@link WRONG_LINE_MARK}. */
+  mark?: string;
 }
 
 /** Fence language by file extension (`js`, `py`, …), empty when unknown. */
@@ -88,7 +90,8 @@ export function patchRequestText(
         path: f.path === ask.focus!.file ? `${f.path} (${ask.focus!.name})` : f.path,
         text: f.text,
       }))
-    : view.files;
+    : [...view.files];
+  if (ask.mark) markLine(shown, ask.mark);
   const files = shown.map(
     (f) => `${f.path}:\n\`\`\`${fenceLanguage(f.path.split(" ")[0]!)}\n${f.text.replace(/\n$/, "")}\n\`\`\``,
   );
@@ -164,9 +167,37 @@ export function patchLadder(
 /** The ask of a line rung: the focused slice of `s`, naming `line` (trimmed source) as the wrong one. */
 export function lineAsk(s: { name: string; file: string }, line: string): PatchAsk {
   return {
-    text: `The wrong line is \`${line}\` (in ${s.name}() of ${s.file} or what it uses, shown above). Reply with the fixed code, whole, in one code block.`,
+    text: `The line marked \`${WRONG_LINE_MARK}\` has the bug. Reply with that line, fixed, in one code block.`,
     focus: s,
+    mark: line,
   };
+}
+
+/**
+ * The mark a line rung puts at the end of the line it names (after a `//` or `#` comment sign). Marking the line
+ * in place works where naming it does not: Qwen2.5-Coder-0.5B gave `range()` back unchanged when told "the
+ * wrong line is `return max + min;`" and fixed it when the line was marked (issue 8's probes); the 1.5B model
+ * replies with the fixed line alone, which is placed over the line it resembles. Replies are cleaned of it
+ * (withoutLineMark) before they are placed.
+ */
+export const WRONG_LINE_MARK = "<- this line is wrong";
+
+/** Marks the first line of `shown` whose trimmed text is `line` (in place; the first file that has it). */
+function markLine(shown: { path: string; text: string }[], line: string): void {
+  for (const [i, f] of shown.entries()) {
+    const lines = f.text.split("\n");
+    const at = lines.findIndex((l) => l.trim() === line);
+    if (at < 0) continue;
+    const comment = f.path.split(" ")[0]!.endsWith(".py") ? "#" : "//";
+    lines[at] = `${lines[at]} ${comment} ${WRONG_LINE_MARK}`;
+    shown[i] = { ...f, text: lines.join("\n") };
+    return;
+  }
+}
+
+/** A reply with every {@link WRONG_LINE_MARK} comment a model copied from a line rung removed. */
+export function withoutLineMark(reply: string): string {
+  return reply.replace(/[ \t]*(?:\/\/|#)[ \t]*<-[ \t]*this line is wrong[^\n]*/g, "");
 }
 
 /** A line that only opens a definition (`function f(a) {`, `def f(a):`, `class C {`): no code to fix in it. */

@@ -131,7 +131,7 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     expect(r3![1].content).toMatch(/^fix the failing test\n\n`node --test` fails:\n/);
     expect(r3![1].content).toContain("```javascript\nexport function range(values) {");
     expect(r3![1].content).toContain(
-      "Reply with the fixed code in one code block. The wrong line is `return Math.max(...values) + Math.min(...values);`",
+      "return Math.max(...values) + Math.min(...values); // <- this line is wrong\n}\n```\n\nReply with the fixed code in one code block. The line marked",
     );
     // rungs: named, range alone, its one code line, a reason first, the whole file
     expect(h.server.requests).toHaveLength(5);
