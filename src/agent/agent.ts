@@ -4,6 +4,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import type { Message } from "../message/types.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
@@ -43,8 +44,17 @@ export interface AgentOptions {
   seed?: number;
   /** Replaces the system prompt (--system). */
   systemPrompt?: string;
+  /** Appended to the system prompt, default or replaced, after a blank line (--append-system-prompt). */
+  appendSystemPrompt?: string;
+  /**
+   * The asker to use instead of `io.ask` (e.g. a control protocol's permission prompt); it makes asks answerable
+   * as `io.ask` does.
+   */
+  ask?: Asker;
   /** Receives every engine event (the same as subscribing right away). */
   onEvent?: AgentListener;
+  /** Receives every message appended to the conversation's history, in order (after the session stored it). */
+  onMessage?: (message: Message) => void;
 }
 
 /**
@@ -64,6 +74,11 @@ export interface Agent {
   readonly sessions: SessionStore;
   /** The session this conversation is stored in (locked by this process); undefined with `[session] enabled = false`. */
   readonly session: Session | undefined;
+  /**
+   * Estimated spend of this agent so far, USD: each round's tokens at the prices of the arm that served it
+   * (`[[arms]]` price_input / price_output per 1M tokens; 0 for unpriced and local arms).
+   */
+  readonly costUSD: number;
   /** Adds a listener for engine events; returns the function that removes it. */
   subscribe(listener: AgentListener): () => void;
   /**

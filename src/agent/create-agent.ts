@@ -3,6 +3,7 @@ import { loadProjectDocs } from "../context/system-prompt.ts";
 import { Engine } from "../engine/engine.ts";
 import { SessionStore } from "../session/index.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
+import { CostMeter } from "./cost.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
@@ -62,10 +63,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       : undefined);
 
   const tools = builtinRegistry();
-  const gates = buildGates(config, io.ask, io.notify);
+  const gates = buildGates(config, options.ask ?? io.ask, io.notify);
   const rawDocs = loadProjectDocs(loaded.projectRoot);
   const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : rawDocs;
   const events = new EventHub();
+  const cost = new CostMeter(config);
+  events.subscribe(cost.observe);
   if (options.onEvent) events.subscribe(options.onEvent);
   const engine = new Engine(
     engineOptions({
@@ -77,6 +80,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       gates,
       ...(docs ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
+      ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       ...(session ? { session } : {}),
       sessionsDir: sessions.dir,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -94,6 +99,9 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     gate: gates.gate,
     sessions,
     session,
+    get costUSD() {
+      return cost.total;
+    },
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
       return engine.runTurn(await redactedInput(prompt, "the prompt", io.notify), signal);

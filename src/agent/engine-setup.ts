@@ -8,6 +8,7 @@ import type { EngineOptions } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
+import type { Message } from "../message/types.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import type { Session } from "../session/index.ts";
@@ -30,6 +31,8 @@ export interface EngineSetup {
   projectDocs?: string;
   /** Replaces the system prompt (--system). */
   systemOverride?: string;
+  /** Appended to the system prompt, the default or the override, after a blank line (--append-system-prompt). */
+  systemAppend?: string;
   /** The session messages and usage go to; absent: nothing is stored. */
   session?: Session;
   /** Directory of the project's sessions; a session's large tool results go in `<id>.results` under it. */
@@ -37,6 +40,8 @@ export interface EngineSetup {
   /** Sampling seed (--seed). */
   seed?: number;
   onEvent: (event: EngineEvent) => void;
+  /** Every message appended to history, after the session stored it (front ends that render whole messages). */
+  onMessage?: (message: Message) => void;
 }
 
 /**
@@ -54,9 +59,16 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
     routing: setup.routing,
     tools: setup.tools,
     toolContext: setup.toolContext,
-    systemPrompt: (arm) =>
-      setup.systemOverride ??
-      systemPrompt({ variant: arm.local ? "compact" : "full", cwd, ...(docs ? { projectDocs: docs } : {}) }),
+    systemPrompt: (arm) => {
+      const base =
+        setup.systemOverride ??
+        systemPrompt({
+          variant: arm.local ? "compact" : "full",
+          cwd,
+          ...(docs ? { projectDocs: docs } : {}),
+        });
+      return setup.systemAppend ? `${base}\n\n${setup.systemAppend}` : base;
+    },
     gate: setup.gates.gate,
     ...(session ? { store: new ResultsStore(join(setup.sessionsDir, `${session.id}.results`)) } : {}),
     maxTurns: e.max_turns,
@@ -79,12 +91,15 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
     },
     resolveToolName,
     onEvent: setup.onEvent,
-    ...(session
+    ...(session || setup.onMessage
       ? {
-          onMessage: (m) => session.append(m),
-          onUsage: (u, round, armId) => session.appendUsage(u, round, armId),
+          onMessage: (m: Message) => {
+            session?.append(m);
+            setup.onMessage?.(m);
+          },
         }
       : {}),
+    ...(session ? { onUsage: (u, round, armId) => session.appendUsage(u, round, armId) } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { addIgnoredClaudeFlags, ignoredFlagWarnings } from "./claude-flags.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
-import { OUTPUT_FORMATS, type PrintOptions } from "./print-options.ts";
+import { INPUT_FORMATS, OUTPUT_FORMATS, type PrintOptions } from "./print-options.ts";
 import { owletVersion } from "./version.ts";
 
 /**
@@ -28,7 +29,10 @@ function buildProgram(): Command {
     .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
     .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
     .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
-    .option("--permission-mode <mode>", "default, accept_edits, bypass, deny, plan or auto (default auto)")
+    .option(
+      "--permission-mode <mode>",
+      "default, accept_edits, bypass, deny, plan or auto (default auto); Claude Code's acceptEdits, bypassPermissions, dontAsk too",
+    )
     .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off (default workspace-write)")
     .option("--two-stage", "force two-stage tool routing (category first, then its tools)")
     .option("--no-two-stage", "disable two-stage tool routing")
@@ -39,13 +43,45 @@ function buildProgram(): Command {
     .option("--resume <id>", "resume the session with this id")
     .option("--local-only", "use local models only (no cloud arms, no learning written to disk)")
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
-    .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
+    .option(
+      "--verbose",
+      "text: routing, rounds, prompt sizes and usage on stderr; json: every message; stream-json: usage per round",
+    )
+    .addOption(
+      new Option(
+        "--input-format <format>",
+        "stdin: the prompt as text, or Claude Code's stream-json messages",
+      )
+        .choices(INPUT_FORMATS)
+        .default("text"),
+    )
+    .option("--include-partial-messages", "stream-json: also emit the model's stream events as they arrive")
+    .option(
+      "--allowedTools, --allowed-tools <rules...>",
+      "tools allowed without asking, Claude Code's rule syntax: Read, Edit, \"Bash(npm test:*)\" (or owlet's names)",
+    )
+    .option("--disallowedTools, --disallowed-tools <rules...>", "tools denied, same rule syntax")
+    .option("--tools <tools>", "the built-in tools available (comma-separated; default: all)")
+    .option("--append-system-prompt <prompt>", "text appended to the system prompt")
+    .option("--system-prompt <prompt>", "replace the system prompt (as --system)")
+    .option(
+      "--max-budget-usd <usd>",
+      "stop the turn once its estimated spend reaches this (USD)",
+      positiveNumber,
+    )
+    .option("--permission-prompt-tool <tool>", "stdio: ask the stream-json host over the control protocol")
+    .option("--dangerously-skip-permissions", "as --permission-mode bypass")
+    .option("--no-session-persistence", "do not store the session on disk")
     .action(async (words: string[], opts: PrintOptions) => {
       // Overwrites the process's argv in /proc/<pid>/cmdline, so a command cannot read the --api-key value there.
       if (opts.apiKey !== undefined) process.title = "owlet";
+      for (const warning of ignoredFlagWarnings(opts as unknown as Record<string, unknown>))
+        process.stderr.write(`owlet: ${warning}\n`);
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });
+
+  addIgnoredClaudeFlags(program);
 
   program
     .command("providers")
@@ -99,6 +135,12 @@ function buildProgram(): Command {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
   return n;
 }
 

@@ -91,7 +91,7 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
 async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
   const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
   if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
-  const decision = await deps.gate.check(tool, parsed.args);
+  const decision = await deps.gate.check(tool, parsed.args, { id: call.id });
   if (!decision.allowed) {
     deps.emit({
       type: "permission_denied",
