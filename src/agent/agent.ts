@@ -8,6 +8,7 @@ import type { Message } from "../message/types.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
+import type { CommandHost, TextFileAccess } from "../tool/types.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
 
@@ -55,6 +56,10 @@ export interface AgentOptions {
   onEvent?: AgentListener;
   /** Receives every message appended to the conversation's history, in order (after the session stored it). */
   onMessage?: (message: Message) => void;
+  /** Text files through an editor (unsaved buffers) for the file tools; default the disk. */
+  files?: TextFileAccess;
+  /** Where bash's commands run (an editor's terminal, with owlet's sandbox argv); default owlet's own children. */
+  commands?: CommandHost;
 }
 
 /**

@@ -76,7 +76,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       cwd,
       routing: routing.policy,
       tools,
-      toolContext: toolContext(config, cwd, io.env),
+      toolContext: toolContext(config, cwd, io.env, options.files, options.commands),
       gates,
       ...(docs ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),

@@ -13,6 +13,8 @@ function buildProgram(): Command {
   const program = new Command("owlet")
     // Before any .command(): subcommands inherit it, so their usage errors exit 2 too.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.usage))
+    // `owlet acp --provider …`: options after a subcommand are the subcommand's, not print mode's.
+    .enablePositionalOptions()
     .description("A provider-agnostic coding agent for the terminal, built for small local models.")
     .version(owletVersion(), "-v, --version")
     .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
@@ -118,6 +120,26 @@ function buildProgram(): Command {
     .action(async (dir: string | undefined, opts: { list?: boolean; revoke?: boolean }) => {
       const { runTrust } = await import("./commands/trust.ts");
       process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
+    });
+
+  program
+    .command("acp")
+    .description("serve the Agent Client Protocol on stdio, for editors (Zed, JetBrains, …)")
+    .option("--provider <name>", "provider of every session (as for -p)")
+    .option("--model <model>", "model name, or a .gguf path for the embedded provider")
+    .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+    .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
+    .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+    .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
+    .option("--permission-mode <mode>", "the sessions' first permission mode (the editor can switch it)")
+    .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off (default workspace-write)")
+    .option("--two-stage", "force two-stage tool routing")
+    .option("--no-two-stage", "disable two-stage tool routing")
+    .option("--config <file>", "an extra config file (TOML), above the user and project files")
+    .action(async (opts: import("./commands/acp.ts").AcpOptions) => {
+      if (opts.apiKey !== undefined) process.title = "owlet";
+      const { runAcp } = await import("./commands/acp.ts");
+      process.exitCode = await runAcp(opts);
     });
 
   const router = program.command("router").description("inspect the model router");

@@ -105,7 +105,7 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
     const out = await untilAborted(
-      tool.run(parsed.args, { ...deps.context, signal: deps.signal }),
+      tool.run(parsed.args, { ...deps.context, signal: deps.signal, callId: call.id }),
       deps.signal,
     );
     return {
