@@ -247,10 +247,10 @@ describe("owlet acp", () => {
     expect(kinds(updates).indexOf("tool_call")).toBeGreaterThan(
       kinds(updates).indexOf("agent_message_chunk"),
     );
-  });
+  }, 90_000);
 
   it("a rejected ask is a failed tool call; session/cancel ends a running prompt as cancelled", async () => {
-    const { repo, home, url } = await setup((req, i) => {
+    const { repo, home, url } = await setup((_req, i) => {
       if (i === 0)
         return { toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "rm -rf build" }) }] };
       if (i === 1) return { text: "ok, not removing it" };
@@ -281,7 +281,7 @@ describe("owlet acp", () => {
     expect(first.stopReason).toBe("end_turn");
     expect(first._meta).toMatchObject({ owlet: { status: "permission_denied" } });
     expect(second.stopReason).toBe("cancelled");
-  });
+  }, 90_000);
 
   it("with the editor's terminal, bash runs there: owlet's argv under env -i, attached to the tool call", async () => {
     const { repo, home, url } = await setup([
@@ -290,7 +290,7 @@ describe("owlet acp", () => {
           {
             name: "bash",
             arguments: JSON.stringify({
-              command: 'echo "token=${EDITOR_SECRET_TOKEN:-none}"; node -e "console.log(6*7)"',
+              command: `echo "token=$\{EDITOR_SECRET_TOKEN:-none}"; node -e "console.log(6*7)"`,
             }),
           },
         ],
@@ -319,7 +319,7 @@ describe("owlet acp", () => {
     // the editor's environment did not reach the command; its output came back through the terminal
     expect(text).toContain("token=none");
     expect(text).toContain("42");
-  });
+  }, 90_000);
 
   it("session/load replays a stored session and continues it in a new process", async () => {
     const { repo, home, url } = await setup([
@@ -365,5 +365,5 @@ describe("owlet acp", () => {
       true,
     );
     expect(messages.at(-1)).toMatchObject({ role: "user", content: "how many functions?" });
-  });
+  }, 90_000);
 });

@@ -120,7 +120,7 @@ describe("the Claude Agent SDK driving owlet", () => {
     expect(system.content).toContain("Answer in one line.");
     // the session is owlet's, on disk, under the id the SDK saw
     expect(readFileSync(join(repo, ".owlet", "sessions", `${sessionId}.jsonl`), "utf8")).toContain("42");
-  });
+  }, 60_000);
 
   it("a denial from canUseTool is the tool's error result and a permission denial in the result", async () => {
     const { options } = await setup([bashCall("rm -rf build"), { text: "could not clean" }]);
@@ -140,7 +140,7 @@ describe("the Claude Agent SDK driving owlet", () => {
     expect(result.permission_denials).toEqual([
       { tool_name: "bash", tool_use_id: expect.any(String), tool_input: { command: "rm -rf build" } },
     ]);
-  });
+  }, 60_000);
 
   it("streaming input: two user messages are two turns of one session; allowedTools skip the prompt", async () => {
     const { options } = await setup([
@@ -190,7 +190,7 @@ describe("the Claude Agent SDK driving owlet", () => {
     // the second turn's request carried the first turn's exchange
     const last = server!.requests.at(-1)!.body.messages as { role: string; content: string }[];
     expect(last.some((m) => m.role === "assistant" && m.content === "first answer")).toBe(true);
-  });
+  }, 60_000);
 
   it("interrupt() stops a running turn", async () => {
     const { options } = await setup([
@@ -210,5 +210,5 @@ describe("the Claude Agent SDK driving owlet", () => {
       }
     }
     expect(result).toMatchObject({ type: "result", is_error: true, owlet_status: "aborted" });
-  });
+  }, 60_000);
 });

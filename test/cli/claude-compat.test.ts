@@ -174,7 +174,7 @@ describe("Claude Code compatible print mode", () => {
       provider: "openai-compatible",
       model: "m",
     });
-  });
+  }, 60_000);
 
   it("--include-partial-messages: stream_event lines in Claude Code's order", async () => {
     const claude = lines(readFileSync(`${FIXTURES}stream-json-partial.jsonl`, "utf8"));
@@ -193,7 +193,7 @@ describe("Claude Code compatible print mode", () => {
       expect(keysMissing(c, o, CLAUDE_ONLY.stream_event!), kind(c)).toEqual([]);
       expect(Object.keys(o.event).sort(), kind(c)).toEqual(Object.keys(c.event).sort());
     }
-  });
+  }, 60_000);
 
   it("json: Claude Code's single result object; with --verbose the array of every message", async () => {
     const claude = JSON.parse(readFileSync(`${FIXTURES}json.json`, "utf8"));
@@ -208,5 +208,5 @@ describe("Claude Code compatible print mode", () => {
     const all = JSON.parse(verbose.run.stdout);
     expect(Array.isArray(all)).toBe(true);
     expect(claudeKinds(all)).toEqual(claudeKinds(claudeAll));
-  });
+  }, 60_000);
 });

@@ -75,7 +75,7 @@ describe("Claude Code's print-mode flags", () => {
     });
     expect(result.total_cost_usd).toBeCloseTo(0.612, 6);
     expect(server.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(1);
-  });
+  }, 60_000);
 
   it("--disallowedTools denies by Claude Code's rule syntax; --allowedTools allows without asking", async () => {
     const repo = await fixtureRepo("repo-add");
@@ -106,7 +106,7 @@ describe("Claude Code's print-mode flags", () => {
     expect(bash?.content).toContain("4");
     expect(read?.is_error).toBe(true);
     expect(read?.content).toMatch(/denied by rule deny fs_read/);
-  });
+  }, 60_000);
 
   it("refuses flag combinations Claude Code refuses, with exit 2 and a clear line", async () => {
     const repo = await fixtureRepo("repo-add");
@@ -127,5 +127,5 @@ describe("Claude Code's print-mode flags", () => {
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 60_000);
 });
