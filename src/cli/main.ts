@@ -142,6 +142,53 @@ function buildProgram(): Command {
       process.exitCode = await runAcp(opts);
     });
 
+  const modelFlags = (cmd: Command) =>
+    cmd
+      .option("--provider <name>", "provider of every task's run (as for -p)")
+      .option("--model <model>", "model of every task's run (a task's own \"model\" wins)")
+      .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+      .option("--api-key <key>", "API key (local batches only; queue workers use their environment)")
+      .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+      .option("--max-turns <n>", "safety limit on rounds per task", positiveInt)
+      .option(
+        "--permission-mode <mode>",
+        "each run's permission mode (default bypass: throwaway copies, sandboxed bash)",
+      )
+      .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off")
+      .option("--two-stage", "force two-stage tool routing")
+      .option("--no-two-stage", "disable two-stage tool routing")
+      .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
+      .option("--config <file>", "an extra config file (TOML): [batch] settings, and the runs' config")
+      .option("--work-dir <dir>", "where working copies are made (default $TMPDIR/owlet-batch)");
+  modelFlags(
+    program
+      .command("batch <tasks>")
+      .description(
+        'run a JSONL file of tasks ({"id","repo","prompt","check"?,"model"?} per line), each in its own working copy',
+      )
+      .option(
+        "--out <file>",
+        "results file, one JSON line per task; tasks already in it are skipped",
+        "results.jsonl",
+      )
+      .option("-j, --workers <n>", "tasks at a time (default: cores / model threads)", positiveInt)
+      .option("--queue <url>", "put the tasks on a BullMQ queue for `owlet worker`s: redis://HOST:6379/0")
+      .option("--keep", "keep the working copies"),
+  ).action(async (file: string, opts: import("./commands/batch.ts").BatchOptions) => {
+    const { runBatch } = await import("./commands/batch.ts");
+    process.exitCode = await runBatch(file, opts);
+  });
+  modelFlags(
+    program
+      .command("worker")
+      .description("run the tasks of an `owlet batch --queue` from Redis, until Ctrl-C")
+      .requiredOption("--queue <url>", "the queue: redis://HOST:6379/0")
+      .option("-j, --workers <n>", "tasks at a time (default: cores / model threads)", positiveInt),
+  ).action(async (opts: import("./commands/batch.ts").BatchOptions) => {
+    const { runWorkerCommand } = await import("./commands/batch.ts");
+    process.exitCode = await runWorkerCommand(opts);
+  });
+
   const router = program.command("router").description("inspect the model router");
   router
     .command("stats")

@@ -47,6 +47,7 @@ const FORCED_EXIT_MS = 900;
  * User errors never print a stack trace.
  */
 export async function runPrintMode(words: string[], opts: PrintOptions): Promise<number> {
+  exitWithParent();
   const target: RenderTarget = { out: process.stdout, err: process.stderr, verbose: opts.verbose === true };
   const write = (line: WireLine) => process.stdout.write(`${JSON.stringify(line)}\n`);
   const renderer = makeRenderer(opts, target, write);
@@ -59,6 +60,19 @@ export async function runPrintMode(words: string[], opts: PrintOptions): Promise
     renderer.error(userErrorMessage(err));
     return code;
   }
+}
+
+/**
+ * With `OWLET_PARENT_PID` set (by `owlet batch` and `owlet worker` for the runs they start), a run whose parent has
+ * died (it was re-parented) interrupts itself as Ctrl-C would, so a worker killed with `kill -9` leaves no owlet
+ * still changing a working copy that is about to be discarded. Checked every second.
+ */
+function exitWithParent(): void {
+  const parent = Number(process.env.OWLET_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 0) return;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, "SIGINT");
+  }, 1000).unref();
 }
 
 /** The exit code of an error the user can act on, or undefined for a bug. */
