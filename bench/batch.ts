@@ -1,9 +1,10 @@
 /**
  * Throughput of `owlet batch` with 2 local workers against 1 (issue 13 target: ≥ 1.8×). The tasks are scripted
  * (test/batch/batch-script.ts on the repo-add fixture: read, edit, answer, then the check `node test.js`); the
- * scripted server waits `BENCH_BATCH_DELAY_MS` (default 1000) before each reply, standing in for the model's time,
+ * scripted server waits `BENCH_BATCH_DELAY_MS` (default 2000: a small local model takes seconds per round) before
+ * each reply, standing in for the model's time,
  * so the measure is how well the workers overlap, as with a model server that serves two requests at once.
- * `BENCH_BATCH_TASKS` tasks (default 8) per batch, `BENCH_BATCH_REPS` batches per worker count (default 3),
+ * `BENCH_BATCH_TASKS` tasks (default 6) per batch, `BENCH_BATCH_REPS` batches per worker count (default 3),
  * alternating 1 and 2 workers. Reports the median wall time per worker count and their ratio; writes
  * bench/results/batch.json. Do not rebuild dist/ while it runs (the test suite's global setup does): the runs use it.
  */
@@ -19,8 +20,8 @@ import { median, printTable } from "./stats.ts";
 
 const bin = fileURLToPath(new URL("../bin/owlet", import.meta.url));
 const fixture = fileURLToPath(new URL("../test/fixtures/repo-add", import.meta.url));
-const delayMs = Number(process.env.BENCH_BATCH_DELAY_MS ?? 1000);
-const taskCount = Number(process.env.BENCH_BATCH_TASKS ?? 8);
+const delayMs = Number(process.env.BENCH_BATCH_DELAY_MS ?? 2000);
+const taskCount = Number(process.env.BENCH_BATCH_TASKS ?? 6);
 const reps = Number(process.env.BENCH_BATCH_REPS ?? 3);
 
 const server = await startScriptedServer(fixAddScript(delayMs));
