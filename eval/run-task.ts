@@ -56,10 +56,10 @@ export interface RunRecord {
   passed: boolean;
   /** owlet's exit code (null when it was killed by the time limit). */
   exitCode: number | null;
-  /** The result record's subtype (success, max_turns, stuck, …), `timeout` when killed, `no_result` if none. */
+  /** The result's owlet_status (success, max_turns, stuck, …), `timeout` when killed, `no_result` if none. */
   status: string;
   rounds: number;
-  /** Tool calls by name, counted from `tool_call` events (select_category included). */
+  /** Tool calls by name, counted from the assistant messages' tool_use blocks (select_category included). */
   toolCalls: Record<string, number>;
   /** Tool calls that were denied by the permission gate. */
   deniedCalls: number;
@@ -122,14 +122,23 @@ export async function runTask(task: Task, opts: RunTaskOptions): Promise<RunReco
       }
     })
     .filter((e): e is Record<string, any> => e !== undefined);
+  // owlet's stream-json is Claude Code's: tool calls are the tool_use blocks of assistant messages, their results
+  // the tool_result blocks of user messages, owlet's own events system lines, and owlet's status `owlet_status`.
   const result = events.findLast((e) => e.type === "result");
+  const blocks = (type: string, role: string) =>
+    events
+      .filter((e) => e.type === role && Array.isArray(e.message?.content))
+      .flatMap((e) => e.message.content as Record<string, any>[])
+      .filter((b) => b?.type === type);
   const toolCalls: Record<string, number> = {};
-  for (const e of events) if (e.type === "tool_call") toolCalls[e.name] = (toolCalls[e.name] ?? 0) + 1;
-  const deniedCalls = events.filter(
-    (e) => e.type === "tool_result" && e.is_error && /denied/i.test(String(e.output).slice(0, 200)),
+  for (const b of blocks("tool_use", "assistant")) toolCalls[b.name] = (toolCalls[b.name] ?? 0) + 1;
+  const deniedCalls = blocks("tool_result", "user").filter(
+    (b) => b.is_error === true && /denied/i.test(String(b.content).slice(0, 200)),
   ).length;
-  const answer = String(result?.result ?? "");
-  const status = out.timedOut ? "timeout" : String(result?.subtype ?? "no_result");
+  // The model's final text is its last assistant text block (an error result's `result` is the error).
+  const lastText = blocks("text", "assistant").at(-1)?.text;
+  const answer = String(result?.owlet_status === "success" ? result.result : (lastText ?? ""));
+  const status = out.timedOut ? "timeout" : String(result?.owlet_status ?? result?.subtype ?? "no_result");
   const record: RunRecord = {
     task: task.id,
     suite: task.suite,
@@ -141,7 +150,9 @@ export async function runTask(task: Task, opts: RunTaskOptions): Promise<RunReco
     passed,
     exitCode: out.timedOut ? null : out.code,
     status,
-    rounds: Number(result?.rounds ?? events.filter((e) => e.type === "round_start").length),
+    rounds: Number(
+      result?.num_turns ?? events.filter((e) => e.type === "system" && e.subtype === "round_start").length,
+    ),
     toolCalls,
     deniedCalls,
     promptTokens: Number(result?.usage?.input_tokens ?? 0),

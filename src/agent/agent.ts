@@ -5,10 +5,11 @@ import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import type { Message } from "../message/types.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
-import type { Tool } from "../tool/types.ts";
+import type { CommandHost, TextFileAccess, Tool } from "../tool/types.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
 import type { UndoResult } from "./undo.ts";
@@ -46,6 +47,13 @@ export interface AgentOptions {
   seed?: number;
   /** Replaces the system prompt (--system). */
   systemPrompt?: string;
+  /** Appended to the system prompt, default or replaced, after a blank line (--append-system-prompt). */
+  appendSystemPrompt?: string;
+  /**
+   * The asker to use instead of `io.ask` (e.g. a control protocol's permission prompt); it makes asks answerable
+   * as `io.ask` does.
+   */
+  ask?: Asker;
   /** Receives every engine event (the same as subscribing right away). */
   onEvent?: AgentListener;
   /**
@@ -57,6 +65,12 @@ export interface AgentOptions {
   toolFilter?: (tool: Tool) => boolean;
   /** The PreCompact hook point: called before every summary is written (hooks plug in here). */
   beforeCompact?: CompactionOptions["beforeCompact"];
+  /** Receives every message appended to the conversation's history, in order (after the session stored it). */
+  onMessage?: (message: Message) => void;
+  /** Text files through an editor (unsaved buffers) for the file tools; default the disk. */
+  files?: TextFileAccess;
+  /** Where bash's commands run (an editor's terminal, with owlet's sandbox argv); default owlet's own children. */
+  commands?: CommandHost;
 }
 
 /**
@@ -76,6 +90,11 @@ export interface Agent {
   readonly sessions: SessionStore;
   /** The session this conversation is stored in (locked by this process); undefined with `[session] enabled = false`. */
   readonly session: Session | undefined;
+  /**
+   * Estimated spend of this agent so far, USD: each round's tokens at the prices of the arm that served it
+   * (`[[arms]]` price_input / price_output per 1M tokens; 0 for unpriced and local arms).
+   */
+  readonly costUSD: number;
   /** Adds a listener for engine events; returns the function that removes it. */
   subscribe(listener: AgentListener): () => void;
   /**

@@ -3,9 +3,11 @@ import { dirname } from "node:path";
 import { userConfigPath } from "../config/user-path.ts";
 import { findInstructions } from "../context/project-docs.ts";
 import { Engine } from "../engine/engine.ts";
+import type { Usage } from "../message/types.ts";
 import { SessionStore } from "../session/index.ts";
 import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
+import { CostMeter } from "./cost.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
@@ -84,7 +86,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       recorder = new CheckpointRecorder({ repo, onChange: (c) => session.appendChange(c), warn: io.notify });
   }
   const tools = builtinRegistry(options.toolFilter);
-  const gates = buildGates(config, io.ask, io.notify);
+  const gates = buildGates(config, options.ask ?? io.ask, io.notify);
   // Instruction files are repository text: untrusted, redacted like any other before a model sees them.
   const docs: string[] = [];
   for (const file of findInstructions({
@@ -95,6 +97,13 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     docs.push(`# ${file.heading}\n${await redactedInput(file.text, file.heading, io.notify)}`);
   }
   const events = new EventHub();
+  // One price table for the session's usage records and the agent's running spend (costUSD, --max-budget-usd).
+  const priceOf = (armId: string, usage: Usage): number | undefined => {
+    const price = prices.get(armId);
+    return price ? usageCost(usage, price) : undefined;
+  };
+  const cost = new CostMeter(priceOf);
+  events.subscribe(cost.observe);
   if (options.onEvent) events.subscribe(options.onEvent);
   const engine = new Engine(
     engineOptions({
@@ -102,10 +111,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       cwd,
       routing: routing.policy,
       tools,
-      toolContext: toolContext(config, cwd, io.env),
+      toolContext: toolContext(config, cwd, io.env, options.files, options.commands),
       gates,
       ...(docs.length > 0 ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
+      ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
       ...(session ? { session } : {}),
       sessionsDir: sessions.dir,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -113,10 +124,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       ...(summaryArm ? { summaryArm } : {}),
       ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
       ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
-      priceOf: (armId, usage) => {
-        const price = prices.get(armId);
-        return price ? usageCost(usage, price) : undefined;
-      },
+      priceOf,
     }),
   );
   // A resumed session continues from its compacted view: the latest summary, then what came after it.
@@ -133,6 +141,9 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     gate: gates.gate,
     sessions,
     session,
+    get costUSD() {
+      return cost.total;
+    },
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
       const text = await redactedInput(prompt, "the prompt", io.notify);

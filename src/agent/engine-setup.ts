@@ -11,7 +11,7 @@ import type { EngineEvent } from "../engine/events.ts";
 import type { ToolCallWrapper } from "../engine/execute-tools.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TwoStageSetting } from "../engine/two-stage.ts";
-import type { Usage } from "../message/types.ts";
+import type { Message, Usage } from "../message/types.ts";
 import { resolveToolName } from "../provider/textcalls/names.ts";
 import { repairJson } from "../provider/textcalls/repair.ts";
 import type { Session } from "../session/index.ts";
@@ -38,6 +38,8 @@ export interface EngineSetup {
   projectDocs?: string[];
   /** Replaces the system prompt (--system). */
   systemOverride?: string;
+  /** Appended to the system prompt, the default or the override, after a blank line (--append-system-prompt). */
+  systemAppend?: string;
   /** The session messages and usage go to; absent: nothing is stored. */
   session?: Session;
   /** Directory of the project's sessions; a session's large tool results go in `<id>.results` under it. */
@@ -53,6 +55,8 @@ export interface EngineSetup {
   priceOf?: (armId: string, usage: Usage) => number | undefined;
   /** Wraps every tool call that runs (checkpoints). */
   wrapToolCall?: ToolCallWrapper;
+  /** Every message appended to history, after the session stored it (front ends that render whole messages). */
+  onMessage?: (message: Message) => void;
 }
 
 /**
@@ -72,13 +76,15 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
     tools: setup.tools,
     toolContext: setup.toolContext,
     systemPrompt: (arm) => {
-      if (setup.systemOverride !== undefined) return setup.systemOverride;
       const fitted = fitParts(docs, docsBytesFor(arm));
-      return systemPrompt({
-        variant: arm.local ? "compact" : "full",
-        cwd,
-        ...(fitted ? { projectDocs: fitted } : {}),
-      });
+      const base =
+        setup.systemOverride ??
+        systemPrompt({
+          variant: arm.local ? "compact" : "full",
+          cwd,
+          ...(fitted ? { projectDocs: fitted } : {}),
+        });
+      return setup.systemAppend ? `${base}\n\n${setup.systemAppend}` : base;
     },
     gate: setup.gates.gate,
     ...(session ? { store: new ResultsStore(join(setup.sessionsDir, `${session.id}.results`)) } : {}),
@@ -109,9 +115,16 @@ export function engineOptions(setup: EngineSetup): EngineOptions {
       ...(setup.beforeCompact ? { beforeCompact: setup.beforeCompact } : {}),
     },
     ...(setup.wrapToolCall ? { wrapToolCall: setup.wrapToolCall } : {}),
+    ...(session || setup.onMessage
+      ? {
+          onMessage: (m: Message) => {
+            session?.append(m);
+            setup.onMessage?.(m);
+          },
+        }
+      : {}),
     ...(session
       ? {
-          onMessage: (m) => session.append(m),
           onUsage: (u, round, armId) => session.appendCostedUsage(u, round, armId, setup.priceOf?.(armId, u)),
           onCompaction: (record) => session.appendSummary(record),
         }

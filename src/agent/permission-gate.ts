@@ -1,5 +1,5 @@
 import type { OwletConfig } from "../config/schema.ts";
-import type { GateDecision, PermissionGate } from "../engine/permission-gate.ts";
+import type { GateCall, GateDecision, PermissionGate } from "../engine/permission-gate.ts";
 import {
   type Asker,
   mainArgument,
@@ -58,11 +58,17 @@ export function buildGates(
  */
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
-    async check(tool: Tool, args: unknown): Promise<GateDecision> {
+    async check(tool: Tool, args: unknown, call?: GateCall): Promise<GateDecision> {
       const verdict = await verdictFor(policy, tool, args);
       if (verdict.decision === "allow") return { allowed: true };
       if (verdict.decision === "ask" && interactive) {
-        const request = { tool: tool.name, summary: mainArgument(tool.name, args), reason: verdict.reason };
+        const request = {
+          tool: tool.name,
+          summary: mainArgument(tool.name, args),
+          reason: verdict.reason,
+          input: args,
+          ...(call ? { callId: call.id } : {}),
+        };
         if (await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request))
           return { allowed: true };
         return { allowed: false, message: permissionDeniedMessage(tool.name, "the user declined", true) };
@@ -90,10 +96,10 @@ export function checkGate(
   sandboxedAutoAllow: () => Promise<boolean>,
 ): PermissionGate {
   return {
-    async check(tool: Tool, args: unknown): Promise<GateDecision> {
+    async check(tool: Tool, args: unknown, call?: GateCall): Promise<GateDecision> {
       const verdict = await verdictFor(policy, tool, args);
       if (verdict.decision === "ask" && (await sandboxedAutoAllow())) return { allowed: true };
-      return gate.check(tool, args);
+      return gate.check(tool, args, call);
     },
   };
 }

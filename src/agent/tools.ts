@@ -7,7 +7,7 @@ import { builtinTools } from "../tool/builtin/index.ts";
 import { childEnv } from "../tool/child-env.ts";
 import { ReadLedger } from "../tool/read-ledger.ts";
 import { ToolRegistry } from "../tool/registry.ts";
-import type { Tool, ToolContext } from "../tool/types.ts";
+import type { CommandHost, TextFileAccess, Tool, ToolContext } from "../tool/types.ts";
 import { providerKeyNames, providerKeys } from "./secrets.ts";
 
 /**
@@ -24,14 +24,20 @@ export function builtinRegistry(keep: (tool: Tool) => boolean = () => true): Too
  * The context of every tool run (the engine adds the abort signal): `cwd` as the workspace root; owlet's user
  * config directory protected; commands get `env` without credentials (names and provider key values, except
  * `[tools] env_allow`); the path deny rules of `[[permission.rules]]`; read-before-write; the `[tools]` limits
- * (bytes, seconds); the `[sandbox]` settings. Throws when `cwd` does not exist.
+ * (bytes, seconds); the `[sandbox]` settings; `files`, an editor's view of text files (unsaved buffers), when
+ * the front end has one; `commands`, where bash's commands run instead of as owlet's children (an editor's
+ * terminal). Throws when `cwd` does not exist.
  */
 export function toolContext(
   config: OwletConfig,
   cwd: string,
   env: NodeJS.ProcessEnv,
+  files?: TextFileAccess,
+  commands?: CommandHost,
 ): Omit<ToolContext, "signal"> {
   return {
+    ...(files ? { files } : {}),
+    ...(commands ? { commands } : {}),
     workspaceRoot: cwd,
     protectedDirs: [canonicalFolder(userConfigDir(env))],
     childEnv: childEnv(env, {

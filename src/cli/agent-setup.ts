@@ -11,6 +11,7 @@ import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { UserError } from "./exit-codes.ts";
 import type { PrintOptions } from "./print-options.ts";
+import { owletPermissionMode, toolFlagRules, toolSetRules } from "./stream-json/rules.ts";
 
 /** The agent a command runs with, its loaded config and the workspace (absolute). */
 export interface CliAgent {
@@ -27,7 +28,11 @@ export function workspaceOf(opts: Pick<PrintOptions, "cwd">): string {
   return cwd;
 }
 
-/** Loads config for `cwd` with the flags layered in, warning once on stderr about an untrusted project's settings. */
+/**
+ * Loads config for `cwd` with the flags layered in, warning once on stderr about an untrusted project's settings.
+ * The tool flags (`--allowedTools`, `--disallowedTools`, `--tools`, Claude Code's rule syntax) become permission
+ * rules after every file's: the command line is the user's own, the highest layer.
+ */
 export async function loadCliConfig(opts: PrintOptions, cwd: string): Promise<LoadedConfig> {
   const loaded = await loadConfig({
     cwd,
@@ -36,12 +41,18 @@ export async function loadCliConfig(opts: PrintOptions, cwd: string): Promise<Lo
     flags: flagOverrides(opts),
   });
   if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
+  loaded.config.permission.rules = [
+    ...loaded.config.permission.rules,
+    ...toolFlagRules(opts.allowedTools ?? [], opts.disallowedTools ?? []),
+    ...(opts.tools !== undefined ? toolSetRules([opts.tools]) : []),
+  ];
   return loaded;
 }
 
 /**
  * Builds the agent for a command from its flags: config (flags layered in), the session choice, the pinned arm,
- * `--local-only`, `--seed`, `--system`, `--no-session-persistence`, and `extra` options (events, a tool filter…).
+ * `--local-only`, `--seed`, `--system` / `--system-prompt`, `--append-system-prompt`, `--no-session-persistence`,
+ * and `extra` options (events, a tool filter, a stream-json host's prompts and asker…), which win over the flags.
  * Throws UserError, ConfigError, AgentSetupError or ProviderError for setup problems.
  */
 export async function buildCliAgent(
@@ -50,6 +61,7 @@ export async function buildCliAgent(
   cwd: string = workspaceOf(opts),
 ): Promise<CliAgent> {
   const loaded = await loadCliConfig(opts, cwd);
+  const system = opts.systemPrompt ?? opts.system;
   const agent = await createAgent({
     config: loaded,
     cwd,
@@ -58,7 +70,8 @@ export async function buildCliAgent(
     pinnedArm: opts.provider !== undefined || opts.model !== undefined,
     localOnly: opts.localOnly === true,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(opts.system !== undefined ? { systemPrompt: opts.system } : {}),
+    ...(system !== undefined ? { systemPrompt: system } : {}),
+    ...(opts.appendSystemPrompt ? { appendSystemPrompt: opts.appendSystemPrompt } : {}),
     ...(opts.sessionPersistence === false ? { persist: false } : {}),
     ...extra,
   });
@@ -93,8 +106,12 @@ export function untrustedWarning(loaded: LoadedConfig): string {
   );
 }
 
-/** The flags that are config settings, as config's command-line layer. */
+/**
+ * The flags that are config settings, as config's command-line layer; `--dangerously-skip-permissions` is
+ * `--permission-mode bypass`, and Claude Code's mode names map to owlet's (acceptEdits → accept_edits, …).
+ */
 function flagOverrides(opts: PrintOptions) {
+  const mode = opts.dangerouslySkipPermissions ? "bypass" : opts.permissionMode;
   return {
     ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
     ...(opts.model !== undefined ? { model: opts.model } : {}),
@@ -102,7 +119,7 @@ function flagOverrides(opts: PrintOptions) {
     ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
     ...(opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {}),
     ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
-    ...(opts.permissionMode !== undefined ? { permissionMode: opts.permissionMode } : {}),
+    ...(mode !== undefined ? { permissionMode: owletPermissionMode(mode) } : {}),
     ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
     ...(opts.sandbox !== undefined ? { sandbox: opts.sandbox } : {}),
   };

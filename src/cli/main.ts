@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { addIgnoredClaudeFlags, ignoredFlagWarnings } from "./claude-flags.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
-import { OUTPUT_FORMATS, type PrintOptions } from "./print-options.ts";
+import { INPUT_FORMATS, OUTPUT_FORMATS, type PrintOptions } from "./print-options.ts";
 import { owletVersion } from "./version.ts";
 
 /**
@@ -12,6 +13,8 @@ function buildProgram(): Command {
   const program = new Command("owlet")
     // Before any .command(): subcommands inherit it, so their usage errors exit 2 too.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.usage))
+    // `owlet acp --provider …`: options after a subcommand are the subcommand's, not print mode's.
+    .enablePositionalOptions()
     .description("A provider-agnostic coding agent for the terminal, built for small local models.")
     .version(owletVersion(), "-v, --version")
     .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
@@ -28,7 +31,10 @@ function buildProgram(): Command {
     .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
     .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
     .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
-    .option("--permission-mode <mode>", "default, accept_edits, bypass, deny, plan or auto (default auto)")
+    .option(
+      "--permission-mode <mode>",
+      "default, accept_edits, bypass, deny, plan or auto (default auto); Claude Code's acceptEdits, bypassPermissions, dontAsk too",
+    )
     .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off (default workspace-write)")
     .option("--two-stage", "force two-stage tool routing (category first, then its tools)")
     .option("--no-two-stage", "disable two-stage tool routing")
@@ -43,13 +49,44 @@ function buildProgram(): Command {
     )
     .option("--local-only", "use local models only (no cloud arms, no learning written to disk)")
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
-    .option("--verbose", "show routing, rounds, prompt sizes and usage on stderr")
+    .option(
+      "--verbose",
+      "text: routing, rounds, prompt sizes and usage on stderr; json: every message; stream-json: usage per round",
+    )
+    .addOption(
+      new Option(
+        "--input-format <format>",
+        "stdin: the prompt as text, or Claude Code's stream-json messages",
+      )
+        .choices(INPUT_FORMATS)
+        .default("text"),
+    )
+    .option("--include-partial-messages", "stream-json: also emit the model's stream events as they arrive")
+    .option(
+      "--allowedTools, --allowed-tools <rules...>",
+      "tools allowed without asking, Claude Code's rule syntax: Read, Edit, \"Bash(npm test:*)\" (or owlet's names)",
+    )
+    .option("--disallowedTools, --disallowed-tools <rules...>", "tools denied, same rule syntax")
+    .option("--tools <tools>", "the built-in tools available (comma-separated; default: all)")
+    .option("--append-system-prompt <prompt>", "text appended to the system prompt")
+    .option("--system-prompt <prompt>", "replace the system prompt (as --system)")
+    .option(
+      "--max-budget-usd <usd>",
+      "stop the turn once its estimated spend reaches this (USD)",
+      positiveNumber,
+    )
+    .option("--permission-prompt-tool <tool>", "stdio: ask the stream-json host over the control protocol")
+    .option("--dangerously-skip-permissions", "as --permission-mode bypass")
     .action(async (words: string[], opts: PrintOptions) => {
       // Overwrites the process's argv in /proc/<pid>/cmdline, so a command cannot read the --api-key value there.
       if (opts.apiKey !== undefined) process.title = "owlet";
+      for (const warning of ignoredFlagWarnings(opts as unknown as Record<string, unknown>))
+        process.stderr.write(`owlet: ${warning}\n`);
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });
+
+  addIgnoredClaudeFlags(program);
 
   program
     .command("providers")
@@ -88,48 +125,56 @@ function buildProgram(): Command {
       process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
     });
 
-  program
-    .command("compact [focus...]")
-    .description(
-      "summarise a session's older rounds now (default: the latest session); focus: what to keep. Takes the model flags (--provider, --model, --cwd, …)",
-    )
-    .option("--session <id>", "the session to compact")
-    .action(async (focus: string[], _opts: unknown, command: Command) => {
-      const { runCompact } = await import("./commands/compact.ts");
-      const { withSetupErrors } = await import("./agent-setup.ts");
-      const opts = command.optsWithGlobals<PrintOptions & { session?: string }>();
-      process.exitCode = await withSetupErrors(() => runCompact(focus, opts, process.stdout));
-    });
+  // Options after a subcommand are its own (enablePositionalOptions, for acp and batch): the subcommands that
+  // run a model take the model flags here as well; flags before the subcommand still apply (optsWithGlobals).
+  agentFlags(
+    program
+      .command("compact [focus...]")
+      .description(
+        "summarise a session's older rounds now (default: the latest session); focus: what to keep. Takes the model flags (--provider, --model, --cwd, …)",
+      )
+      .option("--session <id>", "the session to compact"),
+  ).action(async (focus: string[], _opts: unknown, command: Command) => {
+    const { runCompact } = await import("./commands/compact.ts");
+    const { withSetupErrors } = await import("./agent-setup.ts");
+    const opts = command.optsWithGlobals<PrintOptions & { session?: string }>();
+    if (opts.apiKey !== undefined) process.title = "owlet";
+    process.exitCode = await withSetupErrors(() => runCompact(focus, opts, process.stdout));
+  });
 
-  program
-    .command("init")
-    .description("write an AGENTS.md for this repository from what the model reads in it (read-only tools)")
-    .option("--force", "replace an existing AGENTS.md")
-    .action(async (_opts: unknown, command: Command) => {
-      const { runInit } = await import("./commands/init.ts");
-      const { withSetupErrors } = await import("./agent-setup.ts");
-      const opts = command.optsWithGlobals<PrintOptions & { force?: boolean }>();
-      process.exitCode = await withSetupErrors(() => runInit(opts, process.stdout));
-    });
+  agentFlags(
+    program
+      .command("init")
+      .description("write an AGENTS.md for this repository from what the model reads in it (read-only tools)")
+      .option("--force", "replace an existing AGENTS.md"),
+  ).action(async (_opts: unknown, command: Command) => {
+    const { runInit } = await import("./commands/init.ts");
+    const { withSetupErrors } = await import("./agent-setup.ts");
+    const opts = command.optsWithGlobals<PrintOptions & { force?: boolean }>();
+    if (opts.apiKey !== undefined) process.title = "owlet";
+    process.exitCode = await withSetupErrors(() => runInit(opts, process.stdout));
+  });
 
   program
     .command("undo")
     .description("restore the files the last turn's tools changed and cut the conversation back before it")
     .option("--turn <n>", "undo this turn and every later one (see owlet sessions show)", positiveInt)
     .option("--session <id>", "the session (default: the latest of this project)")
+    .option("--cwd <dir>", "a directory of the project (default: the current directory)")
     .action(async (_opts: unknown, command: Command) => {
       const { runUndo } = await import("./commands/undo.ts");
       const opts = command.optsWithGlobals<{ turn?: number; session?: string; cwd?: string }>();
       process.exitCode = await runUndo({ ...opts, out: process.stdout });
     });
 
-  // Subcommands read the program's flags (--cwd, --provider, --model, …) through optsWithGlobals.
+  // Subcommands read the program's flags given before them (--cwd, …) through optsWithGlobals.
   const sessions = program
     .command("sessions")
     .description("list, show and delete this project's sessions (of the project --cwd is in)");
   sessions
     .command("list")
     .description("the project's sessions, most recent first: turns, tokens, cost, title")
+    .option("--cwd <dir>", "a directory of the project (default: the current directory)")
     .option("--json", "print JSON")
     .action(async (_opts: unknown, command: Command) => {
       const { runSessionsList } = await import("./commands/sessions.ts");
@@ -138,6 +183,7 @@ function buildProgram(): Command {
   sessions
     .command("show <id>")
     .description("a session's figures and conversation as a resume continues it (--full: every message)")
+    .option("--cwd <dir>", "a directory of the project (default: the current directory)")
     .option("--full", "show the full history, not the compacted view")
     .option("--json", "print JSON")
     .action(async (id: string, _opts: unknown, command: Command) => {
@@ -147,6 +193,7 @@ function buildProgram(): Command {
   sessions
     .command("rm <id>")
     .description("delete a session and its saved tool output")
+    .option("--cwd <dir>", "a directory of the project (default: the current directory)")
     .action(async (id: string, _opts: unknown, command: Command) => {
       const { runSessionsRm } = await import("./commands/sessions.ts");
       process.exitCode = runSessionsRm(id, { ...command.optsWithGlobals(), out: process.stdout });
@@ -154,6 +201,7 @@ function buildProgram(): Command {
   sessions
     .command("prune")
     .description("delete the sessions last used longer ago than --older-than")
+    .option("--cwd <dir>", "a directory of the project (default: the current directory)")
     .requiredOption("--older-than <age>", "e.g. 30d, 12h, 2w, 90m")
     .option("--dry-run", "only list what would be deleted")
     .action(async (_opts: unknown, command: Command) => {
@@ -161,6 +209,73 @@ function buildProgram(): Command {
       const opts = command.optsWithGlobals<{ olderThan: string; dryRun?: boolean; cwd?: string }>();
       process.exitCode = runSessionsPrune({ ...opts, out: process.stdout });
     });
+
+  program
+    .command("acp")
+    .description("serve the Agent Client Protocol on stdio, for editors (Zed, JetBrains, …)")
+    .option("--provider <name>", "provider of every session (as for -p)")
+    .option("--model <model>", "model name, or a .gguf path for the embedded provider")
+    .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+    .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
+    .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+    .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
+    .option("--permission-mode <mode>", "the sessions' first permission mode (the editor can switch it)")
+    .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off (default workspace-write)")
+    .option("--two-stage", "force two-stage tool routing")
+    .option("--no-two-stage", "disable two-stage tool routing")
+    .option("--config <file>", "an extra config file (TOML), above the user and project files")
+    .action(async (opts: import("./commands/acp.ts").AcpOptions) => {
+      if (opts.apiKey !== undefined) process.title = "owlet";
+      const { runAcp } = await import("./commands/acp.ts");
+      process.exitCode = await runAcp(opts);
+    });
+
+  const modelFlags = (cmd: Command) =>
+    cmd
+      .option("--provider <name>", "provider of every task's run (as for -p)")
+      .option("--model <model>", "model of every task's run (a task's own \"model\" wins)")
+      .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+      .option("--api-key <key>", "API key (local batches only; queue workers use their environment)")
+      .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+      .option("--max-turns <n>", "safety limit on rounds per task", positiveInt)
+      .option(
+        "--permission-mode <mode>",
+        "each run's permission mode (default bypass: throwaway copies, sandboxed bash)",
+      )
+      .option("--sandbox <mode>", "bash sandbox: workspace-write, read-only or off")
+      .option("--two-stage", "force two-stage tool routing")
+      .option("--no-two-stage", "disable two-stage tool routing")
+      .option("--seed <n>", "seed for sampling and routing", nonNegativeInt)
+      .option("--config <file>", "an extra config file (TOML): [batch] settings, and the runs' config")
+      .option("--work-dir <dir>", "where working copies are made (default $TMPDIR/owlet-batch)");
+  modelFlags(
+    program
+      .command("batch <tasks>")
+      .description(
+        'run a JSONL file of tasks ({"id","repo","prompt","check"?,"model"?} per line), each in its own working copy',
+      )
+      .option(
+        "--out <file>",
+        "results file, one JSON line per task; tasks already in it are skipped",
+        "results.jsonl",
+      )
+      .option("-j, --workers <n>", "tasks at a time (default: cores / model threads)", positiveInt)
+      .option("--queue <url>", "put the tasks on a BullMQ queue for `owlet worker`s: redis://HOST:6379/0")
+      .option("--keep", "keep the working copies"),
+  ).action(async (file: string, opts: import("./commands/batch.ts").BatchOptions) => {
+    const { runBatch } = await import("./commands/batch.ts");
+    process.exitCode = await runBatch(file, opts);
+  });
+  modelFlags(
+    program
+      .command("worker")
+      .description("run the tasks of an `owlet batch --queue` from Redis, until Ctrl-C")
+      .requiredOption("--queue <url>", "the queue: redis://HOST:6379/0")
+      .option("-j, --workers <n>", "tasks at a time (default: cores / model threads)", positiveInt),
+  ).action(async (opts: import("./commands/batch.ts").BatchOptions) => {
+    const { runWorkerCommand } = await import("./commands/batch.ts");
+    process.exitCode = await runWorkerCommand(opts);
+  });
 
   const router = program.command("router").description("inspect the model router");
   router
@@ -174,9 +289,35 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * The flags of a subcommand that builds an agent (`compact`, `init`): print mode's model, config and workspace
+ * flags, read as PrintOptions through optsWithGlobals.
+ */
+function agentFlags(cmd: Command): Command {
+  return cmd
+    .option("--provider <name>", "provider (pins the arm, as for -p)")
+    .option("--model <model>", "model name, or a .gguf path for the embedded provider")
+    .option("--base-url <url>", "endpoint base URL for OpenAI-compatible providers")
+    .option("--api-key <key>", "API key (default: the provider's usual environment variable)")
+    .option("--context-window <tokens>", "context window of the model in tokens", positiveInt)
+    .option("--max-turns <n>", "safety limit on rounds per turn (default 50)", positiveInt)
+    .option("--two-stage", "force two-stage tool routing")
+    .option("--no-two-stage", "disable two-stage tool routing")
+    .option("--cwd <dir>", "workspace directory (default: the current directory)")
+    .option("--config <file>", "an extra config file (TOML), above the user and project files")
+    .option("--local-only", "use local models only")
+    .option("--seed <n>", "seed for sampling and routing", nonNegativeInt);
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("expected a positive integer");
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
   return n;
 }
 

@@ -53,6 +53,19 @@ export const CONFIG_DEFAULTS = {
     /** Seconds a whole turn may take (checked whenever owlet waits on a model), retries and failovers included. */
     turn_timeout: 3600,
   },
+  batch: {
+    /** Tries per queued task (the first included) before its result is an error. */
+    attempts: 3,
+    /** Ms before the first retry; doubles with `backoff = "exponential"`. */
+    backoff_ms: 2000,
+    backoff: "exponential",
+    /** Ms a queue worker holds a task's lock (renewed at half of it); a worker silent for longer is taken as dead. */
+    lock_ms: 30_000,
+    /** Seconds one task's owlet run may take before it is stopped (status timeout). */
+    task_timeout: 1800,
+    /** Seconds a task's check command may take. */
+    check_timeout: 300,
+  },
 } as const;
 
 const positiveInt = () => z.int().positive();
@@ -152,6 +165,22 @@ const sandboxSchema = z.strictObject({
   env: z
     .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"))
     .default(() => []),
+});
+
+/** `[batch]`: `owlet batch` and `owlet worker` (see src/batch/). */
+const batchSchema = z.strictObject({
+  attempts: positiveInt().default(CONFIG_DEFAULTS.batch.attempts),
+  /** Ms. */
+  backoff_ms: z.int().nonnegative().default(CONFIG_DEFAULTS.batch.backoff_ms),
+  backoff: z.enum(["exponential", "fixed"]).default(CONFIG_DEFAULTS.batch.backoff),
+  /** Ms. */
+  lock_ms: z.int().min(1000).default(CONFIG_DEFAULTS.batch.lock_ms),
+  /** Seconds. */
+  task_timeout: z.number().positive().default(CONFIG_DEFAULTS.batch.task_timeout),
+  /** Seconds. */
+  check_timeout: z.number().positive().default(CONFIG_DEFAULTS.batch.check_timeout),
+  /** Local workers; default the usable cores divided by the embedded model's threads (at least 1). */
+  workers: positiveInt().optional(),
 });
 
 const sessionSchema = z.strictObject({
@@ -280,6 +309,7 @@ function buildConfigSchema<A extends z.ZodType>(arm: A) {
     context: contextSchema.prefault({}),
     engine: engineSchema.prefault({}),
     local_server: localServerSchema.prefault({}),
+    batch: batchSchema.prefault({}),
     arms: z.array(arm).default(() => []),
   });
 }

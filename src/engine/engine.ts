@@ -318,7 +318,12 @@ class TurnRun {
       const { response, trip, ttftMs, durationMs } = round;
       const arm = this.route.arm;
       this.usage = addUsage(this.usage, response.usage);
-      this.emit({ type: "usage", round: this.rounds, usage: response.usage });
+      this.emit({
+        type: "usage",
+        round: this.rounds,
+        usage: response.usage,
+        ...(response.stopReason ? { stopReason: response.stopReason } : {}),
+      });
       this.opts.onUsage?.(response.usage, this.rounds, arm.id);
       this.opts.routing.reportRound?.({ arm, usage: response.usage, ttftMs, durationMs });
 

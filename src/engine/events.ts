@@ -1,4 +1,4 @@
-import type { Usage } from "../message/types.ts";
+import type { StopReason, Usage } from "../message/types.ts";
 
 /**
  * Events the engine emits during a turn, in order, synchronously through `onEvent`. The CLI renders them as
@@ -37,8 +37,8 @@ export type EngineEvent =
   | { type: "retry"; attempt: number; delayMs: number; reason: string }
   /** History was shrunk to fit (budget) or after a 413. */
   | { type: "compaction"; reason: string; droppedMessages: number; compactedResults: number }
-  /** Usage of one round (tokens). */
-  | { type: "usage"; round: number; usage: Usage }
+  /** Usage of one round (tokens) and why the model stopped (absent when the provider did not say). */
+  | { type: "usage"; round: number; usage: Usage; stopReason?: StopReason }
   /** The permission gate refused a tool call (it did not run); `message` is what the model was told. */
   | { type: "permission_denied"; id: string; name: string; arguments: string; message: string }
   /** A non-fatal warning (e.g. a tool-name typo resolved, a permission denial). */

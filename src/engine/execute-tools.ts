@@ -103,7 +103,7 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
 async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
   const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
   if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
-  const decision = await deps.gate.check(tool, parsed.args);
+  const decision = await deps.gate.check(tool, parsed.args, { id: call.id });
   if (!decision.allowed) {
     deps.emit({
       type: "permission_denied",
@@ -116,7 +116,7 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
   }
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
-    const run = () => tool.run(parsed.args, { ...deps.context, signal: deps.signal });
+    const run = () => tool.run(parsed.args, { ...deps.context, signal: deps.signal, callId: call.id });
     const out = await untilAborted(
       deps.wrap ? deps.wrap({ call, tool, args: parsed.args }, run) : run(),
       deps.signal,

@@ -9,7 +9,14 @@ export type GateDecision = { allowed: true } | { allowed: false; message: string
  * `message` becomes the error tool result the model sees.
  */
 export interface PermissionGate {
-  check(tool: Tool, args: unknown): Promise<GateDecision>;
+  /** `call` identifies the tool call (its id), so an asker can name it (Claude Code's tool_use_id, ACP's toolCallId). */
+  check(tool: Tool, args: unknown, call?: GateCall): Promise<GateDecision>;
+}
+
+/** The tool call a permission check is for. */
+export interface GateCall {
+  /** The tool call's id, as in the assistant message. */
+  id: string;
 }
 
 /** A gate that allows everything (tests, bypass). */

@@ -10,6 +10,10 @@ export interface AskRequest {
   reason: string;
   /** A warning shown above the question, e.g. for protected paths. */
   warning?: string;
+  /** The call's arguments as parsed (for askers that show or forward them, e.g. a control protocol). */
+  input?: unknown;
+  /** The tool call's id, when the engine gave it. */
+  callId?: string;
 }
 
 /** Asks the user to approve a tool call; resolves true to allow, false to deny. Must not reject. */

@@ -34,6 +34,8 @@ export interface ToolContext {
   /** Absolute, symlink-resolved workspace root; every path resolves inside it. */
   workspaceRoot: string;
   signal: AbortSignal;
+  /** The id of the tool call being run (the engine sets it), so a host can attach what it shows to the call. */
+  callId?: string;
   limits: ToolLimits;
   /**
    * The environment for child processes (bash), already filtered (see childEnv); default childEnv(process.env).
@@ -54,6 +56,53 @@ export interface ToolContext {
   reads?: ReadLedger;
   /** How bash sandboxes commands (see sandbox/settings.ts); absent: not sandboxed (tests, library use). */
   sandbox?: SandboxSettings;
+  /**
+   * Text files through an editor (ACP's fs/read_text_file, fs/write_text_file), so the tools see and change
+   * unsaved buffers. Paths are absolute and already checked by the workspace guard; absent: the disk only.
+   */
+  files?: TextFileAccess;
+  /**
+   * Runs bash's commands somewhere else (an editor's terminal, ACP's terminal/create), given the exact argv owlet
+   * would spawn (the sandbox's bwrap line, under `env -i` so only the allowlisted environment reaches it).
+   * Absent: owlet spawns it.
+   */
+  commands?: CommandHost;
+}
+
+/** A command as owlet would spawn it: `argv[0]` and its arguments, run in `cwd`. */
+export interface CommandLine {
+  argv: string[];
+  cwd: string;
+}
+
+/** How a hosted command ended: the combined output (at most `maxOutputBytes`), exit code or signal. */
+export interface HostedRun {
+  output: string;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  aborted: boolean;
+}
+
+/**
+ * Where bash's commands run when not as owlet's own children. `run` resolves when the command has ended: killed
+ * after `timeoutMs` (timedOut) or once `signal` aborts (aborted). It may reject when the host cannot run it.
+ */
+export interface CommandHost {
+  run(
+    line: CommandLine,
+    opts: { timeoutMs: number; signal: AbortSignal; maxOutputBytes: number; callId?: string },
+  ): Promise<HostedRun>;
+}
+
+/**
+ * An editor's view of text files (as ACP's client file system: the buffer's text, unsaved changes included).
+ * `read` resolves the text, or undefined to read the disk; `write` resolves true when the editor took the
+ * write, false to write the disk. Either may reject: the tool then reports a file error.
+ */
+export interface TextFileAccess {
+  read(abs: string): Promise<string | undefined>;
+  write(abs: string, content: string): Promise<boolean>;
 }
 
 /**

@@ -60,7 +60,7 @@ describe("router failover end to end", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const failover = events.find((e) => e.type === "failover");
+    const failover = events.find((e) => e.type === "system" && e.subtype === "failover");
     expect(failover).toMatchObject({ from: "cheap", to: "dear" });
     expect(events.at(-1)).toMatchObject({
       type: "result",
@@ -103,7 +103,7 @@ describe("router failover end to end", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(events.some((e) => e.type === "failover")).toBe(false);
+    expect(events.some((e) => e.subtype === "failover")).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: "result", is_error: true });
     expect(working.requests.filter((r) => r.path.includes("chat/completions"))).toHaveLength(0);
   });

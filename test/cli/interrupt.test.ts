@@ -32,6 +32,7 @@ describe("interrupting print mode", () => {
         "m",
         "--output-format",
         "stream-json",
+        "--include-partial-messages",
       ],
       {
         cwd: repo,
@@ -47,12 +48,17 @@ describe("interrupting print mode", () => {
     let stdout = "";
     child.stdout.on("data", (d) => {
       stdout += d;
-      if (stdout.includes("text_delta") && !child.killed) child.kill("SIGINT");
+      if (stdout.includes('"text_delta"') && !child.killed) child.kill("SIGINT");
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
     expect(code).toBe(130);
     const last = JSON.parse(stdout.trim().split("\n").at(-1)!);
-    expect(last).toMatchObject({ type: "result", subtype: "aborted", is_error: true });
+    expect(last).toMatchObject({
+      type: "result",
+      subtype: "error_during_execution",
+      owlet_status: "aborted",
+      is_error: true,
+    });
     const dir = join(repo, ".owlet", "sessions");
     const file = readdirSync(dir).find((f) => f.endsWith(".jsonl"))!;
     const lines = readFileSync(join(dir, file), "utf8")

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fixtureRepo } from "../support/fixture-repo.ts";
 import { runOwlet } from "../support/run-owlet.ts";
 import { type ScriptedReply, type ScriptedServer, startScriptedServer } from "../support/scripted-server.ts";
+import { streamLines, systemEvents, toolResults, toolUses } from "../support/stream-json.ts";
 
 let server: ScriptedServer | undefined;
 
@@ -69,7 +70,7 @@ describe("owlet -p: the main job on a fixture repository", () => {
     });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim());
-    expect(result).toMatchObject({ type: "result", is_error: false, rounds: 5 });
+    expect(result).toMatchObject({ type: "result", subtype: "success", is_error: false, num_turns: 5 });
     expect(result.result).toContain("tests pass");
     expect(result.usage.input_tokens).toBeGreaterThan(0);
     expect(result.session_id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
@@ -91,7 +92,7 @@ describe("owlet -p: the main job on a fixture repository", () => {
     expect(statSync(sessionFile).mode & 0o777).toBe(0o600);
   });
 
-  it("stream-json prints one object per line: routing, text_delta, tool_call, tool_result, result", async () => {
+  it("stream-json prints one object per line: system/init, routing, assistant tool_use, user tool_result, result", async () => {
     const repo = await fixtureRepo("repo-add");
     server = await startScriptedServer(mainJobScript());
     const run = await runOwlet(
@@ -99,15 +100,12 @@ describe("owlet -p: the main job on a fixture repository", () => {
       { cwd: repo },
     );
     expect(run.code, run.stderr).toBe(0);
-    const events = run.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    const types = events.map((e) => e.type);
-    expect(types[0]).toBe("routing");
-    expect(types.at(-1)).toBe("result");
-    expect(types).toContain("text_delta");
-    const calls = events.filter((e) => e.type === "tool_call");
+    const events = streamLines(run.stdout);
+    expect(events[0]).toMatchObject({ type: "system", subtype: "init" });
+    expect(events[1]).toMatchObject({ type: "system", subtype: "routing" });
+    expect(events.at(-1).type).toBe("result");
+    expect(events.some((e) => e.type === "assistant" && e.message.content[0].type === "text")).toBe(true);
+    const calls = toolUses(events);
     // A loopback server is a local arm: owlet runs the tests first and reads the code under test for the model
     // (the fix loop), then the scripted calls run, and the edit is checked at once.
     expect(calls.map((c) => c.name)).toEqual([
@@ -119,13 +117,12 @@ describe("owlet -p: the main job on a fixture repository", () => {
       "bash",
       "bash",
     ]);
-    expect(calls[0].id).toMatch(/^check_/);
+    expect(calls[0]?.id).toMatch(/^check_/);
     for (const c of calls) expect(typeof c.id).toBe("string");
-    const results = events.filter((e) => e.type === "tool_result");
-    expect(results.map((r) => r.name)).toEqual(calls.map((c) => c.name));
+    const results = toolResults(events);
+    expect(results.map((r) => r.tool_use_id)).toEqual(calls.map((c) => c.id));
     // the tests fail before the fix and pass after it; every other call succeeds
-    expect(results.map((r) => r.is_error)).toEqual([true, false, false, false, false, false, false]);
-    expect(results.map((r) => r.id)).toEqual(calls.map((c) => c.id));
+    expect(results.map((r) => r.is_error === true)).toEqual([true, false, false, false, false, false, false]);
   });
 
   it("text output prints the final answer on stdout when piped", async () => {
@@ -201,11 +198,18 @@ describe("owlet -p: errors a user can act on", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const result = events.find((e) => e.type === "tool_result");
+    const result = toolResults(events)[0]!;
     expect(result.is_error).toBe(true);
-    expect(result.output).toContain("--permission-mode");
+    expect(result.content).toContain("--permission-mode");
+    expect(systemEvents(events, "permission_denied")[0]).toMatchObject({ tool_name: "bash" });
     const final = events.at(-1);
-    expect(final).toMatchObject({ type: "result", subtype: "permission_denied", is_error: true });
+    // The model ended its turn (Claude Code's subtype success), but owlet reports the denial: is_error and its status.
+    expect(final).toMatchObject({
+      type: "result",
+      subtype: "success",
+      owlet_status: "permission_denied",
+      is_error: true,
+    });
     expect(final.permission_denials).toEqual([
       { tool_name: "bash", tool_use_id: expect.any(String), tool_input: { command: "node test.js" } },
     ]);

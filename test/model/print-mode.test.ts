@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN_PICK } from "../../src/engine/two-stage.ts";
 import { fixtureRepo } from "../support/fixture-repo.ts";
 import { runOwlet } from "../support/run-owlet.ts";
+import { streamLines, systemEvents, toolResults, toolUses } from "../support/stream-json.ts";
 import { testModelPath } from "./model-path.ts";
 
 /**
@@ -35,29 +36,26 @@ describe("owlet -p with the embedded SmolLM2-135M", () => {
     );
     expect([0, 1], run.stderr).toContain(run.code);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const events = run.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    const routing = events.find((e) => e.type === "routing");
+    const events = streamLines(run.stdout);
+    const routing = systemEvents(events, "routing")[0];
     expect(routing).toMatchObject({ provider: "embedded", two_stage: true });
-    const rounds = events.filter((e) => e.type === "round_start");
+    const rounds = systemEvents(events, "round_start");
     expect(rounds.length).toBeGreaterThanOrEqual(1);
     expect(rounds[0].tools).toEqual(["select_category"]);
     expect(rounds[0].tool_choice).toBe("required");
     // round 1 is grammar-forced: its call is a valid select_category
-    const calls = events.filter((e) => e.type === "tool_call");
+    const calls = toolUses(events);
     // math.js, which the prompt names, is read for the small model before its first round
-    expect(calls[0]).toMatchObject({ name: "fs_read", arguments: JSON.stringify({ path: "math.js" }) });
+    expect(calls[0]).toMatchObject({ name: "fs_read", input: { path: "math.js" } });
     const pick = calls.find((c) => c.name === "select_category");
     expect(pick, JSON.stringify(calls)).toBeDefined();
-    expect(BUILTIN_PICK).toContain(JSON.parse(pick.arguments).category);
+    expect(BUILTIN_PICK).toContain(pick!.input.category);
     // every tool call got exactly one result
-    const results = events.filter((e) => e.type === "tool_result");
-    expect(results.map((r) => r.id).sort()).toEqual(calls.map((c) => c.id).sort());
+    const results = toolResults(events);
+    expect(results.map((r) => r.tool_use_id).sort()).toEqual(calls.map((c) => c.id).sort());
     const result = events.at(-1);
     expect(result.type).toBe("result");
-    expect(result.rounds).toBeLessThanOrEqual(6);
+    expect(result.num_turns).toBeLessThanOrEqual(6);
     expect(result.usage.input_tokens).toBeGreaterThan(0);
     if (run.code === 0) expect(result.is_error).toBe(false);
     else expect(typeof result.error).toBe("string");

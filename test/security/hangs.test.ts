@@ -95,7 +95,7 @@ describe("through the model, in bypass mode", () => {
     );
     // Refused calls are denials: the turn is reported as permission_denied (exit 1), never as success.
     expect(run.code, run.stderr).toBe(1);
-    expect(JSON.parse(run.stdout).subtype).toBe("permission_denied");
+    expect(JSON.parse(run.stdout).owlet_status).toBe("permission_denied");
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(run.results).toHaveLength(2);
     for (const result of run.results) expect(result).toMatch(/not run: the command is \d+ bytes/);

@@ -1,7 +1,7 @@
 import type { EngineEvent } from "../../engine/events.ts";
 import type { TurnResult } from "../../engine/turn-result.ts";
 import { describeDenials } from "./denials.ts";
-import type { Renderer, RenderTarget } from "./renderer.ts";
+import type { Renderer, RenderTarget, TurnEnd } from "./renderer.ts";
 
 /**
  * `--output-format text`: the model's text on stdout (streamed live on a terminal; only the final answer
@@ -17,6 +17,10 @@ export class TextRenderer implements Renderer {
     this.target = target;
     this.live = target.out.isTTY === true;
   }
+
+  beginTurn(): void {}
+
+  message(): void {}
 
   event(event: EngineEvent): void {
     const { err, verbose } = this.target;
@@ -86,7 +90,8 @@ export class TextRenderer implements Renderer {
     }
   }
 
-  result(turn: TurnResult, sessionId: string | undefined): void {
+  result(turn: TurnResult, end: TurnEnd): void {
+    const sessionId = end.sessionId;
     if (this.live) {
       this.breakLine();
     } else if (turn.text) {

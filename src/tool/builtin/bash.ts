@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
 import { childEnv } from "../child-env.ts";
-import { type CommandSpawn, planCommand } from "../sandbox/spawn-plan.ts";
+import { type CommandSpawn, commandLine, planCommand } from "../sandbox/spawn-plan.ts";
 import { loadBashGrammar } from "../shell/grammar.ts";
-import type { Tool, ToolContext, ToolOutput } from "../types.ts";
+import type { CommandHost, Tool, ToolContext, ToolOutput } from "../types.ts";
 import { errorResult } from "./common.ts";
 import { interactiveReason } from "./interactive.ts";
 import { HeadTailBuffer } from "./output-buffer.ts";
@@ -31,7 +31,8 @@ const parameters = z.object({
  * sandbox/spawn-plan.ts and sandbox/bwrap.ts: read-only system, writable workspace minus `.git/hooks`,
  * `.git/config` and `.owlet/`, private /tmp, no network, its own PID namespace, an allowlisted environment);
  * the permission mode does not change that, bypass included. Metadata: `{ exitCode, timedOut }` (+ `aborted`,
- * `signal`, `interactive` when relevant).
+ * `signal`, `interactive` when relevant). With `ctx.commands` (an editor's terminal) the same argv runs there
+ * instead (see commandLine).
  */
 export const bash: Tool<z.infer<typeof parameters>> = {
   name: "bash",
@@ -81,6 +82,7 @@ interface RunResult {
 const FIXED_ENV = { PAGER: "cat", GIT_PAGER: "cat", GIT_TERMINAL_PROMPT: "0", TERM: "dumb" };
 
 async function runCommand(command: string, ctx: ToolContext, timeoutSec: number): Promise<RunResult> {
+  if (ctx.commands) return runHosted(command, ctx, ctx.commands, timeoutSec);
   const plan = await planCommand(
     command,
     ctx.workspaceRoot,
@@ -92,6 +94,41 @@ async function runCommand(command: string, ctx: ToolContext, timeoutSec: number)
     return await runSpawn(plan, ctx, timeoutSec);
   } finally {
     plan.cleanup();
+  }
+}
+
+/** The command on the context's host (an editor's terminal), with the argv owlet would have spawned. */
+async function runHosted(
+  command: string,
+  ctx: ToolContext,
+  host: CommandHost,
+  timeoutSec: number,
+): Promise<RunResult> {
+  const { line, cleanup } = await commandLine(
+    command,
+    ctx.workspaceRoot,
+    ctx.sandbox,
+    ctx.childEnv ?? childEnv(process.env),
+    FIXED_ENV,
+  );
+  try {
+    const run = await host.run(line, {
+      timeoutMs: timeoutSec * 1000,
+      signal: ctx.signal,
+      maxOutputBytes: ctx.limits.maxOutputBytes,
+      ...(ctx.callId ? { callId: ctx.callId } : {}),
+    });
+    return { ...run, output: run.output.replace(/\n+$/, ""), signal: run.signal as NodeJS.Signals | null };
+  } catch (error) {
+    return {
+      output: `The editor could not run the command: ${error instanceof Error ? error.message : String(error)}`,
+      exitCode: 127,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+    };
+  } finally {
+    cleanup();
   }
 }
 

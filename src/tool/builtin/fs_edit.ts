@@ -59,7 +59,8 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
             `nothing was changed. Edit it with bash instead (e.g. \`sed -i 's/old/new/' ${shown}\`).`,
         );
       }
-      buf = await readFile(abs);
+      const edited = await ctx.files?.read(abs);
+      buf = edited === undefined ? await readFile(abs) : Buffer.from(edited, "utf8");
     } catch (error) {
       const message = await fsFailureMessage(error, guard, abs, shown, "file");
       if (message) {
@@ -129,7 +130,7 @@ export const fsEdit: Tool<z.infer<typeof parameters>> = {
       from = p + oldString.length;
     }
     updated += text.slice(from);
-    await writeFile(abs, bytes);
+    if (!(await ctx.files?.write(abs, bytes.toString("utf8")))) await writeFile(abs, bytes);
     await ctx.reads?.record(abs);
     const n = targets.length;
     const hunks = targets

@@ -51,7 +51,8 @@ export const fsRead: Tool<z.infer<typeof parameters>> = {
             `Search it with fs_grep, or read a slice with bash (e.g. \`sed -n '100,200p' ${shown}\` or \`head -n 100 ${shown}\`).`,
         );
       }
-      buf = await readFile(abs);
+      const edited = await ctx.files?.read(abs);
+      buf = edited === undefined ? await readFile(abs) : Buffer.from(edited, "utf8");
     } catch (error) {
       const message = await fsFailureMessage(error, guard, abs, shown, "file");
       if (message) return errorResult(message);

@@ -55,7 +55,7 @@ export const fsWrite: Tool<z.infer<typeof parameters>> = {
       const unread = await ctx.reads?.refusal(abs, shown, "write");
       if (unread) return errorResult(unread);
       await mkdir(path.dirname(abs), { recursive: true, mode: 0o755 });
-      await writeFile(abs, content, { mode: 0o644 });
+      if (!(await ctx.files?.write(abs, content))) await writeFile(abs, content, { mode: 0o644 });
       await ctx.reads?.record(abs);
       const lines = countLines(content);
       const verb = existing ? "Overwrote" : "Created";

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Socket } from "node:net";
+import type { CommandLine } from "../types.ts";
 import { type BwrapPlan, bwrapArgs, type ProtectedEntry, sandboxEnv } from "./bwrap.ts";
 import { inspectProtectedPaths, maskedDirs, removeMountPoints, standIns } from "./layout.ts";
 import { probeSandbox } from "./probe.ts";
@@ -94,6 +95,50 @@ export async function planCommand(
       removeMountPoints(protectedEntries);
       if (reusable) spare = { key, child: unref(startSandbox(args, workspaceRoot, sandboxedEnv)) };
     },
+  };
+}
+
+/**
+ * The same command as {@link planCommand} would start, as one argv for a host that runs it instead of owlet (an
+ * editor's terminal): `env -i NAME=value… bash -c command`, or in the sandbox `env -i NAME=value… bwrap …args
+ * bash --norc --noprofile -c command`, so the host's own environment never reaches the command and the sandbox
+ * is the same. `cleanup` removes the mount points bwrap needed; call it once the command has ended.
+ */
+export async function commandLine(
+  command: string,
+  workspaceRoot: string,
+  settings: SandboxSettings | undefined,
+  env: NodeJS.ProcessEnv,
+  fixed: Record<string, string>,
+): Promise<{ line: CommandLine; cleanup: () => void }> {
+  const assignments = (vars: NodeJS.ProcessEnv) =>
+    Object.entries(vars)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
+  if (!settings || settings.mode === "off" || !(await probeSandbox()).ok)
+    return {
+      line: {
+        argv: ["env", "-i", ...assignments({ ...env, ...fixed }), "bash", "-c", command],
+        cwd: workspaceRoot,
+      },
+      cleanup: () => {},
+    };
+  const protectedEntries: ProtectedEntry[] =
+    settings.mode === "workspace-write" ? inspectProtectedPaths(workspaceRoot) : [];
+  const plan: BwrapPlan = {
+    workspaceRoot,
+    settings,
+    protectedEntries,
+    maskedDirs: maskedDirs(),
+    ...standIns(),
+  };
+  const args = bwrapArgs(plan, command, ["bash", "--norc", "--noprofile", "-c"]);
+  return {
+    line: {
+      argv: ["env", "-i", ...assignments(sandboxEnv(env, settings.env, fixed)), "bwrap", ...args],
+      cwd: workspaceRoot,
+    },
+    cleanup: () => removeMountPoints(protectedEntries),
   };
 }
 
