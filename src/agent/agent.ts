@@ -7,8 +7,22 @@ import type { TurnResult } from "../engine/turn-result.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
+import type { ContextUsage } from "./context-usage.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
+import type { ShellRun } from "./shell.ts";
+
+/** Progress of a long step a front end may draw as a bar: a model download (bytes), a model load (fraction). */
+export interface AgentProgress {
+  /** What is under way, e.g. "downloading qwen2.5-coder-0.5b-instruct". */
+  label: string;
+  /** Done so far and the total, in `unit`s; `total` 0 while unknown. */
+  done: number;
+  total: number;
+  unit: "bytes" | "fraction";
+  /** True once, when the step has finished (or failed). */
+  finished?: boolean;
+}
 
 /** How the agent reaches the world around it, so any front end (print mode, a TUI, an editor) can host it. */
 export interface AgentIO {
@@ -24,6 +38,8 @@ export interface AgentIO {
    * redacted from the prompt, a policy warning.
    */
   notify(message: string): void;
+  /** Progress of a model download or load (see AgentProgress); absent: only `notify`'s one line is given. */
+  progress?(update: AgentProgress): void;
 }
 
 /** Options of createAgent. Only `config`, `cwd` and `io` are required. */
@@ -71,6 +87,20 @@ export interface Agent {
    * model, tool or budget failures (see TurnResult.status); an aborted `signal` ends the turn as `aborted`.
    */
   runTurn(prompt: string, signal?: AbortSignal): Promise<TurnResult>;
-  /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
+  /**
+   * Runs the user's own shell command (a front end's `!command`) through the bash tool, this agent's permission
+   * gate and sandbox (see runUserShell); its output goes with the next prompt to the model. Never throws for a
+   * failing or refused command.
+   */
+  runShell(command: string, signal?: AbortSignal): Promise<ShellRun>;
+  /** What the next request would hold for the primary arm, by part, in tokens. */
+  contextUsage(): ContextUsage;
+  /**
+   * Compacts earlier tool results in the conversation held in memory to one-line markers (the prompt budget's
+   * first step, applied now; the session file keeps everything). Returns the history's tokens before and after
+   * and how many results were compacted.
+   */
+  compact(): { beforeTokens: number; afterTokens: number; compacted: number };
+  /** Saves what the router learned (nothing for one fixed arm) and releases the session's lock. Call once, last. */
   close(): Promise<void>;
 }

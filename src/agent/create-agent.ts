@@ -1,15 +1,19 @@
 import { existsSync, statSync } from "node:fs";
+import { compactPreviousToolResultsCounted } from "../context/compact-results.ts";
+import { measureMessage } from "../context/measure.ts";
 import { loadProjectDocs } from "../context/system-prompt.ts";
 import { Engine } from "../engine/engine.ts";
-import { SessionStore } from "../session/index.ts";
+import { releaseSessionLock, SessionStore } from "../session/index.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
-import { engineOptions } from "./engine-setup.ts";
+import { contextUsage } from "./context-usage.ts";
+import { engineOptions, tokenCounter } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
 import { buildGates } from "./permission-gate.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
 import { ignoreOwletState, openChosenSession } from "./sessions.ts";
+import { runUserShell, shellNote } from "./shell.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
 
 /**
@@ -49,6 +53,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     pinned: options.pinnedArm === true,
     notify: io.notify,
+    ...(io.progress ? { progress: io.progress } : {}),
   });
   ignoreOwletState(loaded.projectRoot);
   const session =
@@ -67,23 +72,27 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : rawDocs;
   const events = new EventHub();
   if (options.onEvent) events.subscribe(options.onEvent);
-  const engine = new Engine(
-    engineOptions({
-      config,
-      cwd,
-      routing: routing.policy,
-      tools,
-      toolContext: toolContext(config, cwd, io.env),
-      gates,
-      ...(docs ? { projectDocs: docs } : {}),
-      ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
-      ...(session ? { session } : {}),
-      sessionsDir: sessions.dir,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      onEvent: events.emit,
-    }),
-  );
+  const context = toolContext(config, cwd, io.env);
+  const engineOpts = engineOptions({
+    config,
+    cwd,
+    routing: routing.policy,
+    tools,
+    toolContext: context,
+    gates,
+    ...(docs ? { projectDocs: docs } : {}),
+    ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
+    ...(session ? { session } : {}),
+    sessionsDir: sessions.dir,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    onEvent: events.emit,
+  });
+  const engine = new Engine(engineOpts);
   if (session) engine.history = session.messages();
+  /** What the user ran with `!command` since the last prompt: it travels with the next one. */
+  const shellNotes: string[] = [];
+  const historyTokens = () =>
+    engine.history.reduce((n, m) => n + measureMessage(m, tokenCounter(routing.primary)), 0);
 
   return {
     engine,
@@ -96,10 +105,32 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     session,
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      return engine.runTurn(await redactedInput(prompt, "the prompt", io.notify), signal);
+      const full = [...shellNotes.splice(0), prompt].join("\n\n");
+      return engine.runTurn(await redactedInput(full, "the prompt", io.notify), signal);
+    },
+    async runShell(command, signal = new AbortController().signal) {
+      const run = await runUserShell(
+        command,
+        { tools, context, gate: gates.gate, emit: events.emit },
+        signal,
+      );
+      shellNotes.push(shellNote(run));
+      return run;
+    },
+    contextUsage() {
+      const arm = routing.primary;
+      return contextUsage(arm, engineOpts.systemPrompt(arm), tools.schemas(), engine.history);
+    },
+    compact() {
+      const beforeTokens = historyTokens();
+      const pathFor = engineOpts.store ? (id: string) => engineOpts.store!.pathFor(id) : undefined;
+      const out = compactPreviousToolResultsCounted(engine.history, pathFor ? { pathFor } : {});
+      engine.history = out.messages;
+      return { beforeTokens, afterTokens: historyTokens(), compacted: out.compacted };
     },
     async close() {
       await routing.close?.();
+      if (session) releaseSessionLock(session.path);
     },
   };
 }

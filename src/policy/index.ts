@@ -3,6 +3,7 @@
 export { splitBashCommand } from "../tool/shell/bash-split.ts";
 export {
   type Asker,
+  type AskAnswer,
   type AskRequest,
   formatAskPrompt,
   noTtyAsker,
@@ -27,6 +28,7 @@ export {
   type PermissionPolicyOptions,
   type PermissionResult,
 } from "./permissions.ts";
+export { describeRuleLine, sessionRuleFor } from "./session-rule.ts";
 export {
   findSensitiveFile,
   findSensitiveTarget,
