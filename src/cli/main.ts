@@ -14,7 +14,7 @@ function buildProgram(): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.usage))
     .description("A provider-agnostic coding agent for the terminal, built for small local models.")
     .version(owletVersion(), "-v, --version")
-    .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
+    .argument("[prompt...]", "the prompt (on a terminal: the first prompt of the interactive UI)")
     .option("-p, --print [prompt]", "run one turn non-interactively and print the result")
     .addOption(
       new Option("--output-format <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
@@ -43,6 +43,11 @@ function buildProgram(): Command {
     .action(async (words: string[], opts: PrintOptions) => {
       // Overwrites the process's argv in /proc/<pid>/cmdline, so a command cannot read the --api-key value there.
       if (opts.apiKey !== undefined) process.title = "owlet";
+      if (wantsInteractive(opts)) {
+        const { runInteractiveMode } = await import("./interactive.ts");
+        // Leave at once: the UI is closed, and a kept-alive connection must not hold the terminal.
+        process.exit(await runInteractiveMode(words, opts));
+      }
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });
@@ -94,6 +99,19 @@ function buildProgram(): Command {
       process.exitCode = await runRouterStats({ json: opts.json === true, out: process.stdout });
     });
   return program;
+}
+
+/**
+ * The interactive UI runs when a person is at a terminal (stdin and stdout are TTYs) and neither `-p` nor a
+ * machine output format was asked for; `owlet "prompt"` then opens it with that first prompt. Otherwise print mode.
+ */
+function wantsInteractive(opts: PrintOptions): boolean {
+  return (
+    opts.print === undefined &&
+    opts.outputFormat === "text" &&
+    process.stdin.isTTY === true &&
+    process.stdout.isTTY === true
+  );
 }
 
 function positiveInt(value: string): number {

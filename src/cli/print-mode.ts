@@ -3,9 +3,8 @@ import { resolve } from "node:path";
 import type { AgentIO } from "../agent/agent.ts";
 import { createAgent } from "../agent/create-agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
-import type { SessionChoice } from "../agent/sessions.ts";
 import { ConfigError } from "../config/errors.ts";
-import { type LoadedConfig, loadConfig } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
 import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
@@ -15,6 +14,7 @@ import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
+import { flagOverrides, httpTimeoutsMs, sessionChoice, untrustedWarning } from "./agent-options.ts";
 import type { PrintOptions } from "./print-options.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 
@@ -80,12 +80,8 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     ...(opts.system !== undefined ? { systemPrompt: opts.system } : {}),
     onEvent: (e) => renderer.event(e),
   });
-  const e = loaded.config.engine;
-  setHttpTimeouts(
-    e.connect_timeout * 1000,
-    (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) + 30) *
-      1000,
-  );
+  const timeouts = httpTimeoutsMs(loaded.config);
+  setHttpTimeouts(timeouts.connectMs, timeouts.bodyMs);
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -121,13 +117,6 @@ function terminalIO(): AgentIO {
   };
 }
 
-/** `--resume <id>` / `--continue` → the session to continue (`--resume` wins). */
-function sessionChoice(opts: PrintOptions): SessionChoice {
-  if (opts.resume) return { kind: "resume", id: opts.resume };
-  if (opts.continue) return { kind: "latest" };
-  return { kind: "new" };
-}
-
 /** The exit code of a turn: 0 success, 130 aborted, 2 for what the user sets (routing, endpoint, key, model), else 1. */
 function exitCodeOf(turn: TurnResult): number {
   switch (turn.status) {
@@ -147,25 +136,3 @@ function exitCodeOf(turn: TurnResult): number {
   }
 }
 
-/** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */
-export function untrustedWarning(loaded: LoadedConfig): string {
-  return (
-    `${loaded.trust.projectFile} is in a folder you have not trusted, so these settings were ignored: ` +
-    `${loaded.trust.ignored.join(", ")}. If you trust this repository, run: owlet trust ${loaded.projectRoot}`
-  );
-}
-
-/** The print-mode flags that are config settings, as config's command-line layer. */
-function flagOverrides(opts: PrintOptions) {
-  return {
-    ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
-    ...(opts.model !== undefined ? { model: opts.model } : {}),
-    ...(opts.baseUrl !== undefined ? { baseURL: opts.baseUrl } : {}),
-    ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
-    ...(opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {}),
-    ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
-    ...(opts.permissionMode !== undefined ? { permissionMode: opts.permissionMode } : {}),
-    ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
-    ...(opts.sandbox !== undefined ? { sandbox: opts.sandbox } : {}),
-  };
-}

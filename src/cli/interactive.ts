@@ -1,0 +1,102 @@
+import { existsSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Agent, AgentIO } from "../agent/agent.ts";
+import { AgentSetupError } from "../agent/errors.ts";
+import { ConfigError } from "../config/errors.ts";
+import type { LoadedConfig } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
+import { userStateDir } from "../config/user-path.ts";
+import type { AgentChange } from "../ui/commands/types.ts";
+import { flagOverrides, httpTimeoutsMs, sessionChoice, untrustedWarning } from "./agent-options.ts";
+import { EXIT, UserError } from "./exit-codes.ts";
+import { setHttpTimeouts } from "./http-timeouts.ts";
+import type { PrintOptions } from "./print-options.ts";
+import { owletVersion } from "./version.ts";
+
+/**
+ * `owlet` on a terminal (no `-p`, stdin and stdout TTYs): the interactive UI. Loads config with the flags layered
+ * in (a config error is printed and exits 2 before the UI opens), then hands the UI a way to build agents:
+ * `--provider/--model` and later `/model`, `/provider` pin the arm; `--continue`/`--resume` pick the first
+ * conversation; the positional words are the first prompt. Returns the exit code (0 after /quit, Ctrl+D or
+ * Ctrl+C twice).
+ */
+export async function runInteractiveMode(words: string[], opts: PrintOptions): Promise<number> {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  let first: LoadedConfig;
+  try {
+    if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+      throw new UserError(`--cwd: no such directory: ${cwd}`);
+    first = await load(opts, cwd, {});
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ConfigError) {
+      process.stderr.write(`owlet: ${err.message}\n`);
+      return err instanceof UserError ? err.exitCode : EXIT.usage;
+    }
+    throw err;
+  }
+  const timeouts = httpTimeoutsMs(first.config);
+  setHttpTimeouts(timeouts.connectMs, timeouts.bodyMs);
+  /** The arm the user chose last (flags, then /model and /provider): kept by later changes such as /clear. */
+  let arm: { provider?: string; model?: string } = {};
+  let loaded = first;
+
+  const build = async (change: AgentChange, io: AgentIO): Promise<Agent> => {
+    const nextArm =
+      change.provider !== undefined
+        ? { provider: change.provider, ...(change.model !== undefined ? { model: change.model } : {}) }
+        : change.model !== undefined
+          ? { ...arm, model: change.model }
+          : arm;
+    const config = nextArm === arm ? loaded : await load(opts, cwd, nextArm);
+    const { createAgent } = await import("../agent/create-agent.ts");
+    const agent = await createAgent({
+      config,
+      cwd,
+      io,
+      session: change.session ?? sessionChoice(opts),
+      pinnedArm:
+        opts.provider !== undefined || opts.model !== undefined || nextArm.provider !== undefined || nextArm.model !== undefined,
+      localOnly: opts.localOnly === true,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.system !== undefined ? { systemPrompt: opts.system } : {}),
+    });
+    arm = nextArm;
+    loaded = config;
+    return agent;
+  };
+
+  const { runInteractive } = await import("../ui/run.tsx");
+  const prompt = words.join(" ").trim();
+  return runInteractive({
+    cwd,
+    env: process.env,
+    version: owletVersion(),
+    createAgent: async (change, io) => {
+      try {
+        return await build(change, io);
+      } catch (err) {
+        if (err instanceof AgentSetupError || err instanceof ConfigError) throw new Error(err.message);
+        throw err;
+      }
+    },
+    ...(opts.continue || opts.resume ? { session: sessionChoice(opts) } : {}),
+    ...(prompt ? { initialPrompt: prompt } : {}),
+    historyFile: join(userStateDir(process.env), "history.jsonl"),
+    priceOf: (armId) => {
+      const spec = loaded.config.arms?.find((a) => a.id === armId);
+      return spec && (spec.price_input !== undefined || spec.price_output !== undefined)
+        ? { input: spec.price_input ?? 0, output: spec.price_output ?? 0 }
+        : undefined;
+    },
+    notices: first.trust.ignored.length > 0 ? [untrustedWarning(first)] : [],
+  });
+}
+
+function load(opts: PrintOptions, cwd: string, arm: { provider?: string; model?: string }): Promise<LoadedConfig> {
+  return loadConfig({
+    cwd,
+    ...(opts.config ? { configFile: opts.config } : {}),
+    env: process.env,
+    flags: flagOverrides(opts, arm),
+  });
+}
