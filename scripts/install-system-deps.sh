@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs the system packages owlet's tests and sandbox use, when they are missing and this runs as root with
-# apt-get (Debian/Ubuntu CI images): bubblewrap (`bwrap`, the bash tool's sandbox) and ripgrep (`rg`, fs_grep's
-# fast path). Anywhere else it only says what is missing; owlet still runs (bash then asks before every call,
-# fs_grep uses its JavaScript engine). Exit code 0 unless apt-get itself fails.
+# apt-get (Debian/Ubuntu CI images): bubblewrap (`bwrap`, the bash tool's sandbox), ripgrep (`rg`, fs_grep's
+# fast path) and tmux (the terminal the interactive UI's end-to-end tests drive). Anywhere else it only says what
+# is missing; owlet still runs (bash then asks before every call, fs_grep uses its JavaScript engine) and the tmux
+# tests skip with a message. Exit code 0 unless apt-get itself fails.
 set -eu
 missing=""
 command -v bwrap >/dev/null 2>&1 || missing="$missing bubblewrap"
 command -v rg >/dev/null 2>&1 || missing="$missing ripgrep"
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 if [ -z "$missing" ]; then
   exit 0
 fi

@@ -22,7 +22,14 @@ export async function runInteractive(
     <ThemeContext.Provider value={theme}>
       <App controller={controller} />
     </ThemeContext.Provider>,
-    { exitOnCtrlC: false, maxFps: MAX_FPS, incrementalRendering: true, patchConsole: true },
+    {
+      exitOnCtrlC: false,
+      maxFps: MAX_FPS,
+      incrementalRendering: true,
+      patchConsole: true,
+      // Ink turns itself non-interactive under CI=true; owlet opens the UI only on a terminal, so draw it there.
+      interactive: true,
+    },
   );
   controller.onQuit(() => instance.unmount());
   void controller.start();
