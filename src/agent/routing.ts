@@ -55,7 +55,13 @@ export interface RoutingBuilt {
  */
 export async function buildRouting(setup: RoutingSetup): Promise<RoutingBuilt> {
   if ((setup.config.arms ?? []).length > 0) return buildRouter(setup);
-  const { handle } = await resolvePrimaryArm(setup.config, setup.cwd, setup.env, setup.notify, setup.progress);
+  const { handle } = await resolvePrimaryArm(
+    setup.config,
+    setup.cwd,
+    setup.env,
+    setup.notify,
+    setup.progress,
+  );
   if (setup.localOnly && !handle.local) {
     throw new AgentSetupError(
       `--local-only: the selected arm ${handle.id} is a cloud model; choose a local provider (llamacpp, ollama, lmstudio, embedded)`,

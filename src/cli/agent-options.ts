@@ -41,6 +41,8 @@ export function httpTimeoutsMs(config: LoadedConfig["config"]): { connectMs: num
   return {
     connectMs: e.connect_timeout * 1000,
     bodyMs:
-      (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) + 30) * 1000,
+      (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) +
+        30) *
+      1000,
   };
 }

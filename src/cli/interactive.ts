@@ -55,7 +55,10 @@ export async function runInteractiveMode(words: string[], opts: PrintOptions): P
       io,
       session: change.session ?? sessionChoice(opts),
       pinnedArm:
-        opts.provider !== undefined || opts.model !== undefined || nextArm.provider !== undefined || nextArm.model !== undefined,
+        opts.provider !== undefined ||
+        opts.model !== undefined ||
+        nextArm.provider !== undefined ||
+        nextArm.model !== undefined,
       localOnly: opts.localOnly === true,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.system !== undefined ? { systemPrompt: opts.system } : {}),
@@ -92,7 +95,11 @@ export async function runInteractiveMode(words: string[], opts: PrintOptions): P
   });
 }
 
-function load(opts: PrintOptions, cwd: string, arm: { provider?: string; model?: string }): Promise<LoadedConfig> {
+function load(
+  opts: PrintOptions,
+  cwd: string,
+  arm: { provider?: string; model?: string },
+): Promise<LoadedConfig> {
   return loadConfig({
     cwd,
     ...(opts.config ? { configFile: opts.config } : {}),

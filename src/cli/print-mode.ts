@@ -8,13 +8,13 @@ import { loadConfig } from "../config/load.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
 import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
+import { flagOverrides, httpTimeoutsMs, sessionChoice, untrustedWarning } from "./agent-options.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { setHttpTimeouts } from "./http-timeouts.ts";
 import { JsonRenderer } from "./output/json-renderer.ts";
 import type { Renderer, RenderTarget } from "./output/renderer.ts";
 import { StreamJsonRenderer } from "./output/stream-json-renderer.ts";
 import { TextRenderer } from "./output/text-renderer.ts";
-import { flagOverrides, httpTimeoutsMs, sessionChoice, untrustedWarning } from "./agent-options.ts";
 import type { PrintOptions } from "./print-options.ts";
 import { readPrompt, stdinIsPipedInput } from "./read-prompt.ts";
 
@@ -135,4 +135,3 @@ function exitCodeOf(turn: TurnResult): number {
       return EXIT.turnFailed;
   }
 }
-

@@ -2,8 +2,8 @@
 
 export { splitBashCommand } from "../tool/shell/bash-split.ts";
 export {
-  type Asker,
   type AskAnswer,
+  type Asker,
   type AskRequest,
   formatAskPrompt,
   noTtyAsker,
@@ -28,7 +28,6 @@ export {
   type PermissionPolicyOptions,
   type PermissionResult,
 } from "./permissions.ts";
-export { describeRuleLine, sessionRuleFor } from "./session-rule.ts";
 export {
   findSensitiveFile,
   findSensitiveTarget,
@@ -36,3 +35,4 @@ export {
   SENSITIVE_READ_PATTERNS,
   SENSITIVE_REASON_PREFIX,
 } from "./safety.ts";
+export { describeRuleLine, sessionRuleFor } from "./session-rule.ts";

@@ -11,8 +11,8 @@ import type { TurnResult } from "../engine/turn-result.ts";
 import { addUsage, emptyUsage, isToolResultsMessage, textOf, toolCallsOf } from "../message/build.ts";
 import type { Message, Usage } from "../message/types.ts";
 import type { AskAnswer, AskRequest, PermissionMode } from "../policy/index.ts";
-import { parseSlashLine } from "./commands/registry.ts";
 import type { CommandRegistry } from "./commands/registry.ts";
+import { parseSlashLine } from "./commands/registry.ts";
 import type { AgentChange, CommandHost, PickItem, SlashCommand, Tone } from "./commands/types.ts";
 import { PromptHistory } from "./input/history.ts";
 import { expandMentions } from "./input/mentions.ts";
@@ -407,9 +407,7 @@ export class UiController implements CommandHost {
       const run = await agent.runShell(command, abort.signal);
       this.flushLive();
       this.say(
-        run.denied
-          ? "not run (permission denied)"
-          : "the output goes to the model with your next prompt",
+        run.denied ? "not run (permission denied)" : "the output goes to the model with your next prompt",
         "dim",
       );
     } finally {
@@ -686,7 +684,10 @@ export class UiController implements CommandHost {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The line that ends a turn: `✓ 3 rounds · 1.2k tokens · 4.1 s`, or what went wrong. */
-function turnEntry(result: TurnResult, elapsedMs: number): Omit<Extract<Entry, { kind: "turn" }>, "id"> & {
+function turnEntry(
+  result: TurnResult,
+  elapsedMs: number,
+): Omit<Extract<Entry, { kind: "turn" }>, "id"> & {
   id: number;
 } {
   const tokens = result.usage.inputTokens + result.usage.outputTokens;

@@ -6,7 +6,10 @@ describe("splitCompleteMarkdown", () => {
   it("cuts at the last paragraph break outside a code fence", () => {
     expect(splitCompleteMarkdown("one\n\ntwo\n\nthr")).toEqual(["one\n\ntwo", "thr"]);
     expect(splitCompleteMarkdown("no break yet")).toEqual(["", "no break yet"]);
-    expect(splitCompleteMarkdown("text\n\n```js\nconst a = 1;\n\nconst b")).toEqual(["text", "```js\nconst a = 1;\n\nconst b"]);
+    expect(splitCompleteMarkdown("text\n\n```js\nconst a = 1;\n\nconst b")).toEqual([
+      "text",
+      "```js\nconst a = 1;\n\nconst b",
+    ]);
     expect(splitCompleteMarkdown("```\ncode\n```\nafter")).toEqual(["```\ncode\n```", "after"]);
   });
 });

@@ -21,7 +21,10 @@ export class TmuxSession {
    * Starts `command` (argv) in `cwd` with exactly `env` as its environment, in a `columns`×`rows` window, under
    * `sh`, which prints `[exit N]` when it ends; the pane stays (`remain-on-exit`), so its last screen can be read.
    */
-  constructor(command: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; columns?: number; rows?: number }) {
+  constructor(
+    command: string[],
+    opts: { cwd: string; env: NodeJS.ProcessEnv; columns?: number; rows?: number },
+  ) {
     this.socket = `owlet-test-${process.pid}-${++sessions}`;
     this.name = "t";
     const envArgs = Object.entries(opts.env)
@@ -80,14 +83,20 @@ export class TmuxSession {
   }
 
   /** Waits until `test` holds for the screen (polled every 50 ms); throws with the screen after `timeoutMs`. */
-  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 10_000, visibleOnly = false): Promise<string> {
+  async waitFor(
+    test: RegExp | ((screen: string) => boolean),
+    timeoutMs = 10_000,
+    visibleOnly = false,
+  ): Promise<string> {
     const started = Date.now();
     const check = typeof test === "function" ? test : (s: string) => test.test(s);
     for (;;) {
       const screen = visibleOnly ? this.visible() : this.screen();
       if (check(screen)) return screen;
       if (Date.now() - started > timeoutMs)
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(test)}; the screen:\n${screen}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${String(test)}; the screen:\n${screen}`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -33,11 +33,21 @@ async function mount(script: Script) {
   const repo = await fixtureRepo("repo-add");
   const home = mkdtempSync(join(tmpdir(), "owlet-app-home-"));
   server = await startScriptedServer(script);
-  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_CACHE_HOME: join(home, "cache") };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+  };
   const config = await loadConfig({
     cwd: repo,
     env,
-    flags: { provider: "openai-compatible", baseURL: server.baseURL, model: "scripted-model", twoStage: false },
+    flags: {
+      provider: "openai-compatible",
+      baseURL: server.baseURL,
+      model: "scripted-model",
+      twoStage: false,
+    },
   });
   let quits = 0;
   controller = new UiController({
@@ -60,7 +70,8 @@ async function mount(script: Script) {
   const waitFor = async (test: RegExp, timeoutMs = 5000) => {
     const started = Date.now();
     while (!test.test(view.lastFrame() ?? "") && !test.test(screen())) {
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${test}:\n${view.lastFrame()}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out waiting for ${test}:\n${view.lastFrame()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -77,7 +88,9 @@ const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 describe("App", () => {
   it("sends a prompt and renders the streamed markdown answer, code block included", async () => {
-    const app = await mount([{ text: ["# Plan\n\nUse **bold** and `code`.\n\n", "```js\nconst x = 1;\n```\n"] }]);
+    const app = await mount([
+      { text: ["# Plan\n\nUse **bold** and `code`.\n\n", "```js\nconst x = 1;\n```\n"] },
+    ]);
     await app.type("hello");
     app.stdin.write("\r");
     await app.waitFor(/✓ 1 round/);

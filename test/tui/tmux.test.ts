@@ -14,7 +14,10 @@ import { type ScriptedReply, type ScriptedServer, startScriptedServer } from "..
 import { hasTmux, TmuxSession } from "../support/tmux.ts";
 
 const TMUX = hasTmux();
-if (!TMUX) console.warn("tmux is not installed: skipping the interactive UI's end-to-end tests (apt-get install tmux)");
+if (!TMUX)
+  console.warn(
+    "tmux is not installed: skipping the interactive UI's end-to-end tests (apt-get install tmux)",
+  );
 
 /** The text of the last user message of a chat-completions request. */
 function lastUserText(body: any): string {
@@ -75,68 +78,64 @@ describe.skipIf(!TMUX)("interactive UI in tmux", () => {
     return session;
   }
 
-  it(
-    "runs a turn with an approved tool call, interrupts a streaming answer with Esc, quits, and resumes the session",
-    async () => {
-      repo = await fixtureRepo("repo-add");
-      home = mkdtempSync(join(tmpdir(), "owlet-tui-home-"));
-      const tui = owlet();
-      await tui.waitFor(/⏵ auto/);
-      tui.type("list the files please");
-      tui.press("Enter");
-      const asked = await tui.waitFor(/Allow bash\?/);
-      expect(asked).toContain("$ ls");
-      expect(asked).toMatch(/allow always this session \(allow bash "ls"\)/);
-      tui.type("y");
-      const answered = await tui.waitFor(/✓ 2 rounds/);
-      expect(answered).toMatch(/● bash ls/);
-      expect(answered).toMatch(/⎿ math\.js \(\+2 lines\)/);
-      expect(answered).toContain("The workspace holds math.js and its test.");
-      // The tool's output reached the model.
-      const toolMessage = server.requests.at(-1)?.body.messages.find((m: any) => m.role === "tool");
-      expect(toolMessage?.content).toContain("test.js");
+  it("runs a turn with an approved tool call, interrupts a streaming answer with Esc, quits, and resumes the session", async () => {
+    repo = await fixtureRepo("repo-add");
+    home = mkdtempSync(join(tmpdir(), "owlet-tui-home-"));
+    const tui = owlet();
+    await tui.waitFor(/⏵ auto/);
+    tui.type("list the files please");
+    tui.press("Enter");
+    const asked = await tui.waitFor(/Allow bash\?/);
+    expect(asked).toContain("$ ls");
+    expect(asked).toMatch(/allow always this session \(allow bash "ls"\)/);
+    tui.type("y");
+    const answered = await tui.waitFor(/✓ 2 rounds/);
+    expect(answered).toMatch(/● bash ls/);
+    expect(answered).toMatch(/⎿ math\.js \(\+2 lines\)/);
+    expect(answered).toContain("The workspace holds math.js and its test.");
+    // The tool's output reached the model.
+    const toolMessage = server.requests.at(-1)?.body.messages.find((m: any) => m.role === "tool");
+    expect(toolMessage?.content).toContain("test.js");
 
-      tui.type("tell a long story");
-      tui.press("Enter");
-      await tui.waitFor(/once20 /);
-      tui.press("Escape");
-      const interrupted = await tui.waitFor(/interrupted · the conversation is kept/);
-      expect(interrupted).not.toContain("once399");
+    tui.type("tell a long story");
+    tui.press("Enter");
+    await tui.waitFor(/once20 /);
+    tui.press("Escape");
+    const interrupted = await tui.waitFor(/interrupted · the conversation is kept/);
+    expect(interrupted).not.toContain("once399");
 
-      // Shift+Tab cycles the permission mode shown on the status line.
-      tui.press("BTab");
-      await tui.waitFor(/⏵ accept_edits/, 5000, true);
+    // Shift+Tab cycles the permission mode shown on the status line.
+    tui.press("BTab");
+    await tui.waitFor(/⏵ accept_edits/, 5000, true);
 
-      tui.type("/quit");
-      tui.press("Enter");
-      expect(await tui.waitForExit()).toBe(0);
-      const history = readFileSync(join(home, "state", "owlet", "history.jsonl"), "utf8");
-      expect(history).toContain('"list the files please"');
+    tui.type("/quit");
+    tui.press("Enter");
+    expect(await tui.waitForExit()).toBe(0);
+    const history = readFileSync(join(home, "state", "owlet", "history.jsonl"), "utf8");
+    expect(history).toContain('"list the files please"');
 
-      // A second owlet: Up brings back the last prompt of the first; /resume picks the session.
-      const again = owlet();
-      await again.waitFor(/⏵ auto/);
-      again.press("Up");
-      await again.waitFor(/› \/quit/, 5000, true);
-      again.press("C-u");
-      again.type("/resume");
-      again.press("Enter");
-      await again.waitFor(/Resume which session\?/);
-      again.press("Enter");
-      const resumed = await again.waitFor(/resumed session/);
-      expect(resumed).toContain("list the files please");
-      expect(resumed).toMatch(/● bash ls/);
-      const before = server.requests.length;
-      again.type("hello again");
-      again.press("Enter");
-      await again.waitFor(/Hello from the scripted model\./);
-      const sent = server.requests.slice(before).find((r) => r.path.includes("chat/completions"));
-      expect(JSON.stringify(sent?.body.messages)).toContain("list the files please");
-      again.press("C-d");
-      expect(await again.waitForExit()).toBe(0);
-    },
-    60_000,
-  );
+    // A second owlet: Up brings back the last prompt of the first; /resume picks the session.
+    const again = owlet();
+    await again.waitFor(/⏵ auto/);
+    again.press("Up");
+    await again.waitFor(/› \/quit/, 5000, true);
+    again.press("C-u");
+    again.type("/resume");
+    again.press("Enter");
+    await again.waitFor(/Resume which session\?/);
+    again.press("Enter");
+    const resumed = await again.waitFor(/resumed session/);
+    expect(resumed).toContain("list the files please");
+    expect(resumed).toMatch(/● bash ls/);
+    const before = server.requests.length;
+    again.type("hello again");
+    again.press("Enter");
+    await again.waitFor(/Hello from the scripted model\./);
+    const sent = server.requests.slice(before).find((r) => r.path.includes("chat/completions"));
+    expect(JSON.stringify(sent?.body.messages)).toContain("list the files please");
+    again.press("C-d");
+    expect(await again.waitForExit()).toBe(0);
+  }, 60_000);
 
   it("draws without colour under NO_COLOR, fits 60 columns, and redraws after a resize", async () => {
     repo = await fixtureRepo("repo-add");

@@ -2,7 +2,12 @@
  * The built-in slash commands, as a table (one record each; see SlashCommand). `defaultCommands()` registers
  * them all; other work adds its own commands to the same registry.
  */
-import { describeRuleLine, isPermissionMode, PERMISSION_MODES, type PermissionRule } from "../../policy/index.ts";
+import {
+  describeRuleLine,
+  isPermissionMode,
+  PERMISSION_MODES,
+  type PermissionRule,
+} from "../../policy/index.ts";
 import { formatTokens, formatUsd } from "../render/format.ts";
 import { KEY_HELP } from "./keys.ts";
 import { CommandRegistry } from "./registry.ts";
@@ -45,7 +50,9 @@ const help: SlashCommand = {
       const name = `/${c.name}${c.usage ? ` ${c.usage}` : ""}`;
       return `  ${name.padEnd(width + 2)}${c.summary}`;
     });
-    host.say(["Commands:", ...lines, "", "Keys:", ...KEY_HELP.map(([k, v]) => `  ${k.padEnd(16)}${v}`)].join("\n"));
+    host.say(
+      ["Commands:", ...lines, "", "Keys:", ...KEY_HELP.map(([k, v]) => `  ${k.padEnd(16)}${v}`)].join("\n"),
+    );
   },
 };
 

@@ -13,7 +13,21 @@ describe("slash commands", () => {
 
   it("holds every command the issue names, found by name, alias and prefix", () => {
     const r = defaultCommands();
-    for (const name of ["help", "model", "provider", "clear", "compact", "resume", "sessions", "permissions", "mode", "context", "cost", "init", "quit"])
+    for (const name of [
+      "help",
+      "model",
+      "provider",
+      "clear",
+      "compact",
+      "resume",
+      "sessions",
+      "permissions",
+      "mode",
+      "context",
+      "cost",
+      "init",
+      "quit",
+    ])
       expect(r.find(name)?.name, name).toBe(name);
     expect(r.find("exit")?.name).toBe("quit");
     expect(r.complete("co").map((c) => c.name)).toEqual(["compact", "context", "cost"]);

@@ -4,8 +4,8 @@ import type { UiController } from "../controller.ts";
 import { completionsFor } from "../input/completions.ts";
 import {
   deleteBackward,
-  EMPTY_EDITOR,
   type EditorState,
+  EMPTY_EDITOR,
   editorWith,
   insertText,
   moveLine,
@@ -166,7 +166,9 @@ export function App({ controller }: { controller: UiController }): ReactNode {
     { isActive: inputActive },
   );
 
-  const placeholder = state.busy ? " type ahead: sent when the model is done" : " ask, /command, @file, !shell";
+  const placeholder = state.busy
+    ? " type ahead: sent when the model is done"
+    : " ask, /command, @file, !shell";
   return (
     <Box flexDirection="column" width={width}>
       <Static key={state.screen} items={state.done}>
@@ -203,7 +205,11 @@ export function App({ controller }: { controller: UiController }): ReactNode {
       ) : null}
       {state.progress ? <ProgressBar progress={state.progress} width={width} /> : null}
       {state.ask ? (
-        <PermissionPrompt request={state.ask.request} cwd={controller.cwd} onAnswer={(a) => controller.answer(a)} />
+        <PermissionPrompt
+          request={state.ask.request}
+          cwd={controller.cwd}
+          onAnswer={(a) => controller.answer(a)}
+        />
       ) : state.pick ? (
         <Picker pick={state.pick} onDone={(v) => controller.picked(v)} />
       ) : (

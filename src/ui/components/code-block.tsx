@@ -12,7 +12,6 @@ export function CodeBlock({ code, lang }: { code: string; lang: string }): React
       {lang ? <Text dimColor>{lang}</Text> : null}
       <Text>
         {segments.map((s, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional
           <Text key={i} color={s.color} dimColor={s.dim === true}>
             {s.text}
           </Text>

@@ -9,8 +9,12 @@ export function DiffView({ diff }: { diff: EditDiff }): ReactNode {
   return (
     <Box flexDirection="column" paddingLeft={2}>
       {diff.lines.map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-        <Text key={i} color={l.kind === "+" ? theme.added : l.kind === "-" ? theme.removed : undefined} dimColor={l.kind === "@" || l.kind === " "} wrap="truncate-end">
+        <Text
+          key={i}
+          color={l.kind === "+" ? theme.added : l.kind === "-" ? theme.removed : undefined}
+          dimColor={l.kind === "@" || l.kind === " "}
+          wrap="truncate-end"
+        >
           {l.kind === "@" ? l.text : `${l.kind} ${l.text}`}
         </Text>
       ))}

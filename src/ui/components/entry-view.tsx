@@ -52,7 +52,11 @@ export function EntryView({ entry }: { entry: Entry }): ReactNode {
       const color = entry.tone === "error" ? theme.error : entry.tone === "warn" ? theme.warn : undefined;
       return (
         <Text color={color} dimColor={entry.tone === "dim"}>
-          {entry.tone === "error" ? `✗ ${entry.text}` : entry.tone === "warn" ? `! ${entry.text}` : entry.text}
+          {entry.tone === "error"
+            ? `✗ ${entry.text}`
+            : entry.tone === "warn"
+              ? `! ${entry.text}`
+              : entry.text}
         </Text>
       );
     }

@@ -54,7 +54,16 @@ function block(token: Token, theme: Theme, key: string): ReactNode {
     case "blockquote": {
       const t = token as Tokens.Blockquote;
       return (
-        <Box key={key} borderStyle="single" borderLeft borderRight={false} borderTop={false} borderBottom={false} paddingLeft={1} flexDirection="column">
+        <Box
+          key={key}
+          borderStyle="single"
+          borderLeft
+          borderRight={false}
+          borderTop={false}
+          borderBottom={false}
+          paddingLeft={1}
+          flexDirection="column"
+        >
           {blocks(t.tokens, theme, key)}
         </Box>
       );
@@ -120,7 +129,11 @@ function listItem(item: Tokens.ListItem, theme: Theme, key: string): ReactNode[]
   return item.tokens.flatMap((t, i): ReactNode[] => {
     if (t.type === "text") {
       const text = t as Tokens.Text;
-      return [<Text key={`${key}.${i}`}>{text.tokens ? inline(text.tokens, theme, `${key}.${i}`) : text.text}</Text>];
+      return [
+        <Text key={`${key}.${i}`}>
+          {text.tokens ? inline(text.tokens, theme, `${key}.${i}`) : text.text}
+        </Text>,
+      ];
     }
     const node = block(t, theme, `${key}.${i}`);
     return node === null ? [] : [node];
@@ -153,7 +166,7 @@ function inline(tokens: Token[] | undefined, theme: Theme, key: string): ReactNo
       case "codespan":
         return (
           <Text key={k} color={theme.code} bold={!theme.color}>
-            {unescape((token as Tokens.Codespan).text)}
+            {unescapeText((token as Tokens.Codespan).text)}
           </Text>
         );
       case "link": {
@@ -172,7 +185,7 @@ function inline(tokens: Token[] | undefined, theme: Theme, key: string): ReactNo
         return <Text key={k}>{"\n"}</Text>;
       case "text": {
         const t = token as Tokens.Text;
-        return <Text key={k}>{t.tokens ? inline(t.tokens, theme, k) : unescape(t.text)}</Text>;
+        return <Text key={k}>{t.tokens ? inline(t.tokens, theme, k) : unescapeText(t.text)}</Text>;
       }
       case "escape":
         return <Text key={k}>{(token as Tokens.Escape).text}</Text>;
@@ -184,7 +197,6 @@ function inline(tokens: Token[] | undefined, theme: Theme, key: string): ReactNo
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" };
 /** marked escapes `&<>"'` in text tokens; the terminal wants them back. */
-function unescape(text: string): string {
+function unescapeText(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ENTITIES[e]!);
 }
-

@@ -72,12 +72,18 @@ export function PermissionPrompt({
         </Box>
       ) : (
         <Box paddingLeft={2}>
-          <Text color={theme.accent}>{request.tool === "bash" ? `$ ${request.summary}` : request.summary}</Text>
+          <Text color={theme.accent}>
+            {request.tool === "bash" ? `$ ${request.summary}` : request.summary}
+          </Text>
         </Box>
       )}
       <Text dimColor>{request.reason}</Text>
       {labels.map((label, i) => (
-        <Text key={label} inverse={i === selected && note === undefined} color={i === 2 ? theme.error : undefined}>
+        <Text
+          key={label}
+          inverse={i === selected && note === undefined}
+          color={i === 2 ? theme.error : undefined}
+        >
           {`${i + 1}. ${label}`}
         </Text>
       ))}

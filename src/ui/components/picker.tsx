@@ -4,7 +4,13 @@ import type { PendingPick } from "../controller.ts";
 import { useTheme } from "../theme.ts";
 
 /** A list to choose from: Up/Down (or a digit) and Enter choose, Esc closes it without a choice. */
-export function Picker({ pick, onDone }: { pick: PendingPick; onDone: (value: string | undefined) => void }): ReactNode {
+export function Picker({
+  pick,
+  onDone,
+}: {
+  pick: PendingPick;
+  onDone: (value: string | undefined) => void;
+}): ReactNode {
   const theme = useTheme();
   const [selected, setSelected] = useState(0);
   useInput((input, key) => {

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import type { EditorState } from "../input/editor.ts";
 import type { CompletionMenu } from "../input/completions.ts";
+import type { EditorState } from "../input/editor.ts";
 import { useTheme } from "../theme.ts";
 
 /**
@@ -25,7 +25,13 @@ export function PromptInput({
   const shell = editor.text.startsWith("!");
   return (
     <Box flexDirection="column">
-      <Box borderStyle="round" borderColor={shell ? theme.warn : undefined} borderDimColor={!shell} paddingX={1} flexDirection="column">
+      <Box
+        borderStyle="round"
+        borderColor={shell ? theme.warn : undefined}
+        borderDimColor={!shell}
+        paddingX={1}
+        flexDirection="column"
+      >
         {lines.map((line, row) => {
           const start = offset;
           offset += line.length + 1;
@@ -34,7 +40,6 @@ export function PromptInput({
           const prefix = row === 0 ? (shell ? "! " : "› ") : "  ";
           if (!hasCursor)
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
               <Text key={row}>
                 <Text color={theme.user}>{prefix}</Text>
                 {line}
@@ -42,7 +47,6 @@ export function PromptInput({
             );
           const at = line.slice(col, col + 1) || " ";
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
             <Text key={row}>
               <Text color={theme.user}>{prefix}</Text>
               {line.slice(0, col)}

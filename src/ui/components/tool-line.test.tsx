@@ -25,17 +25,26 @@ describe("ToolLine", () => {
   });
 
   it("says when a call was denied, and shows nothing under a running one", () => {
-    expect(render(<ToolLine entry={entry({ state: "denied", output: "Permission denied for bash" })} />).lastFrame()).toContain(
-      "⎿ denied: Permission denied for bash",
+    expect(
+      render(
+        <ToolLine entry={entry({ state: "denied", output: "Permission denied for bash" })} />,
+      ).lastFrame(),
+    ).toContain("⎿ denied: Permission denied for bash");
+    expect(render(<ToolLine entry={entry({ state: "running", output: undefined })} />).lastFrame()).toBe(
+      "○ bash npm test",
     );
-    expect(render(<ToolLine entry={entry({ state: "running", output: undefined })} />).lastFrame()).toBe("○ bash npm test");
   });
 
   it("shows a successful edit's diff", () => {
     const diff = diffTexts("a.ts", "one\ntwo\n", "one\n2\n");
     const frame = render(
       <ToolLine
-        entry={entry({ name: "fs_edit", args: JSON.stringify({ path: "a.ts" }), output: "Edited a.ts", diff })}
+        entry={entry({
+          name: "fs_edit",
+          args: JSON.stringify({ path: "a.ts" }),
+          output: "Edited a.ts",
+          diff,
+        })}
       />,
     ).lastFrame()!;
     expect(frame).toContain("● fs_edit a.ts");

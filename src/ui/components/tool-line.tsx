@@ -44,7 +44,11 @@ export function ToolLine({ entry, expanded = false }: { entry: ToolEntry; expand
           <Text>{output.split("\n").slice(0, EXPANDED_LINES).join("\n") || "(no output)"}</Text>
         </Box>
       ) : (
-        <Text dimColor={entry.state === "ok"} color={entry.state === "error" ? theme.error : undefined} wrap="truncate-end">
+        <Text
+          dimColor={entry.state === "ok"}
+          color={entry.state === "error" ? theme.error : undefined}
+          wrap="truncate-end"
+        >
           {`  ⎿ ${resultSummary(output)}`}
         </Text>
       )}

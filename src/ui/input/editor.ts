@@ -47,7 +47,10 @@ export function deleteBackward(state: EditorState): EditorState {
 export function deleteForward(state: EditorState): EditorState {
   const n = after(state.text, state.cursor);
   if (n === 0) return state;
-  return { text: state.text.slice(0, state.cursor) + state.text.slice(state.cursor + n), cursor: state.cursor };
+  return {
+    text: state.text.slice(0, state.cursor) + state.text.slice(state.cursor + n),
+    cursor: state.cursor,
+  };
 }
 
 /** Ctrl+W: the word before the cursor (and the spaces after it) removed. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,7 +48,10 @@ describe("PromptHistory", () => {
 
   it("keeps the newest entries only", () => {
     const file = join(mkdtempSync(join(tmpdir(), "owlet-hist-")), "history.jsonl");
-    writeFileSync(file, Array.from({ length: HISTORY_LIMIT }, (_, i) => `${JSON.stringify(`p${i}`)}\n`).join(""));
+    writeFileSync(
+      file,
+      Array.from({ length: HISTORY_LIMIT }, (_, i) => `${JSON.stringify(`p${i}`)}\n`).join(""),
+    );
     const h = new PromptHistory(file);
     h.add("newest");
     const lines = readFileSync(file, "utf8").trim().split("\n");

@@ -1,10 +1,10 @@
 import type { Key } from "ink";
 import {
-  type EditorState,
   deleteBackward,
   deleteForward,
   deleteToLineStart,
   deleteWordBackward,
+  type EditorState,
   insertText,
   moveChar,
   moveLineEdge,

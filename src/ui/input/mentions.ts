@@ -46,11 +46,15 @@ export function completePath(root: string, query: string): string[] {
   }
   const lower = namePart.toLowerCase();
   const visible = names.filter(
-    (n) => (namePart.startsWith(".") || !n.name.startsWith(".")) && !(SKIPPED_DIRS.has(n.name) && namePart === ""),
+    (n) =>
+      (namePart.startsWith(".") || !n.name.startsWith(".")) && !(SKIPPED_DIRS.has(n.name) && namePart === ""),
   );
   const starts = visible.filter((n) => n.name.toLowerCase().startsWith(lower));
-  const contains = visible.filter((n) => !starts.includes(n) && lower && n.name.toLowerCase().includes(lower));
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const contains = visible.filter(
+    (n) => !starts.includes(n) && lower && n.name.toLowerCase().includes(lower),
+  );
+  const byName = (a: { name: string }, b: { name: string }) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   return [...starts.sort(byName), ...contains.sort(byName)]
     .slice(0, MAX_COMPLETIONS)
     .map((n) => `${dirPart}${n.name}${n.dir ? "/" : ""}`);
@@ -114,7 +118,10 @@ export function expandMentions(text: string, root: string): ExpandedPrompt {
       continue;
     }
     if (info.size > MAX_ATTACHED_BYTES) {
-      out.skipped.push({ path, reason: `over ${MAX_ATTACHED_BYTES / 1024} KiB; the model can read it with fs_read` });
+      out.skipped.push({
+        path,
+        reason: `over ${MAX_ATTACHED_BYTES / 1024} KiB; the model can read it with fs_read`,
+      });
       continue;
     }
     const content = readFileSync(real);

@@ -27,7 +27,10 @@ export function diffTexts(path: string, before: string, after: string, limit = 4
   let added = 0;
   let removed = 0;
   for (const hunk of patch.hunks) {
-    lines.push({ kind: "@", text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@` });
+    lines.push({
+      kind: "@",
+      text: `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+    });
     for (const l of hunk.lines) {
       if (l.startsWith("\\")) continue;
       const kind = l[0] === "+" ? "+" : l[0] === "-" ? "-" : " ";
@@ -53,7 +56,13 @@ function readOr(root: string, path: string): string | undefined {
  * against the file as it is on disk (before the call runs: the change; after: nothing, so pass `before`).
  * Undefined for other tools or arguments that are not the tool's shape.
  */
-export function editDiff(tool: string, rawArgs: string, root: string, before?: string, limit = 40): EditDiff | undefined {
+export function editDiff(
+  tool: string,
+  rawArgs: string,
+  root: string,
+  before?: string,
+  limit = 40,
+): EditDiff | undefined {
   let args: Record<string, unknown>;
   try {
     args = JSON.parse(rawArgs) as Record<string, unknown>;

@@ -148,7 +148,10 @@ export function highlightCode(code: string, fence: string, enabled = true): Segm
   const stack: (string | undefined)[] = [];
   for (const m of html.matchAll(/<span class="([^"]+)">|<\/span>|([^<]+)/g)) {
     if (m[1] !== undefined) {
-      const cls = m[1].replace(/^hljs-/, "").replace(/ .*$/, "").replace(/_$/, "");
+      const cls = m[1]
+        .replace(/^hljs-/, "")
+        .replace(/ .*$/, "")
+        .replace(/_$/, "");
       stack.push(cls in CLASS_COLORS ? (CLASS_COLORS[cls] ?? stack.at(-1)) : stack.at(-1));
     } else if (m[0] === "</span>") stack.pop();
     else {
