@@ -4,7 +4,6 @@ import type { Agent, AgentIO } from "../agent/agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
 import { ConfigError } from "../config/errors.ts";
 import type { LoadedConfig } from "../config/load.ts";
-import { loadConfig } from "../config/load.ts";
 import { userStateDir } from "../config/user-path.ts";
 import type { AgentChange } from "../ui/commands/types.ts";
 import { flagOverrides, httpTimeoutsMs, sessionChoice, untrustedWarning } from "./agent-options.ts";
@@ -22,23 +21,18 @@ import { owletVersion } from "./version.ts";
  */
 export async function runInteractiveMode(words: string[], opts: PrintOptions): Promise<number> {
   const cwd = resolve(opts.cwd ?? process.cwd());
-  let first: LoadedConfig;
-  try {
-    if (!existsSync(cwd) || !statSync(cwd).isDirectory())
-      throw new UserError(`--cwd: no such directory: ${cwd}`);
-    first = await load(opts, cwd, {});
-  } catch (err) {
-    if (err instanceof UserError || err instanceof ConfigError) {
-      process.stderr.write(`owlet: ${err.message}\n`);
-      return err instanceof UserError ? err.exitCode : EXIT.usage;
-    }
-    throw err;
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+    process.stderr.write(`owlet: --cwd: no such directory: ${cwd}\n`);
+    return EXIT.usage;
   }
-  const timeouts = httpTimeoutsMs(first.config);
-  setHttpTimeouts(timeouts.connectMs, timeouts.bodyMs);
+  // The UI module loads first and draws its first frame before the config (zod, TOML) or the agent is loaded
+  // (issue 10: first frame ≤ 250 ms); a config error then closes the UI and exits 2, as in print mode.
+  const { runInteractive } = await import("../ui/run.tsx");
+  const first = load(opts, cwd, {});
+  first.catch(() => {});
   /** The arm the user chose last (flags, then /model and /provider): kept by later changes such as /clear. */
   let arm: { provider?: string; model?: string } = {};
-  let loaded = first;
+  let loaded: LoadedConfig | undefined;
 
   const build = async (change: AgentChange, io: AgentIO): Promise<Agent> => {
     const nextArm =
@@ -47,7 +41,7 @@ export async function runInteractiveMode(words: string[], opts: PrintOptions): P
         : change.model !== undefined
           ? { ...arm, model: change.model }
           : arm;
-    const config = nextArm === arm ? loaded : await load(opts, cwd, nextArm);
+    const config = nextArm === arm ? (loaded ?? (await first)) : await load(opts, cwd, nextArm);
     const { createAgent } = await import("../agent/create-agent.ts");
     const agent = await createAgent({
       config,
@@ -68,38 +62,51 @@ export async function runInteractiveMode(words: string[], opts: PrintOptions): P
     return agent;
   };
 
-  const { runInteractive } = await import("../ui/run.tsx");
   const prompt = words.join(" ").trim();
-  return runInteractive({
-    cwd,
-    env: process.env,
-    version: owletVersion(),
-    createAgent: async (change, io) => {
-      try {
-        return await build(change, io);
-      } catch (err) {
-        if (err instanceof AgentSetupError || err instanceof ConfigError) throw new Error(err.message);
-        throw err;
-      }
-    },
-    ...(opts.continue || opts.resume ? { session: sessionChoice(opts) } : {}),
-    ...(prompt ? { initialPrompt: prompt } : {}),
-    historyFile: join(userStateDir(process.env), "history.jsonl"),
-    priceOf: (armId) => {
-      const spec = loaded.config.arms?.find((a) => a.id === armId);
-      return spec && (spec.price_input !== undefined || spec.price_output !== undefined)
-        ? { input: spec.price_input ?? 0, output: spec.price_output ?? 0 }
-        : undefined;
-    },
-    notices: first.trust.ignored.length > 0 ? [untrustedWarning(first)] : [],
-  });
+  try {
+    return await runInteractive({
+      cwd,
+      env: process.env,
+      version: owletVersion(),
+      ready: first.then((config) => {
+        const timeouts = httpTimeoutsMs(config.config);
+        setHttpTimeouts(timeouts.connectMs, timeouts.bodyMs);
+        return config.trust.ignored.length > 0 ? [untrustedWarning(config)] : [];
+      }),
+      createAgent: async (change, io) => {
+        try {
+          return await build(change, io);
+        } catch (err) {
+          if (err instanceof AgentSetupError || err instanceof ConfigError) throw new Error(err.message);
+          throw err;
+        }
+      },
+      ...(opts.continue || opts.resume ? { session: sessionChoice(opts) } : {}),
+      ...(prompt ? { initialPrompt: prompt } : {}),
+      historyFile: join(userStateDir(process.env), "history.jsonl"),
+      priceOf: (armId) => {
+        const spec = loaded?.config.arms?.find((a) => a.id === armId);
+        return spec && (spec.price_input !== undefined || spec.price_output !== undefined)
+          ? { input: spec.price_input ?? 0, output: spec.price_output ?? 0 }
+          : undefined;
+      },
+    });
+  } catch (err) {
+    if (err instanceof UserError || err instanceof ConfigError) {
+      process.stderr.write(`owlet: ${err.message}\n`);
+      return err instanceof UserError ? err.exitCode : EXIT.usage;
+    }
+    throw err;
+  }
 }
 
-function load(
+/** Loads the config with the flags (and the arm chosen in the UI) layered in; config is imported on first use. */
+async function load(
   opts: PrintOptions,
   cwd: string,
   arm: { provider?: string; model?: string },
 ): Promise<LoadedConfig> {
+  const { loadConfig } = await import("../config/load.ts");
   return loadConfig({
     cwd,
     ...(opts.config ? { configFile: opts.config } : {}),

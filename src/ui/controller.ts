@@ -42,6 +42,11 @@ export interface UiLaunch {
   priceOf?(armId: string): { input: number; output: number } | undefined;
   /** Notices to show first (e.g. the untrusted-project warning). */
   notices?: string[];
+  /**
+   * What must succeed before the first agent is built (the host's config loading), resolving to notices to show
+   * (e.g. the untrusted-project warning). A rejection ends the UI: runInteractive rethrows it after closing.
+   */
+  ready?: Promise<string[]>;
   commands: CommandRegistry;
 }
 
@@ -250,7 +255,8 @@ export class UiController implements CommandHost {
   }
 
   sendPrompt(prompt: string, display?: string): void {
-    if (this.snapshot.busy) {
+    // Typed while a turn runs, or before the first agent is ready: sent in order afterwards.
+    if (this.snapshot.busy || (this.snapshot.phase === "setup" && !this.current)) {
       this.set({ queued: [...this.snapshot.queued, prompt] });
       return;
     }
@@ -277,16 +283,28 @@ export class UiController implements CommandHost {
 
   // ── start and stop ───────────────────────────────────────────────────────────────────────────────────────
 
-  /** Builds the first agent (the launch's session), then sends the initial prompt, if any. */
-  async start(): Promise<void> {
+  /**
+   * Waits for the launch's `ready` (a rejection is returned, for the host to report: the UI should close), then
+   * builds the first agent (the launch's session; a failure is shown in the transcript), then sends the initial
+   * prompt, if any.
+   */
+  async start(): Promise<unknown> {
+    try {
+      for (const n of (await this.launch.ready) ?? []) this.say(n, "warn");
+    } catch (err) {
+      return err;
+    }
     try {
       await this.connect(this.launch.session ? { session: this.launch.session } : {});
     } catch (err) {
       this.say(errorText(err), "error");
       this.set({ phase: "idle" });
-      return;
+      this.drainQueue();
+      return undefined;
     }
-    if (this.launch.initialPrompt) this.sendPrompt(this.launch.initialPrompt);
+    if (this.launch.initialPrompt) this.set({ queued: [this.launch.initialPrompt, ...this.snapshot.queued] });
+    this.drainQueue();
+    return undefined;
   }
 
   /** Interrupts what runs, closes the agent (router state saved, session lock released). */

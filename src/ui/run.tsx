@@ -11,7 +11,8 @@ const MAX_FPS = 60;
 /**
  * Runs the interactive UI on this process's terminal until the user quits (/quit, Ctrl+D on an empty line,
  * Ctrl+C twice): the first frame is drawn at once, the agent is built behind it (its notices and errors appear in
- * the transcript). Colour follows NO_COLOR. Returns the exit code, 0. `commands` defaults to the built-in ones.
+ * the transcript). Colour follows NO_COLOR. Returns the exit code, 0; rethrows a rejection of `launch.ready` (the
+ * host's config error) once the UI is closed. `commands` defaults to the built-in ones.
  */
 export async function runInteractive(
   launch: Omit<UiLaunch, "commands"> & { commands?: CommandRegistry },
@@ -32,8 +33,14 @@ export async function runInteractive(
     },
   );
   controller.onQuit(() => instance.unmount());
-  void controller.start();
+  let fatal: unknown;
+  void controller.start().then((err) => {
+    if (err === undefined) return;
+    fatal = err;
+    instance.unmount();
+  });
   await instance.waitUntilExit();
   await controller.close();
+  if (fatal !== undefined) throw fatal;
   return 0;
 }

@@ -137,6 +137,18 @@ describe.skipIf(!TMUX)("interactive UI in tmux", () => {
     expect(await again.waitForExit()).toBe(0);
   }, 60_000);
 
+  it("a config error closes the UI and exits 2 with the message", async () => {
+    repo = await fixtureRepo("repo-add");
+    home = mkdtempSync(join(tmpdir(), "owlet-tui-home-"));
+    const session = new TmuxSession([OWLET_BIN, "--config", join(repo, "missing.toml")], {
+      cwd: repo,
+      env: isolatedEnv(home, { TERM: "screen-256color" }),
+    });
+    open.push(session);
+    expect(await session.waitForExit()).toBe(2);
+    expect(session.screen()).toMatch(/owlet: .*missing\.toml/);
+  });
+
   it("draws without colour under NO_COLOR, fits 60 columns, and redraws after a resize", async () => {
     repo = await fixtureRepo("repo-add");
     home = mkdtempSync(join(tmpdir(), "owlet-tui-home-"));
