@@ -55,6 +55,7 @@ describe("ToolLine", () => {
   it("summarises a result by its first line and line count", () => {
     expect(resultSummary("")).toBe("(no output)");
     expect(resultSummary("a\nb\n")).toBe("a (+1 lines)");
+    expect(resultSummary("\n\n> test\n> node --test\n")).toBe("> test (+1 lines)");
     expect(resultSummary("x".repeat(100))).toHaveLength(70);
   });
 });

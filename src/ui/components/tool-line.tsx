@@ -8,9 +8,9 @@ import { DiffView } from "./diff-view.tsx";
 /** Lines of a result shown when expanded. */
 const EXPANDED_LINES = 200;
 
-/** One line about a result: its first line (cut) and how many lines it has. */
+/** One line about a result: its first line that is not blank (cut) and how many lines follow it. */
 export function resultSummary(output: string): string {
-  const lines = output.replace(/\s+$/, "").split("\n");
+  const lines = output.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
   const first = (lines[0] ?? "").trim();
   const cut = first.length > 70 ? `${first.slice(0, 69)}…` : first;
   return lines.length > 1 ? `${cut} (+${lines.length - 1} lines)` : cut || "(no output)";
