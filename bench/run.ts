@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES = [
   "cold-start",
+  "claude-code",
   "startup",
   "two-stage-schema",
   "textcalls",

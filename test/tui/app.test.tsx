@@ -207,6 +207,19 @@ describe("App", () => {
     expect(app.quits()).toBe(1);
   });
 
+  it("a long paste is one block behind a placeholder, and goes out whole", async () => {
+    const app = await mount([{ text: "read it" }]);
+    await app.type("summarise: ");
+    const pasted = Array.from({ length: 6 }, (_, i) => `log line ${i}`).join("\n");
+    app.stdin.write(`\x1b[200~${pasted}\x1b[201~`);
+    await tick(50);
+    expect(app.lastFrame()).toContain("[Pasted text #1: 6 lines]");
+    expect(app.lastFrame()).not.toContain("log line 3");
+    app.stdin.write("\r");
+    await app.waitFor(/✓ 1 round/);
+    expect(chats()[0]!.body.messages.at(-1).content).toBe(`summarise: ${pasted}`);
+  });
+
   it("Up recalls earlier prompts", async () => {
     const app = await mount([{ text: "a" }, { text: "b" }]);
     await app.type("first");
