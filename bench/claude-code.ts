@@ -22,7 +22,9 @@ import { median, printTable } from "./stats.ts";
 const RUNS = Number(process.env.OWLET_BENCH_RUNS ?? 15);
 const claudeBin = process.env.CLAUDE_CODE_BIN;
 if (!claudeBin || !existsSync(claudeBin)) {
-  console.log("claude-code: set CLAUDE_CODE_BIN to Claude Code's binary to compare (see this file's comment); skipped");
+  console.log(
+    "claude-code: set CLAUDE_CODE_BIN to Claude Code's binary to compare (see this file's comment); skipped",
+  );
   process.exit(0);
 }
 const owletBin = fileURLToPath(new URL("../bin/owlet", import.meta.url));
@@ -55,7 +57,17 @@ async function run(argv: string[]): Promise<{ ttfr: number; wall: number }> {
   return { ttfr: first.at - started, wall };
 }
 
-const owletArgv = [owletBin, "-p", "hi", "--provider", "anthropic", "--base-url", `${server.baseURL}/v1`, "--model", "claude-scripted"];
+const owletArgv = [
+  owletBin,
+  "-p",
+  "hi",
+  "--provider",
+  "anthropic",
+  "--base-url",
+  `${server.baseURL}/v1`,
+  "--model",
+  "claude-scripted",
+];
 const claudeArgv = [claudeBin, "-p", "hi"];
 // Warm-up: page cache, owlet's compile cache, Claude Code's first-run files.
 await run(owletArgv);
@@ -77,11 +89,25 @@ const result = {
   claudeWallMedianMs: median(claude.map((r) => r.wall)),
   wallRatioMedian: ratio("wall"),
 };
-console.log(`\nowlet vs Claude Code, -p "hi" against one scripted Anthropic-wire server (${RUNS} interleaved pairs)\n`);
+console.log(
+  `\nowlet vs Claude Code, -p "hi" against one scripted Anthropic-wire server (${RUNS} interleaved pairs)\n`,
+);
 printTable([
   ["figure", "owlet", "Claude Code", "owlet/CC (median of pairs)", "target"],
-  ["time to first request, ms", result.owletTtfrMedianMs.toFixed(0), result.ttfrMedianMs.toFixed(0), result.ttfrRatioMedian.toFixed(2), "≤ 0.30"],
-  ["wall, ms", result.owletWallMedianMs.toFixed(0), result.claudeWallMedianMs.toFixed(0), result.wallRatioMedian.toFixed(2), ""],
+  [
+    "time to first request, ms",
+    result.owletTtfrMedianMs.toFixed(0),
+    result.ttfrMedianMs.toFixed(0),
+    result.ttfrRatioMedian.toFixed(2),
+    "≤ 0.30",
+  ],
+  [
+    "wall, ms",
+    result.owletWallMedianMs.toFixed(0),
+    result.claudeWallMedianMs.toFixed(0),
+    result.wallRatioMedian.toFixed(2),
+    "",
+  ],
 ]);
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/claude-code.json", import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

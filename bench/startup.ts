@@ -76,6 +76,7 @@ async function printRun(): Promise<{
   shellGap: number;
   wall: number;
   rssKiB: number;
+  cpuMs: number;
 }> {
   arrivals = [];
   const rssFile = join(home, "rss.txt");
@@ -84,7 +85,7 @@ async function printRun(): Promise<{
     "/usr/bin/time",
     [
       "-f",
-      "%M",
+      "%M %U %S",
       "-o",
       rssFile,
       bin,
@@ -100,12 +101,14 @@ async function printRun(): Promise<{
   await new Promise((r) => child.on("close", r));
   const wall = performance.now() - started;
   if (arrivals.length < 3) throw new Error(`print mode made ${arrivals.length} requests, expected 3`);
+  const [rss, user, sys] = readFileSync(rssFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
   return {
     ttfr: arrivals[0]! - started,
     readGap: arrivals[1]! - arrivals[0]!,
     shellGap: arrivals[2]! - arrivals[1]!,
     wall,
-    rssKiB: Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1)),
+    rssKiB: rss!,
+    cpuMs: (user! + sys!) * 1000,
   };
 }
 
@@ -139,7 +142,13 @@ async function tuiRun(keys: number): Promise<{ firstFrame: number; echoes: numbe
         () => reject(new Error(`bench: timed out; screen tail:\n${screen.slice(-800)}`)),
         timeoutMs,
       );
-      waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+      waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   await waitFor((s) => s.includes("⏵ auto · openai-compatible"));
   const echoes: number[] = [];
@@ -170,7 +179,6 @@ function shellQuote(s: string): string {
 }
 
 function stripAnsi(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes
   return s.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMc]/g, "");
 }
 
@@ -206,11 +214,13 @@ const claude = existsSync(ccFile)
   : CLAUDE_CODE_TTFR_MS;
 const result = {
   runs: RUNS,
+  loadAverage: (await import("node:os")).loadavg()[0],
   printMode: {
     timeToFirstRequestMs: med(print.map((p) => p.ttfr)),
     readRoundGapMs: med(print.map((p) => p.readGap)),
     shellRoundGapMs: med(print.map((p) => p.shellGap)),
     threeRoundWallMs: med(print.map((p) => p.wall)),
+    threeRoundCpuMs: med(print.map((p) => p.cpuMs)),
     peakRssMiB: med(print.map((p) => p.rssKiB / 1024)),
     claudeCodeTtfrMs: claude,
     claudeCodeSource: existsSync(ccFile) ? "bench/results/claude-code.json" : "issue 10 (550 ms)",
@@ -223,7 +233,10 @@ const result = {
   },
 };
 const f = (n: number) => (Number.isNaN(n) ? "n/a" : n.toFixed(1));
-console.log(`\nStart-up and overhead (medians of ${RUNS} runs)\n`);
+const load = (await import("node:os")).loadavg()[0]!;
+console.log(
+  `\nStart-up and overhead (medians of ${RUNS} runs; load average ${load.toFixed(1)}: wall times grow with it)\n`,
+);
 printTable([
   ["figure", "owlet", "target"],
   [
@@ -235,6 +248,7 @@ printTable([
   ["print: read-round gap, ms", f(result.printMode.readRoundGapMs), "≤ 20"],
   ["print: shell-round gap, ms", f(result.printMode.shellRoundGapMs), "≤ 40"],
   ["print: 3-round wall, ms", f(result.printMode.threeRoundWallMs), ""],
+  ["print: 3-round CPU (user+sys), ms", f(result.printMode.threeRoundCpuMs), ""],
   ["print: peak RSS, MiB", f(result.printMode.peakRssMiB), "≤ 100"],
   ["tui: first frame, ms", f(result.tui.firstFrameMs), "≤ 250"],
   ["tui: keystroke echo while streaming, median ms", f(result.tui.keystrokeEchoMedianMs), "≤ 16"],
