@@ -131,6 +131,7 @@ export class UiController implements CommandHost {
   private cycle: PermissionMode[] = MODE_CYCLE;
   private lastTools: ToolEntry[] = [];
   private quitHandler: (() => void) | undefined;
+  private clearHandler: (() => void) | undefined;
   readonly history: PromptHistory;
 
   constructor(launch: UiLaunch) {
@@ -220,16 +221,30 @@ export class UiController implements CommandHost {
       this.say("a turn is running: wait for it, or press Esc first", "warn");
       return false;
     }
-    const previous = this.current?.session?.id;
+    const old = this.current;
+    const previous = old?.session?.id;
+    // What the user set in this session carries over: the mode, and the rules added after the configured ones.
+    const mode = old?.policy.mode;
+    const rules = old?.policy.rules ?? [];
     await this.dropAgent();
+    const carryOver = () => {
+      const policy = this.current?.policy;
+      if (!policy) return;
+      for (const rule of rules.slice(policy.rules.length)) policy.addRule(rule);
+      if (mode && mode !== policy.mode) this.setMode(mode);
+    };
     try {
-      await this.connect(change);
+      // The same conversation under another arm is a continuation, not a resume: nothing to show again.
+      const continues = change.session?.kind === "resume" && change.session.id === previous;
+      await this.connect(change, !continues);
+      carryOver();
       return true;
     } catch (err) {
       this.say(errorText(err), "error");
       if (previous) {
         try {
           await this.connect({ session: { kind: "resume", id: previous } }, false);
+          carryOver();
         } catch (again) {
           this.say(errorText(again), "error");
         }
@@ -240,6 +255,7 @@ export class UiController implements CommandHost {
 
   clearScreen(): void {
     this.lastTools = [];
+    this.clearHandler?.();
     this.set({ done: [], screen: this.snapshot.screen + 1 });
   }
 
@@ -247,6 +263,11 @@ export class UiController implements CommandHost {
     this.interrupt();
     this.set({ exiting: true });
     this.quitHandler?.();
+  }
+
+  /** Sets what clearScreen() calls to clear the terminal itself (its scrollback holds what was printed). */
+  onClear(handler: () => void): void {
+    this.clearHandler = handler;
   }
 
   /** Sets what quit() calls after marking the snapshot (the app unmounts). */
@@ -335,12 +356,11 @@ export class UiController implements CommandHost {
       },
     });
     const resumed = change.session?.kind === "resume" || change.session?.kind === "latest";
-    if (resumed && agent.session) {
-      if (announce) this.replay(agent.engine.history);
+    if (resumed && agent.session && announce) {
+      this.replay(agent.engine.history);
       this.say(`resumed session ${agent.session.id} (${agent.engine.history.length} messages)`, "dim");
-    } else if (announce && (change.model || change.provider)) {
-      this.say(`now using ${arm.id}`, "dim");
     }
+    if (change.model || change.provider) this.say(`now using ${arm.id}`, "dim");
   }
 
   private async dropAgent(): Promise<void> {

@@ -33,6 +33,11 @@ export async function runInteractive(
     },
   );
   controller.onQuit(() => instance.unmount());
+  controller.onClear(() => {
+    instance.clear();
+    // Erase the screen and its scrollback, then home the cursor: /clear starts the transcript afresh.
+    process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+  });
   let fatal: unknown;
   void controller.start().then((err) => {
     if (err === undefined) return;

@@ -53,7 +53,9 @@ export async function startAnthropicServer(text = "hi"): Promise<AnthropicServer
       }
       if (req.method !== "POST" || path !== "/v1/messages") {
         res.writeHead(404, { "content-type": "application/json" });
-        res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route ${path}` } }));
+        res.end(
+          JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route ${path}` } }),
+        );
         return;
       }
       const model = body?.model ?? "claude-scripted";
@@ -75,15 +77,37 @@ export async function startAnthropicServer(text = "hi"): Promise<AnthropicServer
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = (event: string, data: unknown) =>
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       send("message_start", {
         type: "message_start",
-        message: { id: "msg_1", type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage },
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage,
+        },
       });
-      send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
-      send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
+      send("content_block_start", {
+        type: "content_block_start",
+        index: 0,
+        content_block: { type: "text", text: "" },
+      });
+      send("content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "text_delta", text },
+      });
       send("content_block_stop", { type: "content_block_stop", index: 0 });
-      send("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 1 } });
+      send("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: { output_tokens: 1 },
+      });
       send("message_stop", { type: "message_stop" });
       res.end();
     });

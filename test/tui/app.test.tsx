@@ -220,6 +220,24 @@ describe("App", () => {
     expect(chats()[0]!.body.messages.at(-1).content).toBe(`summarise: ${pasted}`);
   });
 
+  it("/clear starts a new session and keeps the mode and the rules added this session", async () => {
+    const app = await mount([]);
+    const first = app.controller.agent!.session!.id;
+    await app.type("/permissions allow bash git status*");
+    app.stdin.write("\r");
+    await app.waitFor(/added for this session/);
+    app.stdin.write("\x1b[Z");
+    await app.waitFor(/⏵ accept_edits/);
+    await app.type("/clear");
+    app.stdin.write("\r");
+    await app.waitFor(/⏵ accept_edits · openai-compatible/);
+    await tick(100);
+    const agent = app.controller.agent!;
+    expect(agent.session!.id).not.toBe(first);
+    expect(agent.policy.mode).toBe("accept_edits");
+    expect(agent.policy.rules).toEqual([{ tool: "bash", pattern: "git status*", action: "allow" }]);
+  });
+
   it("Up recalls earlier prompts", async () => {
     const app = await mount([{ text: "a" }, { text: "b" }]);
     await app.type("first");

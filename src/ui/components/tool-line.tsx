@@ -10,7 +10,10 @@ const EXPANDED_LINES = 200;
 
 /** One line about a result: its first line that is not blank (cut) and how many lines follow it. */
 export function resultSummary(output: string): string {
-  const lines = output.replace(/^\s*\n/, "").replace(/\s+$/, "").split("\n");
+  const lines = output
+    .replace(/^\s*\n/, "")
+    .replace(/\s+$/, "")
+    .split("\n");
   const first = (lines[0] ?? "").trim();
   const cut = first.length > 70 ? `${first.slice(0, 69)}…` : first;
   return lines.length > 1 ? `${cut} (+${lines.length - 1} lines)` : cut || "(no output)";
