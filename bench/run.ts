@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES = [
   "cold-start",
+  "claude-code",
+  "startup",
   "two-stage-schema",
   "textcalls",
   "embedded",

@@ -67,9 +67,9 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    // Test-only helpers beside the code (*.test.ts, *.test-support.ts, test-helpers.ts) are not part of a layer.
-    const testOnly = /\.test(-support)?\.ts$|\/test-helpers\.ts$/.test(path);
-    return path.endsWith(".ts") && !testOnly ? [path] : [];
+    // Test-only helpers beside the code (*.test.ts(x), *.test-support.ts, test-helpers.ts) are not part of a layer.
+    const testOnly = /\.test(-support)?\.tsx?$|\/test-helpers\.ts$/.test(path);
+    return /\.tsx?$/.test(path) && !testOnly ? [path] : [];
   });
 }
 

@@ -222,7 +222,7 @@ export class AcpSession {
     this.asking.add(abort);
     try {
       await this.sending;
-      const input = request.input !== null && typeof request.input === "object" ? request.input : {};
+      const input = request.args !== null && typeof request.args === "object" ? request.args : {};
       const answer = await this.setup.client.request(
         "session/request_permission",
         {

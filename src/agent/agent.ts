@@ -10,9 +10,24 @@ import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { CommandHost, TextFileAccess, Tool } from "../tool/types.ts";
+import type { ContextUsage } from "./context-usage.ts";
+import type { ArmPrice } from "./prices.ts";
 import type { AgentListener } from "./events.ts";
 import type { SessionChoice } from "./sessions.ts";
+import type { ShellRun } from "./shell.ts";
 import type { UndoResult } from "./undo.ts";
+
+/** Progress of a long step a front end may draw as a bar: a model download (bytes), a model load (fraction). */
+export interface AgentProgress {
+  /** What is under way, e.g. "downloading qwen2.5-coder-0.5b-instruct". */
+  label: string;
+  /** Done so far and the total, in `unit`s; `total` 0 while unknown. */
+  done: number;
+  total: number;
+  unit: "bytes" | "fraction";
+  /** True once, when the step has finished (or failed). */
+  finished?: boolean;
+}
 
 /** How the agent reaches the world around it, so any front end (print mode, a TUI, an editor) can host it. */
 export interface AgentIO {
@@ -28,6 +43,8 @@ export interface AgentIO {
    * redacted from the prompt, a policy warning.
    */
   notify(message: string): void;
+  /** Progress of a model download or load (see AgentProgress); absent: only `notify`'s one line is given. */
+  progress?(update: AgentProgress): void;
 }
 
 /** Options of createAgent. Only `config`, `cwd` and `io` are required. */
@@ -95,6 +112,13 @@ export interface Agent {
    * (`[[arms]]` price_input / price_output per 1M tokens; 0 for unpriced and local arms).
    */
   readonly costUSD: number;
+  /**
+   * The prices of an arm, USD per 1M prompt / completion tokens, from the agent's price table (prices.ts:
+   * `[[arms]]` rows, else the models.dev catalogue; local arms 0); undefined when unknown.
+   */
+  armPrice(armId: string): ArmPrice | undefined;
+  /** The project's root as config found it (where AGENTS.md, `.owlet/` and the sessions are). */
+  readonly projectRoot: string;
   /** Adds a listener for engine events; returns the function that removes it. */
   subscribe(listener: AgentListener): () => void;
   /**
@@ -102,6 +126,14 @@ export interface Agent {
    * model, tool or budget failures (see TurnResult.status); an aborted `signal` ends the turn as `aborted`.
    */
   runTurn(prompt: string, signal?: AbortSignal): Promise<TurnResult>;
+  /**
+   * Runs the user's own shell command (a front end's `!command`) through the bash tool, this agent's permission
+   * gate and sandbox (see runUserShell); its output goes with the next prompt to the model. Never throws for a
+   * failing or refused command.
+   */
+  runShell(command: string, signal?: AbortSignal): Promise<ShellRun>;
+  /** What the next request would hold for the primary arm, by part, in tokens. */
+  contextUsage(): ContextUsage;
   /**
    * Compacts the conversation now (`/compact [focus]`, `owlet compact`): the older rounds become a summary written
    * by the summary arm (`[context] summary_arm`) or the primary arm, stored in the session; the latest rounds stay.
@@ -114,6 +146,6 @@ export interface Agent {
    * without a session, without such a turn, or with checkpoints off.
    */
   undo(turn?: number): Promise<UndoResult>;
-  /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
+  /** Saves what the router learned (nothing for one fixed arm) and releases the session's lock. Call once, last. */
   close(): Promise<void>;
 }

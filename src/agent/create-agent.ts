@@ -4,9 +4,10 @@ import { userConfigPath } from "../config/user-path.ts";
 import { findInstructions } from "../context/project-docs.ts";
 import { Engine } from "../engine/engine.ts";
 import type { Usage } from "../message/types.ts";
-import { SessionStore } from "../session/index.ts";
+import { releaseSessionLock, SessionStore } from "../session/index.ts";
 import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
+import { contextUsage } from "./context-usage.ts";
 import { CostMeter } from "./cost.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
@@ -16,6 +17,7 @@ import { armPrices, usageCost } from "./prices.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
 import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessions.ts";
+import { runUserShell, shellNote } from "./shell.ts";
 import { buildSummaryArm } from "./summary-arm.ts";
 import { modelTitle, promptTitle, TITLE_GRACE_MS } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
@@ -62,6 +64,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     pinned: options.pinnedArm === true,
     notify: io.notify,
+    ...(io.progress ? { progress: io.progress } : {}),
   });
   if (persist) ignoreOwletState(loaded.projectRoot);
   const summaryArm = await buildSummaryArm(config, io.env);
@@ -105,32 +108,37 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const cost = new CostMeter(priceOf);
   events.subscribe(cost.observe);
   if (options.onEvent) events.subscribe(options.onEvent);
-  const engine = new Engine(
-    engineOptions({
-      config,
-      cwd,
-      routing: routing.policy,
-      tools,
-      toolContext: toolContext(config, cwd, io.env, options.files, options.commands),
-      gates,
-      ...(docs.length > 0 ? { projectDocs: docs } : {}),
-      ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
-      ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
-      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
-      ...(session ? { session } : {}),
-      sessionsDir: sessions.dir,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      onEvent: events.emit,
-      ...(summaryArm ? { summaryArm } : {}),
-      ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
-      ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
-      priceOf,
-    }),
-  );
+  const context = toolContext(config, cwd, io.env, options.files, options.commands);
+  const engineOpts = engineOptions({
+    config,
+    cwd,
+    routing: routing.policy,
+    tools,
+    toolContext: context,
+    gates,
+    ...(docs.length > 0 ? { projectDocs: docs } : {}),
+    ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
+    ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
+    ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    ...(session ? { session } : {}),
+    sessionsDir: sessions.dir,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    onEvent: events.emit,
+    ...(summaryArm ? { summaryArm } : {}),
+    ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
+    ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
+    priceOf,
+  });
+  const engine = new Engine(engineOpts);
   // A resumed session continues from its compacted view: the latest summary, then what came after it.
   if (session) engine.history = session.view();
   else if (readOnlyHistory) engine.history = readOnlyHistory;
   const titleMode = config.session.title;
+  /**
+   * What the user ran with `!command` since the last prompt (already redacted, as every tool result): it travels
+   * with the next prompt. Not checkpointed: `/rewind` and `owlet undo` restore what the model's tool calls changed.
+   */
+  const shellNotes: string[] = [];
 
   return {
     engine,
@@ -144,10 +152,14 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     get costUSD() {
       return cost.total;
     },
+    armPrice: (armId) => prices.get(armId),
+    projectRoot: loaded.projectRoot,
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
       const text = await redactedInput(prompt, "the prompt", io.notify);
-      if (!session) return engine.runTurn(text, signal);
+      const notes = shellNotes.splice(0);
+      const full = notes.length > 0 ? [...notes, text].join("\n\n") : text;
+      if (!session) return engine.runTurn(full, signal);
       const first = session.turns().length === 0 && !session.title();
       const number = session.beginTurn(text);
       if (recorder) recorder.turn = number;
@@ -163,7 +175,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
               signal ? AbortSignal.any([signal, stopTitle.signal]) : stopTitle.signal,
             )
           : undefined;
-      const turn = await engine.runTurn(text, signal);
+      const turn = await engine.runTurn(full, signal);
       // The title had the whole turn to arrive; the turn's end is not held up by more than TITLE_GRACE_MS for it.
       const title = titling
         ? await Promise.race([
@@ -174,6 +186,19 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       stopTitle.abort();
       if (title) session.setTitle(title, "model");
       return turn;
+    },
+    async runShell(command, signal = new AbortController().signal) {
+      const run = await runUserShell(
+        command,
+        { tools, context, gate: gates.gate, emit: events.emit },
+        signal,
+      );
+      shellNotes.push(shellNote(run));
+      return run;
+    },
+    contextUsage() {
+      const arm = routing.primary;
+      return contextUsage(arm, engineOpts.systemPrompt(arm), tools.schemas(), engine.history);
     },
     async undo(turn) {
       if (!session) throw new Error("undo needs a stored session (sessions are off for this run)");
@@ -191,6 +216,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     },
     async close() {
       await routing.close?.();
+      if (session) releaseSessionLock(session.path);
     },
   };
 }

@@ -54,7 +54,8 @@ export function buildGates(
 /**
  * Builds the engine's permission gate from the policy (modes and rules) and an asker. `interactive` says
  * whether a person can answer (a TTY): without one, an `ask` becomes a denial whose message tells the model
- * and the user to use `--permission-mode`.
+ * and the user to use `--permission-mode`. The asker gets the call's arguments (to show the command or diff);
+ * an AskAnswer's `rule` is added to the policy for the session, its `note` goes into the denial the model sees.
  */
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
@@ -66,12 +67,18 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
           tool: tool.name,
           summary: mainArgument(tool.name, args),
           reason: verdict.reason,
-          input: args,
+          args,
           ...(call ? { callId: call.id } : {}),
         };
-        if (await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request))
+        const answer = await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request);
+        const { allow, rule, note } = typeof answer === "boolean" ? { allow: answer } : answer;
+        if (allow) {
+          // "Allow always for this session": the rule joins the policy (never saved), checked as any rule.
+          if (rule) policy.addRule(rule);
           return { allowed: true };
-        return { allowed: false, message: permissionDeniedMessage(tool.name, "the user declined", true) };
+        }
+        const reason = note?.trim() ? `the user declined and said: ${note.trim()}` : "the user declined";
+        return { allowed: false, message: permissionDeniedMessage(tool.name, reason, true) };
       }
       // A deny (rule, mode) is final: only an unanswerable ask gets the "no terminal, use --permission-mode" advice.
       const unanswered = verdict.decision === "ask";

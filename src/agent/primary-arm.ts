@@ -11,6 +11,7 @@ import { findRecommendedModel, listCachedModels, pullModel } from "../provider/l
 import { isLocalArm } from "../provider/local-arm.ts";
 import { catalogContextWindow } from "../provider/model-catalog.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
+import type { AgentProgress } from "./agent.ts";
 import { armProvider, isConfiguredLocal, localServerSettings } from "./arm-provider.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 
@@ -23,14 +24,27 @@ export interface ResolvedArm {
   source: string;
 }
 
-/** The cached file of a catalogue model, else the one `pullModel` fetches (a notice through `notify` first). */
-async function cachedOrPulled(name: string, notify: (message: string) => void): Promise<string> {
+/**
+ * The cached file of a catalogue model, else the one `pullModel` fetches (a notice through `notify` first, then
+ * its progress in bytes through `progress`).
+ */
+async function cachedOrPulled(
+  name: string,
+  notify: (message: string) => void,
+  progress?: (update: AgentProgress) => void,
+): Promise<string> {
   const cached = (await listCachedModels()).find((m) => m.name === name);
   if (cached) return cached.path;
   notify(`${name} is not cached; downloading it once`);
+  const label = `downloading ${name}`;
   try {
-    return await pullModel(name);
+    const path = await pullModel(name, {
+      onProgress: (p) => progress?.({ label, done: p.downloadedBytes, total: p.totalBytes, unit: "bytes" }),
+    });
+    progress?.({ label, done: 1, total: 1, unit: "fraction", finished: true });
+    return path;
   } catch (err) {
+    progress?.({ label, done: 0, total: 0, unit: "fraction", finished: true });
     throw setupError(err);
   }
 }
@@ -49,6 +63,7 @@ export async function resolvePrimaryArm(
   cwd: string,
   env: NodeJS.ProcessEnv,
   notify: (message: string) => void = () => {},
+  progress?: (update: AgentProgress) => void,
 ): Promise<ResolvedArm> {
   const p = config.provider;
   let configuredProvider = p.default as ProviderName | undefined;
@@ -62,7 +77,7 @@ export async function resolvePrimaryArm(
       ? findRecommendedModel(p.model)
       : undefined;
   if (catalogued) {
-    modelPath = await cachedOrPulled(catalogued.name, notify);
+    modelPath = await cachedOrPulled(catalogued.name, notify, progress);
     configuredProvider ??= "embedded";
   } else if (p.model?.toLowerCase().endsWith(".gguf") || (configuredProvider === "embedded" && p.model)) {
     modelPath = resolve(cwd, p.model!);

@@ -23,3 +23,12 @@ describe("promptAsksForChange", () => {
       expect(promptAsksForChange(p), p).toBe(false);
   });
 });
+
+describe("promptAsksForChange and code blocks", () => {
+  it("does not read fenced code (attached files, pasted logs), only the request around it", () => {
+    const attached =
+      "what is in @math.js ?\n\nContents of math.js:\n```js\nexport function add(a, b) {}\n```";
+    expect(promptAsksForChange(attached)).toBe(false);
+    expect(promptAsksForChange(`fix it\n\n\`\`\`\nerror: nothing\n\`\`\``)).toBe(true);
+  });
+});

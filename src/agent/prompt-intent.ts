@@ -10,8 +10,9 @@ const CHANGE_VERB =
  * ("what does math.js do?", "why does this fail?", "review this diff", "run the tests"): it names a change verb
  * as a whole word. Conservative on purpose: a prompt it misses is only reported as before; one it wrongly flags
  * would turn a good answer into a failure. The engine uses it so that a turn which changed nothing is not
- * reported as success.
+ * reported as success. Fenced code blocks (a pasted log, files attached with `@path`) are not read: code is not
+ * the request.
  */
 export function promptAsksForChange(prompt: string): boolean {
-  return CHANGE_VERB.test(prompt);
+  return CHANGE_VERB.test(prompt.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, ""));
 }

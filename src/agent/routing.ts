@@ -13,6 +13,7 @@ import { catalogContextWindow } from "../provider/model-catalog.ts";
 import type { Provider, ProviderName } from "../provider/types.ts";
 import type { ArmSpec } from "../router/arm.ts";
 import type { Router } from "../router/router.ts";
+import type { AgentProgress } from "./agent.ts";
 import { armProvider, localServerSettings } from "./arm-provider.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { resolvePrimaryArm } from "./primary-arm.ts";
@@ -35,6 +36,8 @@ export interface RoutingSetup {
   pinned: boolean;
   /** One line for the user (an arm skipped, a model being downloaded, unreadable router state). */
   notify: (message: string) => void;
+  /** Progress of a model download (see AgentIO.progress). */
+  progress?: (update: AgentProgress) => void;
 }
 
 /** The routing policy for the engine, and the arm that will most likely serve (named in the session). */
@@ -53,7 +56,13 @@ export interface RoutingBuilt {
  */
 export async function buildRouting(setup: RoutingSetup): Promise<RoutingBuilt> {
   if ((setup.config.arms ?? []).length > 0) return buildRouter(setup);
-  const { handle } = await resolvePrimaryArm(setup.config, setup.cwd, setup.env, setup.notify);
+  const { handle } = await resolvePrimaryArm(
+    setup.config,
+    setup.cwd,
+    setup.env,
+    setup.notify,
+    setup.progress,
+  );
   if (setup.localOnly && !handle.local) {
     throw new AgentSetupError(
       `--local-only: the selected arm ${handle.id} is a cloud model; choose a local provider (llamacpp, ollama, lmstudio, embedded)`,
@@ -123,7 +132,7 @@ async function buildRouter(setup: RoutingSetup): Promise<RoutingBuilt> {
   }
   const providers = new Map<string, Provider>();
   if (setup.pinned) {
-    const { handle } = await resolvePrimaryArm(config, setup.cwd, env, notify);
+    const { handle } = await resolvePrimaryArm(config, setup.cwd, env, notify, setup.progress);
     const existing = specs.find((s) => s.id === handle.id);
     if (existing) existing.forced = true;
     else {

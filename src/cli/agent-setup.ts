@@ -4,14 +4,19 @@ import { resolve } from "node:path";
 import type { Agent, AgentIO, AgentOptions } from "../agent/agent.ts";
 import { createAgent } from "../agent/create-agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
-import type { SessionChoice } from "../agent/sessions.ts";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
+import {
+  agentFlagOptions,
+  flagOverrides,
+  sessionChoice,
+  untrustedWarning,
+  withToolFlagRules,
+} from "./agent-options.ts";
 import { UserError } from "./exit-codes.ts";
 import type { PrintOptions } from "./print-options.ts";
-import { owletPermissionMode, toolFlagRules, toolSetRules } from "./stream-json/rules.ts";
 
 /** The agent a command runs with, its loaded config and the workspace (absolute). */
 export interface CliAgent {
@@ -41,12 +46,7 @@ export async function loadCliConfig(opts: PrintOptions, cwd: string): Promise<Lo
     flags: flagOverrides(opts),
   });
   if (loaded.trust.ignored.length > 0) process.stderr.write(`owlet: warning: ${untrustedWarning(loaded)}\n`);
-  loaded.config.permission.rules = [
-    ...loaded.config.permission.rules,
-    ...toolFlagRules(opts.allowedTools ?? [], opts.disallowedTools ?? []),
-    ...(opts.tools !== undefined ? toolSetRules([opts.tools]) : []),
-  ];
-  return loaded;
+  return withToolFlagRules(loaded, opts);
 }
 
 /**
@@ -61,18 +61,12 @@ export async function buildCliAgent(
   cwd: string = workspaceOf(opts),
 ): Promise<CliAgent> {
   const loaded = await loadCliConfig(opts, cwd);
-  const system = opts.systemPrompt ?? opts.system;
   const agent = await createAgent({
     config: loaded,
     cwd,
     io: terminalIO(),
     session: sessionChoice(opts),
-    pinnedArm: opts.provider !== undefined || opts.model !== undefined,
-    localOnly: opts.localOnly === true,
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(system !== undefined ? { systemPrompt: system } : {}),
-    ...(opts.appendSystemPrompt ? { appendSystemPrompt: opts.appendSystemPrompt } : {}),
-    ...(opts.sessionPersistence === false ? { persist: false } : {}),
+    ...agentFlagOptions(opts),
     ...extra,
   });
   return { agent, loaded, cwd };
@@ -88,40 +82,6 @@ export function terminalIO(): AgentIO {
     env: process.env,
     ...(interactive ? { ask: ttyAsker(process.stdin, process.stderr) } : {}),
     notify: (message) => process.stderr.write(`owlet: ${message}\n`),
-  };
-}
-
-/** `--resume <id>` / `--continue` → the session to continue (`--resume` wins). */
-export function sessionChoice(opts: Pick<PrintOptions, "resume" | "continue">): SessionChoice {
-  if (opts.resume) return { kind: "resume", id: opts.resume };
-  if (opts.continue) return { kind: "latest" };
-  return { kind: "new" };
-}
-
-/** The one warning for an untrusted project whose config tried to raise permissions: what was ignored, and how to trust. */
-export function untrustedWarning(loaded: LoadedConfig): string {
-  return (
-    `${loaded.trust.projectFile} is in a folder you have not trusted, so these settings were ignored: ` +
-    `${loaded.trust.ignored.join(", ")}. If you trust this repository, run: owlet trust ${loaded.projectRoot}`
-  );
-}
-
-/**
- * The flags that are config settings, as config's command-line layer; `--dangerously-skip-permissions` is
- * `--permission-mode bypass`, and Claude Code's mode names map to owlet's (acceptEdits → accept_edits, …).
- */
-function flagOverrides(opts: PrintOptions) {
-  const mode = opts.dangerouslySkipPermissions ? "bypass" : opts.permissionMode;
-  return {
-    ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
-    ...(opts.model !== undefined ? { model: opts.model } : {}),
-    ...(opts.baseUrl !== undefined ? { baseURL: opts.baseUrl } : {}),
-    ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
-    ...(opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {}),
-    ...(opts.maxTurns !== undefined ? { maxTurns: opts.maxTurns } : {}),
-    ...(mode !== undefined ? { permissionMode: owletPermissionMode(mode) } : {}),
-    ...(opts.twoStage !== undefined ? { twoStage: opts.twoStage } : {}),
-    ...(opts.sandbox !== undefined ? { sandbox: opts.sandbox } : {}),
   };
 }
 

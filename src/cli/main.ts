@@ -17,7 +17,7 @@ function buildProgram(): Command {
     .enablePositionalOptions()
     .description("A provider-agnostic coding agent for the terminal, built for small local models.")
     .version(owletVersion(), "-v, --version")
-    .argument("[prompt...]", "the prompt (or use -p, or pipe it on stdin)")
+    .argument("[prompt...]", "the prompt (on a terminal: the first prompt of the interactive UI)")
     .option("-p, --print [prompt]", "run one turn non-interactively and print the result")
     .addOption(
       new Option("--output-format <format>", "output format").choices(OUTPUT_FORMATS).default("text"),
@@ -82,6 +82,11 @@ function buildProgram(): Command {
       if (opts.apiKey !== undefined) process.title = "owlet";
       for (const warning of ignoredFlagWarnings(opts as unknown as Record<string, unknown>))
         process.stderr.write(`owlet: ${warning}\n`);
+      if (wantsInteractive(opts)) {
+        const { runInteractiveMode } = await import("./interactive.ts");
+        // Leave at once: the UI is closed, and a kept-alive connection must not hold the terminal.
+        process.exit(await runInteractiveMode(words, opts));
+      }
       const { runPrintMode } = await import("./print-mode.ts");
       process.exitCode = await runPrintMode(words, opts);
     });
@@ -307,6 +312,19 @@ function agentFlags(cmd: Command): Command {
     .option("--config <file>", "an extra config file (TOML), above the user and project files")
     .option("--local-only", "use local models only")
     .option("--seed <n>", "seed for sampling and routing", nonNegativeInt);
+}
+
+/**
+ * The interactive UI runs when a person is at a terminal (stdin and stdout are TTYs) and neither `-p` nor a
+ * machine output format was asked for; `owlet "prompt"` then opens it with that first prompt. Otherwise print mode.
+ */
+function wantsInteractive(opts: PrintOptions): boolean {
+  return (
+    opts.print === undefined &&
+    opts.outputFormat === "text" &&
+    process.stdin.isTTY === true &&
+    process.stdout.isTTY === true
+  );
 }
 
 function positiveInt(value: string): number {

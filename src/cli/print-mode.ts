@@ -6,6 +6,7 @@ import type { TurnResult } from "../engine/turn-result.ts";
 import type { Asker } from "../policy/index.ts";
 import { isPermissionMode } from "../policy/modes.ts";
 import { ProviderError } from "../provider/errors.ts";
+import { httpTimeoutsMs } from "./agent-options.ts";
 import { buildCliAgent, workspaceOf } from "./agent-setup.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
 import { setHttpTimeouts } from "./http-timeouts.ts";
@@ -281,13 +282,8 @@ class PrintSession {
       },
       cwd,
     );
-    const e = loaded.config.engine;
-    setHttpTimeouts(
-      e.connect_timeout * 1000,
-      (Math.max(e.first_byte_timeout, e.first_byte_timeout_local, e.idle_timeout, e.idle_timeout_local) +
-        30) *
-        1000,
-    );
+    const timeouts = httpTimeoutsMs(loaded.config);
+    setHttpTimeouts(timeouts.connectMs, timeouts.bodyMs);
     return new PrintSession(agent, opts, cwd, renderer);
   }
 

@@ -26,7 +26,7 @@ export async function readPrompt(
   const full = prompt && input ? `${prompt}\n\n${input}` : prompt || input;
   if (!full) {
     throw new UserError(
-      'no prompt: use `owlet -p "your prompt"`, or pipe the prompt on stdin (interactive mode is not available yet)',
+      'no prompt: use `owlet -p "your prompt"`, pipe the prompt on stdin, or run `owlet` in a terminal for the interactive UI',
     );
   }
   return full;

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline";
+import type { PermissionRule } from "./modes.ts";
 import { SANDBOX_MISSING_PREFIX, SENSITIVE_REASON_PREFIX } from "./safety.ts";
 
 /** One approval question: the tool, a one-line summary of the call (e.g. the bash command) and why it is asked. */
@@ -10,14 +11,31 @@ export interface AskRequest {
   reason: string;
   /** A warning shown above the question, e.g. for protected paths. */
   warning?: string;
-  /** The call's arguments as parsed (for askers that show or forward them, e.g. a control protocol). */
-  input?: unknown;
-  /** The tool call's id, when the engine gave it. */
+  /**
+   * The call's parsed arguments (an object, or the raw text when they are not JSON), so an asker can show the
+   * exact command or the diff of an edit. Absent for callers that only have a summary.
+   */
+  args?: unknown;
+  /** The tool call's id, when the engine gave it (a control protocol's can_use_tool names it). */
   callId?: string;
 }
 
-/** Asks the user to approve a tool call; resolves true to allow, false to deny. Must not reject. */
-export type Asker = (question: AskRequest) => Promise<boolean>;
+/**
+ * A richer answer than yes/no (the interactive UI's): `allow` runs the call; `rule`, with `allow`, is an allow
+ * rule to add for the rest of this session (not saved), as Claude Code's "don't ask again this session"; `note`,
+ * with a denial, is the user's word to the model, added to the denial message it sees.
+ */
+export interface AskAnswer {
+  allow: boolean;
+  rule?: PermissionRule;
+  note?: string;
+}
+
+/**
+ * Asks the user to approve a tool call; resolves true (or an AskAnswer with `allow`) to allow, false to deny.
+ * Must not reject.
+ */
+export type Asker = (question: AskRequest) => Promise<boolean | AskAnswer>;
 
 /** Longest summary shown in a prompt, in characters. */
 const MAX_SUMMARY_CHARS = 200;

@@ -2,6 +2,7 @@
 
 export { splitBashCommand } from "../tool/shell/bash-split.ts";
 export {
+  type AskAnswer,
   type Asker,
   type AskRequest,
   formatAskPrompt,
@@ -34,3 +35,4 @@ export {
   SENSITIVE_READ_PATTERNS,
   SENSITIVE_REASON_PREFIX,
 } from "./safety.ts";
+export { describeRuleLine, sessionRuleFor } from "./session-rule.ts";

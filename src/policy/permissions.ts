@@ -116,7 +116,7 @@ function fsPathArgument(tool: string, args: unknown): string | undefined {
  */
 export class PermissionPolicy {
   private currentMode: PermissionMode;
-  private readonly rules: readonly PermissionRule[];
+  private readonly ruleList: PermissionRule[];
   private readonly sandboxProbe: PermissionPolicyOptions["sandbox"];
   private readonly warn: (message: string) => void;
   private sandboxChecked: Promise<void> | undefined;
@@ -128,15 +128,28 @@ export class PermissionPolicy {
     this.currentMode = checkedMode(options.mode);
     this.sandboxProbe = options.sandbox;
     this.warn = options.warn ?? (() => {});
-    this.rules = (options.rules ?? []).map((rule, index) => {
-      if (!rule.tool) throw new Error(`permission rule ${index + 1}: "tool" must be a non-empty glob`);
-      if (rule.action !== "allow" && rule.action !== "deny") {
-        throw new Error(
-          `permission rule ${index + 1}: "action" must be "allow" or "deny", got "${String(rule.action)}"`,
-        );
-      }
-      return { ...rule };
-    });
+    this.ruleList = (options.rules ?? []).map((rule, index) => checkedRule(rule, index));
+  }
+
+  /** The rules in force, in order: the configured ones, then those added this session (copies). */
+  get rules(): PermissionRule[] {
+    return this.ruleList.map((rule) => ({ ...rule }));
+  }
+
+  /**
+   * Adds a rule for the rest of this process (the interactive UI's "allow always for this session"; nothing is
+   * saved). It is checked like a configured rule: deny rules, safety patterns and the sandbox rule still come
+   * first, so an added allow rule never reaches a protected path. Throws like the constructor on a bad rule.
+   */
+  addRule(rule: PermissionRule): void {
+    this.ruleList.push(checkedRule(rule, this.ruleList.length));
+  }
+
+  /** Removes the rule at `index` (0-based, as listed by {@link rules}); false when there is none. */
+  removeRule(index: number): boolean {
+    if (!Number.isInteger(index) || index < 0 || index >= this.ruleList.length) return false;
+    this.ruleList.splice(index, 1);
+    return true;
   }
 
   /** The current mode. */
@@ -205,7 +218,7 @@ export class PermissionPolicy {
             writes: false,
           },
         ];
-    const toolRules = this.rules.filter((rule) => matchGlob(rule.tool, call.tool));
+    const toolRules = this.ruleList.filter((rule) => matchGlob(rule.tool, call.tool));
     const denyRules = toolRules.filter((rule) => rule.action === "deny");
     const allowRules = toolRules.filter((rule) => rule.action === "allow");
 
@@ -276,6 +289,17 @@ export class PermissionPolicy {
     // 5. The mode.
     return modeDecision(this.currentMode, call, readOnly);
   }
+}
+
+/** A copy of `rule`, checked: a non-empty tool glob and an allow/deny action (`index` is 0-based, for the error). */
+function checkedRule(rule: PermissionRule, index: number): PermissionRule {
+  if (!rule.tool) throw new Error(`permission rule ${index + 1}: "tool" must be a non-empty glob`);
+  if (rule.action !== "allow" && rule.action !== "deny") {
+    throw new Error(
+      `permission rule ${index + 1}: "action" must be "allow" or "deny", got "${String(rule.action)}"`,
+    );
+  }
+  return { ...rule };
 }
 
 function modeDecision(mode: PermissionMode, call: PermissionCall, readOnly: boolean): PermissionResult {

@@ -1,13 +1,9 @@
 /**
  * Builds a `Provider` for a provider name over the matching AI SDK package. Ollama and the embedded
  * node-llama-cpp model have their own modules (src/provider/local/**); everything else goes through
- * `SdkProvider`.
+ * `SdkProvider`. Each vendor SDK is imported on the provider's first request (20–100 ms each at start-up
+ * otherwise, issue 10), so a run loads only the one it uses.
  */
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createMistral } from "@ai-sdk/mistral";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { API_KEY_ENV, resolveApiKey } from "./ai-sdk/api-key-env.ts";
 import { SdkProvider } from "./ai-sdk/sdk-provider.ts";
@@ -66,26 +62,26 @@ export function createProvider(opts: ProviderOptions): Provider {
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
   };
-  let model: (modelId: string) => LanguageModelV4;
+  let model: (modelId: string) => Promise<LanguageModelV4>;
   switch (opts.name) {
     case "anthropic": {
-      const p = createAnthropic(common);
-      model = (id) => p.languageModel(id);
+      const p = once(async () => (await import("@ai-sdk/anthropic")).createAnthropic(common));
+      model = async (id) => (await p()).languageModel(id);
       break;
     }
     case "openai": {
-      const p = createOpenAI(common);
-      model = (id) => p.chat(id);
+      const p = once(async () => (await import("@ai-sdk/openai")).createOpenAI(common));
+      model = async (id) => (await p()).chat(id);
       break;
     }
     case "google": {
-      const p = createGoogleGenerativeAI(common);
-      model = (id) => p.languageModel(id);
+      const p = once(async () => (await import("@ai-sdk/google")).createGoogleGenerativeAI(common));
+      model = async (id) => (await p()).languageModel(id);
       break;
     }
     case "mistral": {
-      const p = createMistral(common);
-      model = (id) => p.chat(id);
+      const p = once(async () => (await import("@ai-sdk/mistral")).createMistral(common));
+      model = async (id) => (await p()).chat(id);
       break;
     }
     case "openai-compatible":
@@ -102,8 +98,16 @@ export function createProvider(opts: ProviderOptions): Provider {
           hint: "pass --base-url (e.g. --base-url http://127.0.0.1:8000/v1) or set it in the config",
         });
       }
-      const p = createOpenAICompatible({ ...common, name: opts.name, baseURL, includeUsage: true });
-      model = (id) => p.chatModel(id);
+      const name = opts.name;
+      const p = once(async () =>
+        (await import("@ai-sdk/openai-compatible")).createOpenAICompatible({
+          ...common,
+          name,
+          baseURL,
+          includeUsage: true,
+        }),
+      );
+      model = async (id) => (await p()).chatModel(id);
       break;
     }
     default: {
@@ -118,6 +122,15 @@ export function createProvider(opts: ProviderOptions): Provider {
     }
   }
   return new SdkProvider({ name: opts.name, model });
+}
+
+/** `make()` on the first call, its promise on every later one. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
 }
 
 /** A provider whose every request fails with an `auth` ProviderError (no API key configured). */

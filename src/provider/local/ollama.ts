@@ -5,12 +5,11 @@
  * silently truncates prompts beyond its default context. Every request therefore carries
  * `options.num_ctx`, sized from the request's budget (see ollama-num-ctx.ts).
  */
-import { createOllama } from "ollama-ai-provider-v2";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import { SdkProvider } from "../ai-sdk/sdk-provider.ts";
 import type { Provider, ProviderRequest } from "../types.ts";
 import { DEFAULT_LOCAL_ORIGINS, serverRoot } from "./discovery.ts";
 import { numCtxOf } from "./ollama-num-ctx.ts";
-import { withOllamaOptions } from "./ollama-options.ts";
 import { guardOllamaChatFetch } from "./ollama-stream-guard.ts";
 
 /** Options of {@link createOllamaProvider}. `baseURL` may be the origin, `…/v1` or `…/api`; default `http://127.0.0.1:11434`. */
@@ -25,22 +24,34 @@ export interface OllamaProviderOptions {
  * Creates the `ollama` provider. Each `stream(request)` sends `num_ctx` (`request.numCtx`, else sized from
  * `request.contextBudget` by numCtxOf; omitted only when the request has neither) to `<root>/api/chat`. Errors are those of `SdkProvider` (a `ProviderError`),
  * plus a transient `ProviderError` for an `{"error"}` line or a missing final `done` line mid-stream
- * (see ollama-stream-guard.ts).
+ * (see ollama-stream-guard.ts). The SDK (and the `ai` package its options wrapper needs) is imported on the
+ * first request.
  */
 export function createOllamaProvider(opts: OllamaProviderOptions = {}): Provider {
   const root = serverRoot(opts.baseURL ?? DEFAULT_LOCAL_ORIGINS.ollama);
-  const ollama = createOllama({
-    baseURL: `${root}/api`,
-    // Surfaces in-stream errors and truncated streams, which the SDK would pass off as complete.
-    fetch: guardOllamaChatFetch(opts.fetch ?? ((input, init) => fetch(input, init))),
-    ...(opts.apiKey ? { headers: { Authorization: `Bearer ${opts.apiKey}` } } : {}),
-  });
+  let loaded: Promise<(modelId: string, numCtx: number | undefined) => LanguageModelV4> | undefined;
+  const load = async () => {
+    const [{ createOllama }, { withOllamaOptions }] = await Promise.all([
+      import("ollama-ai-provider-v2"),
+      import("./ollama-options.ts"),
+    ]);
+    const ollama = createOllama({
+      baseURL: `${root}/api`,
+      // Surfaces in-stream errors and truncated streams, which the SDK would pass off as complete.
+      fetch: guardOllamaChatFetch(opts.fetch ?? ((input, init) => fetch(input, init))),
+      ...(opts.apiKey ? { headers: { Authorization: `Bearer ${opts.apiKey}` } } : {}),
+    });
+    return (modelId: string, numCtx: number | undefined) => withOllamaOptions(ollama(modelId), numCtx);
+  };
   return {
     name: "ollama",
     stream(request: ProviderRequest) {
       const sdk = new SdkProvider({
         name: "ollama",
-        model: (modelId: string) => withOllamaOptions(ollama(modelId), numCtxOf(request)),
+        model: async (modelId: string) => {
+          loaded ??= load();
+          return (await loaded)(modelId, numCtxOf(request));
+        },
       });
       return sdk.stream(request);
     },
