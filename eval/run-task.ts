@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { SELECT_CATEGORY } from "../src/engine/two-stage.ts";
 import { parseToolCalls } from "../src/provider/textcalls/parse.ts";
 import { builtinTools } from "../src/tool/builtin/index.ts";
+import { isTestFile } from "../src/context/check-output.ts";
+import { isCodeFile } from "../src/engine/fix-loop.ts";
 import { editableFiles, materialise, type Task } from "./materialise.ts";
 
 /** owlet's built-in tool names (an answer that parses as a call to one of them was never executed). */
@@ -70,7 +72,7 @@ export interface RunRecord {
   falseSuccess: boolean;
   /** The turn ended "success" with a final text that parses as a tool call (an unexecuted call). */
   unexecutedCallAnswer: boolean;
-  /** The model changed files the solution does not touch (the tests); they were restored before the check. */
+  /** The model changed the task's tests or non-code files; they were restored before the check. */
   testsModified: boolean;
   /** The final answer, at most 300 chars. */
   answer: string;
@@ -170,14 +172,18 @@ export async function runTask(task: Task, opts: RunTaskOptions): Promise<RunReco
 }
 
 /**
- * Restores every committed file outside `editable` to its committed content (a model may "fix" a failing test
- * by changing the test); returns whether any had been changed or deleted.
+ * Restores the task's fixed part to its committed content before the check: the tests and every file that is not
+ * source code (package.json, configs, instructions), since a model may "fix" a failing test by changing the test
+ * or the test command. Source files stay as the model left them, the ones the reference solution does not touch
+ * included: a fix in the caller is a fix (it was once undone here, and the run counted as a false success).
+ * `editable` (the solution's files) are never restored. Returns whether any fixed file had been changed or
+ * deleted.
  */
 function restoreFixedFiles(dir: string, editable: readonly string[]): boolean {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
   const fixed = git("ls-files", "-z")
     .split("\0")
-    .filter((f) => f !== "" && !editable.includes(f));
+    .filter((f) => f !== "" && !editable.includes(f) && (isTestFile(f) || !isCodeFile(f)));
   const changed = git("diff", "--name-only", "-z", "HEAD", "--", ...fixed)
     .split("\0")
     .filter((f) => f !== "");

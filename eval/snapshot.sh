@@ -4,8 +4,9 @@
 #
 #   sh eval/snapshot.sh LABEL [eval options…]
 #
-# Copies the tracked and untracked (not ignored) files to ${TMPDIR:-/tmp}/owlet-eval-snapshots/LABEL (replacing
-# an earlier copy of that label), links node_modules/, builds dist/ there, and runs eval/run.ts from it with the
+# Copies the tracked and untracked (not ignored) files to ${XDG_CACHE_HOME:-~/.cache}/owlet/eval-snapshots/LABEL
+# (replacing an earlier copy of that label; not under /tmp, which the bash tool's sandbox replaces with a private
+# one, so a task's check could not reach the snapshot's eval/jest-compat runner), links node_modules/, builds dist/ there, and runs eval/run.ts from it with the
 # shared data of this checkout (OWLET_SHARED_DATA, else ../shared/data when it exists) and, unless the options give one,
 # `--results-dir` pointing back at this checkout's bench/results. Needs Node >= 22 on PATH (npm run eval-snapshot
 # puts it there).
@@ -15,7 +16,7 @@ label=$1
 shift
 case "$label" in *[!A-Za-z0-9._-]*) echo "eval/snapshot.sh: LABEL takes letters, digits, . _ -" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
-snap="${TMPDIR:-/tmp}/owlet-eval-snapshots/$label"
+snap="${XDG_CACHE_HOME:-$HOME/.cache}/owlet/eval-snapshots/$label"
 rm -rf "$snap"
 mkdir -p "$snap"
 (cd "$root" && git ls-files -z -co --exclude-standard | tar --null -T - -cf -) | (cd "$snap" && tar -xf -)
