@@ -1,5 +1,5 @@
 import type { OwletConfig } from "../config/schema.ts";
-import type { GateDecision, PermissionGate } from "../engine/permission-gate.ts";
+import type { GateCheckOptions, GateDecision, PermissionGate } from "../engine/permission-gate.ts";
 import {
   type Asker,
   mainArgument,
@@ -54,12 +54,17 @@ export function buildGates(
 /**
  * Builds the engine's permission gate from the policy (modes and rules) and an asker. `interactive` says
  * whether a person can answer (a TTY): without one, an `ask` becomes a denial whose message tells the model
- * and the user to use `--permission-mode`.
+ * and the user to use `--permission-mode`. A check with `options.ask` (a hook's `ask`) turns the policy's `allow`
+ * into an ask with that reason: a hook can make a call ask, never skip a deny or an ask.
  */
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
-    async check(tool: Tool, args: unknown): Promise<GateDecision> {
-      const verdict = await verdictFor(policy, tool, args);
+    async check(tool: Tool, args: unknown, options?: GateCheckOptions): Promise<GateDecision> {
+      const policyVerdict = await verdictFor(policy, tool, args);
+      const verdict =
+        policyVerdict.decision === "allow" && options?.ask !== undefined
+          ? { decision: "ask" as const, reason: options.ask, sensitive: undefined }
+          : policyVerdict;
       if (verdict.decision === "allow") return { allowed: true };
       if (verdict.decision === "ask" && interactive) {
         const request = { tool: tool.name, summary: mainArgument(tool.name, args), reason: verdict.reason };
@@ -90,10 +95,11 @@ export function checkGate(
   sandboxedAutoAllow: () => Promise<boolean>,
 ): PermissionGate {
   return {
-    async check(tool: Tool, args: unknown): Promise<GateDecision> {
+    async check(tool: Tool, args: unknown, options?: GateCheckOptions): Promise<GateDecision> {
       const verdict = await verdictFor(policy, tool, args);
-      if (verdict.decision === "ask" && (await sandboxedAutoAllow())) return { allowed: true };
-      return gate.check(tool, args);
+      if (options?.ask === undefined && verdict.decision === "ask" && (await sandboxedAutoAllow()))
+        return { allowed: true };
+      return gate.check(tool, args, options);
     },
   };
 }

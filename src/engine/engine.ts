@@ -43,6 +43,7 @@ import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
+import type { ToolMiddleware } from "./tool-middleware.ts";
 import type { PermissionDenial, TurnResult, TurnStatus } from "./turn-result.ts";
 import {
   answerSelectCategory,
@@ -133,7 +134,24 @@ export interface EngineOptions {
   checkGate?: PermissionGate;
   /** Called with the usage of each round, its 1-based round number and the id of the arm that served it. */
   onUsage?: (usage: Usage, round: number, armId: string) => void;
+  /** Wrappers around every tool call (hooks), in order; see ToolMiddleware. Default none. */
+  toolMiddleware?: readonly ToolMiddleware[];
+  /**
+   * The id of the agent this engine runs (a subagent's, e.g. `agent-1`): every event it emits carries it as
+   * `agentId`, and the tool middleware sees it. Absent for the main agent.
+   */
+  agentId?: string;
+  /**
+   * Asked when the model ends its turn with an answer (as Claude Code's Stop/SubagentStop hooks): a returned
+   * message keeps the turn going, appended as a user message for the model; undefined lets it end. `again` is
+   * true when the turn already went on once because of it (Claude Code's `stop_hook_active`). At most 3
+   * continuations per turn. Default: the turn ends.
+   */
+  beforeStop?: (info: { text: string; again: boolean }) => Promise<string | undefined>;
 }
+
+/** Continuations a beforeStop hook may force in one turn before the turn ends anyway. */
+export const MAX_STOP_CONTINUATIONS = 3;
 
 /**
  * The agentic loop (the seed's runLoop, in TypeScript): one `runTurn` per user prompt; each turn runs rounds
@@ -204,12 +222,16 @@ class TurnRun {
   private suspects = new Map<string, string>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
+  /** Times EngineOptions.beforeStop kept this turn going. */
+  private stopContinuations = 0;
 
   constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
     this.engine = engine;
     this.opts = opts;
     this.signal = signal;
-    this.emit = opts.onEvent ?? (() => {});
+    const onEvent = opts.onEvent ?? (() => {});
+    const agentId = opts.agentId;
+    this.emit = agentId === undefined ? onEvent : (e) => onEvent({ ...e, agentId });
   }
 
   async run(prompt: string): Promise<TurnResult> {
@@ -354,6 +376,18 @@ class TurnRun {
         this.append(userText(reminder));
         this.phase = { kind: "pick" };
         continue;
+      }
+      if (this.opts.beforeStop && this.stopContinuations < MAX_STOP_CONTINUATIONS) {
+        const more = await this.opts.beforeStop({
+          text: textOf(message).trim(),
+          again: this.stopContinuations > 0,
+        });
+        if (more !== undefined && !this.signal.aborted) {
+          this.stopContinuations++;
+          this.append(userText(more));
+          this.phase = { kind: "pick" };
+          continue;
+        }
       }
       return this.finishAnswered();
     }
@@ -831,6 +865,8 @@ class TurnRun {
           ...(this.opts.store && keep ? { store: this.opts.store } : {}),
           ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
           ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
+          ...(this.opts.toolMiddleware ? { middleware: this.opts.toolMiddleware } : {}),
+          ...(this.opts.agentId !== undefined ? { agentId: this.opts.agentId } : {}),
           emit: this.emit,
         },
       );

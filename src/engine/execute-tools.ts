@@ -6,6 +6,7 @@ import { redactSecrets } from "../tool/secrets/redact.ts";
 import type { Tool, ToolContext, ToolOutput } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+import { type MiddlewareCall, runAfter, runBefore, type ToolMiddleware } from "./tool-middleware.ts";
 
 /** What tool execution needs from the engine. */
 export interface ToolExecutionDeps {
@@ -19,6 +20,10 @@ export interface ToolExecutionDeps {
   /** Resolves a near-miss tool name (`fs.read`, `FS_READ`) to a registered one. */
   resolveName?: (name: string, known: string[]) => string | undefined;
   emit: (event: EngineEvent) => void;
+  /** Wrappers around every call (hooks), in order; see ToolMiddleware. Default none. */
+  middleware?: readonly ToolMiddleware[];
+  /** The id of the agent making the calls (subagents), passed to the middleware. */
+  agentId?: string;
 }
 
 /**
@@ -26,7 +31,9 @@ export interface ToolExecutionDeps {
  * concurrently, the others one at a time in order. Every call gets exactly one result; failures (unknown tool,
  * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
  * Every result is redacted first (secrets → `[REDACTED:<rule>]`, counted on a last line); large outputs then go to
- * the results store and are replaced by a path plus a preview.
+ * the results store and are replaced by a path plus a preview. `deps.middleware` wraps each call that parsed:
+ * before the gate (block, ask, context) and after the tool ran (feedback, context), see ToolMiddleware; what a
+ * middleware adds is redacted with the result.
  */
 export async function executeToolCalls(
   calls: ToolCallBlock[],
@@ -91,7 +98,30 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
 async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
   const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
   if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
-  const decision = await deps.gate.check(tool, parsed.args);
+  const middleware = deps.middleware ?? [];
+  const seen: MiddlewareCall = {
+    id: call.id,
+    tool,
+    args: parsed.args,
+    ...(deps.agentId !== undefined ? { agentId: deps.agentId } : {}),
+  };
+  const warn = (message: string) => deps.emit({ type: "warning", message });
+  const before = middleware.length > 0 ? await runBefore(middleware, seen, deps.signal, warn) : undefined;
+  if (before?.block !== undefined) {
+    deps.emit({
+      type: "permission_denied",
+      id: call.id,
+      name: tool.name,
+      arguments: call.arguments,
+      message: before.block,
+    });
+    return errorResult(call, withNotes(before.block, before.context), tool.name, "denied");
+  }
+  const decision = await deps.gate.check(
+    tool,
+    parsed.args,
+    before?.ask !== undefined ? { ask: before.ask } : undefined,
+  );
   if (!decision.allowed) {
     deps.emit({
       type: "permission_denied",
@@ -102,13 +132,14 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     });
     return errorResult(call, decision.message, tool.name, "denied");
   }
+  let result: ToolResultBlock;
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
     const out = await untilAborted(
       tool.run(parsed.args, { ...deps.context, signal: deps.signal }),
       deps.signal,
     );
-    return {
+    result = {
       type: "tool_result",
       toolCallId: call.id,
       toolName: tool.name,
@@ -117,8 +148,21 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
+    result = errorResult(call, `${tool.name} failed: ${message}`, tool.name);
   }
+  if (middleware.length === 0) return result;
+  // After-middleware sees the output as the model will (redacted), and only adds to it.
+  const shown = await redacted(result);
+  const after = deps.signal.aborted
+    ? []
+    : await runAfter(middleware, seen, { output: shown.content, isError: shown.isError }, deps.signal, warn);
+  const notes = [...(before?.context ?? []), ...after];
+  return notes.length > 0 ? { ...result, content: withNotes(result.content, notes) } : result;
+}
+
+/** `content` followed by each note on its own paragraph. */
+function withNotes(content: string, notes: readonly string[]): string {
+  return notes.length === 0 ? content : [content, ...notes].join("\n\n");
 }
 
 /**

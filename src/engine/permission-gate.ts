@@ -9,7 +9,17 @@ export type GateDecision = { allowed: true } | { allowed: false; message: string
  * `message` becomes the error tool result the model sees.
  */
 export interface PermissionGate {
-  check(tool: Tool, args: unknown): Promise<GateDecision>;
+  /**
+   * `options.ask` (a tool middleware's reason, e.g. a hook's `ask` decision): where the policy would allow the
+   * call, the user is asked instead; deny rules and modes still apply first, and nobody to ask is a denial.
+   */
+  check(tool: Tool, args: unknown, options?: GateCheckOptions): Promise<GateDecision>;
+}
+
+/** Extra demands on one check (see PermissionGate.check). */
+export interface GateCheckOptions {
+  /** Ask the user even if the policy allows the call; the reason shown. */
+  ask?: string;
 }
 
 /** A gate that allows everything (tests, bypass). */
