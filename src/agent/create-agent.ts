@@ -1,11 +1,14 @@
 import { existsSync, statSync } from "node:fs";
 import { loadProjectDocs } from "../context/system-prompt.ts";
 import { Engine } from "../engine/engine.ts";
+import type { TurnResult } from "../engine/turn-result.ts";
+import { emptyUsage } from "../message/build.ts";
 import { SessionStore } from "../session/index.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
+import { loadHooks, notifyingAsker } from "./hooks.ts";
 import { buildGates } from "./permission-gate.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
@@ -62,18 +65,52 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       : undefined);
 
   const tools = builtinRegistry();
-  const gates = buildGates(config, io.ask, io.notify);
-  const rawDocs = loadProjectDocs(loaded.projectRoot);
-  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : rawDocs;
+  const context = toolContext(config, cwd, io.env);
+  /** Hook runs nobody waits for (Notification, PreCompact): close() waits for them. */
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  let policyMode = () => config.permission.mode as string;
+  const hooks = loadHooks(
+    loaded,
+    {
+      projectRoot: loaded.projectRoot,
+      cwd,
+      env: context.childEnv ?? {},
+      session: () => (session ? { id: session.id, path: session.path } : undefined),
+      permissionMode: () => policyMode(),
+      notify: io.notify,
+    },
+    io.env,
+  );
+  const ask = io.ask ? notifyingAsker(io.ask, hooks, track) : undefined;
+  const gates = buildGates(config, ask, io.notify);
+  policyMode = () => gates.policy.mode;
+  const rawDocs = [
+    loadProjectDocs(loaded.projectRoot),
+    hooks.has("SessionStart")
+      ? (await hooks.run("SessionStart", { source: resumed ? "resume" : "startup" })).context
+      : undefined,
+  ]
+    .filter((d) => d)
+    .join("\n\n");
+  const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : undefined;
   const events = new EventHub();
   if (options.onEvent) events.subscribe(options.onEvent);
-  const engine = new Engine(
-    engineOptions({
+  if (hooks.has("PreCompact"))
+    events.subscribe((e) => {
+      if (e.type === "compaction")
+        track(hooks.run("PreCompact", { trigger: "auto", custom_instructions: "", reason: e.reason }));
+    });
+  const engine = new Engine({
+    ...engineOptions({
       config,
       cwd,
       routing: routing.policy,
       tools,
-      toolContext: toolContext(config, cwd, io.env),
+      toolContext: context,
       gates,
       ...(docs ? { projectDocs: docs } : {}),
       ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
@@ -82,7 +119,13 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       onEvent: events.emit,
     }),
-  );
+    ...(hooks.size > 0 ? { toolMiddleware: [hooks.middleware()] } : {}),
+    ...(hooks.has("Stop")
+      ? {
+          beforeStop: async ({ again }) => (await hooks.run("Stop", { stop_hook_active: again })).block,
+        }
+      : {}),
+  });
   if (session) engine.history = session.messages();
 
   return {
@@ -96,10 +139,25 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     session,
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      return engine.runTurn(await redactedInput(prompt, "the prompt", io.notify), signal);
+      let text = prompt;
+      if (hooks.has("UserPromptSubmit")) {
+        const d = await hooks.run("UserPromptSubmit", { prompt }, signal ? { signal } : {});
+        const refused = d.block ?? d.stop;
+        if (refused !== undefined)
+          return blockedTurn(`a UserPromptSubmit hook blocked the prompt: ${refused}`);
+        if (d.context) text = `${prompt}\n\n${d.context}`;
+      }
+      return engine.runTurn(await redactedInput(text, "the prompt", io.notify), signal);
     },
     async close() {
+      if (hooks.has("SessionEnd")) await hooks.run("SessionEnd", { reason: "other" });
+      await Promise.allSettled([...pending]);
       await routing.close?.();
     },
   };
+}
+
+/** The result of a turn a hook refused before the model saw it. */
+function blockedTurn(error: string): TurnResult {
+  return { status: "blocked", text: "", usage: emptyUsage(), rounds: 0, messages: [], earlyStops: [], error };
 }

@@ -22,6 +22,8 @@ export interface RestrictedLayer {
  * - every `api_key` (a `${VAR}` there reads the environment), `provider.base_url`, and `base_url` of the
  *   `[provider.<name>]` tables and `[[arms]]` of providers that send an API key from the environment (anthropic,
  *   openai, google, mistral), so a repository cannot point the user's key at its own server.
+ * - `[hooks]` (commands owlet would run) and `[mcp_servers]` (servers owlet would start): not in an untrusted
+ *   folder at all;
  * As gemini-cli's untrusted workspaces (settings from the workspace are ignored) and Claude Code's trust dialog.
  * The input is not modified.
  */
@@ -69,6 +71,12 @@ export function restrictUntrusted(
     if (sandbox.env !== undefined) {
       ignored.push("sandbox.env");
       delete sandbox.env;
+    }
+  }
+  for (const key of ["hooks", "mcp_servers"]) {
+    if (isTable(out[key]) && Object.keys(out[key] as object).length > 0) {
+      ignored.push(`[${key}] (${Object.keys(out[key] as object).join(", ")})`);
+      delete out[key];
     }
   }
   const router = out.router;
