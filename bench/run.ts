@@ -15,6 +15,7 @@ const BENCHES = [
   "router-sim",
   "bash-safety",
   "redaction",
+  "mcp-startup",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

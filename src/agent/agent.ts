@@ -4,6 +4,8 @@ import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import type { SlashCommand } from "../extension/commands/slash.ts";
+import type { McpManager } from "../extension/mcp/manager.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
@@ -64,6 +66,13 @@ export interface Agent {
   readonly sessions: SessionStore;
   /** The session this conversation is stored in (locked by this process); undefined with `[session] enabled = false`. */
   readonly session: Session | undefined;
+  /** The MCP servers (their states, prompts); started in the background by createAgent. */
+  readonly mcp: McpManager;
+  /**
+   * The slash commands a front end can offer now: custom commands, MCP prompts (those of servers still starting
+   * come from what they offered last time) and skills. See SlashCommand.
+   */
+  slashCommands(): SlashCommand[];
   /** Adds a listener for engine events; returns the function that removes it. */
   subscribe(listener: AgentListener): () => void;
   /**
@@ -71,6 +80,9 @@ export interface Agent {
    * model, tool or budget failures (see TurnResult.status); an aborted `signal` ends the turn as `aborted`.
    */
   runTurn(prompt: string, signal?: AbortSignal): Promise<TurnResult>;
-  /** Saves what the router learned (nothing for one fixed arm). Call once, after the last turn. */
+  /**
+   * Fires SessionEnd hooks, stops the MCP servers and saves what the router learned (nothing for one fixed arm).
+   * Call once, after the last turn.
+   */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
 import { loadHooks, notifyingAsker } from "./hooks.ts";
+import { mcpManager, mcpServerSpecs } from "./mcp.ts";
 import { buildGates } from "./permission-gate.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
@@ -65,6 +66,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       : undefined);
 
   const tools = builtinRegistry();
+  // MCP servers start in the background, once the first request is under way (see serverStart): it never waits
+  // for them, and on a small machine their start does not slow it either.
+  const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify), tools, io.env, io.notify);
+  const serversGo = serverStart();
+  mcp.start(serversGo.started);
   const context = toolContext(config, cwd, io.env);
   /** Hook runs nobody waits for (Notification, PreCompact): close() waits for them. */
   const pending = new Set<Promise<unknown>>();
@@ -99,6 +105,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const docs = rawDocs ? await redactedInput(rawDocs, "the project docs", io.notify) : undefined;
   const events = new EventHub();
   if (options.onEvent) events.subscribe(options.onEvent);
+  if (mcp.size > 0) events.subscribe(serversGo.onEvent);
   if (hooks.has("PreCompact"))
     events.subscribe((e) => {
       if (e.type === "compaction")
@@ -137,22 +144,71 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     gate: gates.gate,
     sessions,
     session,
+    mcp,
+    slashCommands: () => mcp.slashCommands(),
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      let text = prompt;
-      if (hooks.has("UserPromptSubmit")) {
-        const d = await hooks.run("UserPromptSubmit", { prompt }, signal ? { signal } : {});
-        const refused = d.block ?? d.stop;
-        if (refused !== undefined)
-          return blockedTurn(`a UserPromptSubmit hook blocked the prompt: ${refused}`);
-        if (d.context) text = `${prompt}\n\n${d.context}`;
+      serversGo.turnBegins();
+      try {
+        return await turn(prompt, signal);
+      } finally {
+        serversGo.go();
       }
-      return engine.runTurn(await redactedInput(text, "the prompt", io.notify), signal);
     },
     async close() {
+      serversGo.go();
       if (hooks.has("SessionEnd")) await hooks.run("SessionEnd", { reason: "other" });
       await Promise.allSettled([...pending]);
+      await mcp.close();
       await routing.close?.();
+    },
+  };
+
+  async function turn(prompt: string, signal: AbortSignal | undefined): Promise<TurnResult> {
+    let text = prompt;
+    if (hooks.has("UserPromptSubmit")) {
+      const d = await hooks.run("UserPromptSubmit", { prompt }, signal ? { signal } : {});
+      const refused = d.block ?? d.stop;
+      if (refused !== undefined) return blockedTurn(`a UserPromptSubmit hook blocked the prompt: ${refused}`);
+      if (d.context) text = `${prompt}\n\n${d.context}`;
+    }
+    return engine.runTurn(await redactedInput(text, "the prompt", io.notify), signal);
+  }
+}
+
+/** How long after createAgent the MCP servers start when no turn has begun (an interactive front end), ms. */
+const IDLE_SERVER_START_MS = 50;
+
+/**
+ * When the MCP servers start: as soon as the first turn's first request is under way (the first engine event
+ * after its round_start: the model's first token, a call, its usage), when that turn ends, or
+ * IDLE_SERVER_START_MS after createAgent if no turn has begun by then. Their processes then boot while the
+ * model works, instead of competing with the request being built and sent (issue 11: ≤ 50 ms on the first
+ * request; see bench/mcp-startup.ts).
+ */
+function serverStart() {
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done = false;
+  let requested = false;
+  const go = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(idle);
+    release();
+  };
+  const idle = setTimeout(go, IDLE_SERVER_START_MS);
+  idle.unref();
+  return {
+    started,
+    go,
+    turnBegins: () => clearTimeout(idle),
+    onEvent: (e: { type: string }) => {
+      if (done) return;
+      if (e.type === "round_start") requested = true;
+      else if (requested && e.type !== "compaction") go();
     },
   };
 }

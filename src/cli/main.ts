@@ -84,6 +84,60 @@ function buildProgram(): Command {
       process.exitCode = await runTrust(dir, { ...opts, out: process.stdout });
     });
 
+  const mcp = program.command("mcp").description("manage MCP servers ([mcp_servers] in config, .mcp.json)");
+  mcp
+    .command("list")
+    .description("list the configured MCP servers and whether they start")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const { runMcpList } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpList({ out: process.stdout, json: opts.json === true });
+    });
+  mcp
+    .command("add <name> <commandOrUrl> [args...]")
+    .description("add a server: a command (stdio) or an http(s) URL; put -- before the server's own options")
+    .option("--scope <scope>", "user (the user config, default) or project (.mcp.json)", "user")
+    .option("-e, --env <KEY=VALUE...>", "environment for a stdio server")
+    .option("-H, --header <Name: value...>", "HTTP header for a URL server")
+    .option("--transport <transport>", "for a URL: streamable-http (default) or sse")
+    .option("--timeout-ms <ms>", "start and request timeout, ms", positiveInt)
+    .action(
+      async (
+        name: string,
+        target: string,
+        args: string[],
+        opts: { scope?: string; env?: string[]; header?: string[]; transport?: string; timeoutMs?: number },
+      ) => {
+        const { runMcpAdd } = await import("./commands/mcp.ts");
+        process.exitCode = await runMcpAdd(name, target, args, {
+          out: process.stdout,
+          ...(opts.scope ? { scope: opts.scope } : {}),
+          ...(opts.env ? { serverEnv: opts.env } : {}),
+          ...(opts.header ? { header: opts.header } : {}),
+          ...(opts.transport ? { transport: opts.transport } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        });
+      },
+    );
+  mcp
+    .command("remove <name>")
+    .description("remove a server from the user config (or --scope project: .mcp.json)")
+    .option("--scope <scope>", "user or project", "user")
+    .action(async (name: string, opts: { scope?: string }) => {
+      const { runMcpRemove } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpRemove(name, {
+        out: process.stdout,
+        ...(opts.scope ? { scope: opts.scope } : {}),
+      });
+    });
+  mcp
+    .command("test <name>")
+    .description("start a server as owlet would and list what it offers")
+    .action(async (name: string) => {
+      const { runMcpTest } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpTest(name, { out: process.stdout });
+    });
+
   const router = program.command("router").description("inspect the model router");
   router
     .command("stats")

@@ -98,13 +98,17 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     }, FORCED_EXIT_MS).unref();
   };
   process.once("SIGINT", onSigint);
+  let closed = false;
   try {
     const turn = await agent.runTurn(prompt, controller.signal);
     renderer.result(turn, agent.session?.id);
+    closed = true;
     await agent.close();
     return exitCodeOf(turn);
   } finally {
     process.off("SIGINT", onSigint);
+    // MCP servers and hooks must not outlive a turn that threw.
+    if (!closed) await agent.close().catch(() => {});
   }
 }
 

@@ -818,6 +818,7 @@ class TurnRun {
       category: t.category,
       schema: toolSchema(t, { lean }),
       ...(t.alsoIn ? { alsoIn: t.alsoIn } : {}),
+      ...(t.categoryHint ? { categoryHint: t.categoryHint } : {}),
     }));
   }
 

@@ -8,7 +8,7 @@ const NOISE_KEYS = new Set(["$schema", "$id", "additionalProperties"]);
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /**
- * Converts a tool to the schema the provider sends (`lean`: without the tool's `leanOmits` parameters, for
+ * Converts a tool to the schema the provider sends (a tool's own `inputSchema`, when it has one, as it is) (`lean`: without the tool's `leanOmits` parameters, for
  * small local models): `{ name, description, inputSchema }`, where
  * `inputSchema` is zod 4's `z.toJSONSchema(tool.parameters, { io: "input" })` with noise removed
  * (`$schema`, `$id`, `additionalProperties`, the ±2^53 bounds of `.int()`, empty `required`), because
@@ -17,6 +17,13 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
  * Throws whatever zod throws for a schema it cannot represent (e.g. transforms); that is a programming error.
  */
 export function toolSchema(tool: Tool, opts: { lean?: boolean } = {}): ToolSchema {
+  if (tool.inputSchema) {
+    // A schema given as JSON (an MCP server's) goes to the model as it is, only made an object schema.
+    const given = structuredClone(tool.inputSchema) as JSONSchema;
+    if (given.type === undefined) given.type = "object";
+    if (given.properties === undefined) given.properties = {};
+    return { name: tool.name, description: tool.description, inputSchema: given };
+  }
   const raw = z.toJSONSchema(tool.parameters, { io: "input" }) as JSONSchema;
   const inputSchema = strip(raw) as JSONSchema;
   if (inputSchema.type === undefined) inputSchema.type = "object";
