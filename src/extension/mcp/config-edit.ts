@@ -37,7 +37,7 @@ export function removeServerFromToml(file: string, name: string): boolean {
   const before = parse(text) as { mcp_servers?: Record<string, unknown> };
   if (before.mcp_servers?.[name] === undefined) return false;
   const header = new RegExp(
-    `^\\s*\\[\\s*mcp_servers\\s*\\.\\s*(?:"${escape(name)}"|'${escape(name)}'|${escape(name)})\\s*(?:\\]|\\.)`,
+    `^\\s*\\[\\s*mcp_servers\\s*\\.\\s*(?:"${escapeRegex(name)}"|'${escapeRegex(name)}'|${escapeRegex(name)})\\s*(?:\\]|\\.)`,
   );
   const lines = text.split("\n");
   const kept: string[] = [];
@@ -83,6 +83,6 @@ export function removeServerFromMcpJson(file: string, name: string): boolean {
   return true;
 }
 
-function escape(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
