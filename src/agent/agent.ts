@@ -10,6 +10,7 @@ import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { AgentListener } from "./events.ts";
+import type { AgentExtensions } from "./extensions.ts";
 import type { SessionChoice } from "./sessions.ts";
 
 /** How the agent reaches the world around it, so any front end (print mode, a TUI, an editor) can host it. */
@@ -66,6 +67,8 @@ export interface Agent {
   readonly sessions: SessionStore;
   /** The session this conversation is stored in (locked by this process); undefined with `[session] enabled = false`. */
   readonly session: Session | undefined;
+  /** Plugins, skills, custom commands and agent definitions found for this agent. */
+  readonly extensions: AgentExtensions;
   /** The MCP servers (their states, prompts); started in the background by createAgent. */
   readonly mcp: McpManager;
   /**

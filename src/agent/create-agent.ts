@@ -2,12 +2,14 @@ import { existsSync, statSync } from "node:fs";
 import { loadProjectDocs } from "../context/system-prompt.ts";
 import { Engine } from "../engine/engine.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import { skillTool } from "../extension/skills/skill-tool.ts";
 import { emptyUsage } from "../message/build.ts";
 import { SessionStore } from "../session/index.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
+import { loadExtensions } from "./extensions.ts";
 import { loadHooks, notifyingAsker } from "./hooks.ts";
 import { mcpManager, mcpServerSpecs } from "./mcp.ts";
 import { buildGates } from "./permission-gate.ts";
@@ -66,9 +68,11 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       : undefined);
 
   const tools = builtinRegistry();
+  const ext = loadExtensions(loaded, io.env, io.notify);
+  if (ext.skills.length > 0) tools.register(skillTool(ext.skills));
   // MCP servers start in the background, once the first request is under way (see serverStart): it never waits
   // for them, and on a small machine their start does not slow it either.
-  const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify), tools, io.env, io.notify);
+  const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify, ext.mcpServers), tools, io.env, io.notify);
   const serversGo = serverStart();
   mcp.start(serversGo.started);
   const context = toolContext(config, cwd, io.env);
@@ -90,6 +94,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       notify: io.notify,
     },
     io.env,
+    ext.hooks,
   );
   const ask = io.ask ? notifyingAsker(io.ask, hooks, track) : undefined;
   const gates = buildGates(config, ask, io.notify);
@@ -145,7 +150,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     sessions,
     session,
     mcp,
-    slashCommands: () => mcp.slashCommands(),
+    extensions: ext,
+    slashCommands: () => [...ext.commands, ...mcp.slashCommands()],
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
       serversGo.turnBegins();

@@ -138,6 +138,29 @@ function buildProgram(): Command {
       process.exitCode = await runMcpTest(name, { out: process.stdout });
     });
 
+  const plugin = program.command("plugin").description("manage plugins (Claude Code's plugin layout)");
+  plugin
+    .command("install <source>")
+    .description("install a plugin from a folder or a git URL; its content hash is pinned")
+    .action(async (source: string) => {
+      const { runPluginInstall } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginInstall(source, { out: process.stdout });
+    });
+  plugin
+    .command("list")
+    .description("list installed plugins and whether their files still match the pin")
+    .action(async () => {
+      const { runPluginList } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginList({ out: process.stdout });
+    });
+  plugin
+    .command("remove <name>")
+    .description("remove an installed plugin")
+    .action(async (name: string) => {
+      const { runPluginRemove } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginRemove(name, { out: process.stdout });
+    });
+
   const router = program.command("router").description("inspect the model router");
   router
     .command("stats")

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { AgentIO } from "../agent/agent.ts";
+import type { Agent, AgentIO } from "../agent/agent.ts";
 import { createAgent } from "../agent/create-agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
 import type { SessionChoice } from "../agent/sessions.ts";
 import { ConfigError } from "../config/errors.ts";
 import { type LoadedConfig, loadConfig } from "../config/load.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import { findSlashCommand } from "../extension/commands/slash.ts";
 import { ttyAsker } from "../policy/index.ts";
 import { ProviderError } from "../provider/errors.ts";
 import { EXIT, UserError } from "./exit-codes.ts";
@@ -100,7 +101,7 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
   process.once("SIGINT", onSigint);
   let closed = false;
   try {
-    const turn = await agent.runTurn(prompt, controller.signal);
+    const turn = await agent.runTurn(await slashExpanded(prompt, agent), controller.signal);
     renderer.result(turn, agent.session?.id);
     closed = true;
     await agent.close();
@@ -109,6 +110,26 @@ async function run(words: string[], opts: PrintOptions, renderer: Renderer): Pro
     process.off("SIGINT", onSigint);
     // MCP servers and hooks must not outlive a turn that threw.
     if (!closed) await agent.close().catch(() => {});
+  }
+}
+
+/**
+ * `owlet -p "/name args"`: the prompt a custom command, skill or MCP prompt expands to (for `/mcp__…`, once the
+ * servers have started); any other prompt as it is. Throws UserError when the command cannot expand (an MCP prompt
+ * that is missing arguments or whose server is down).
+ */
+async function slashExpanded(prompt: string, agent: Agent): Promise<string> {
+  if (!prompt.trimStart().startsWith("/")) return prompt;
+  let found = findSlashCommand(prompt, agent.slashCommands());
+  if (!found && prompt.trimStart().startsWith("/mcp__")) {
+    await agent.mcp.settled();
+    found = findSlashCommand(prompt, agent.slashCommands());
+  }
+  if (!found) return prompt;
+  try {
+    return await found.command.expand(found.args);
+  } catch (err) {
+    throw new UserError(`/${found.command.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
