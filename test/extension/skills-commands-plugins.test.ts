@@ -167,6 +167,9 @@ describe("custom commands", () => {
   });
 });
 
+/** What a Claude Code plugin writes where its folder goes: `${CLAUDE_PLUGIN_ROOT}`, literally. */
+const ROOT_VAR = "$" + "{CLAUDE_PLUGIN_ROOT}";
+
 /** A plugin in Claude Code's layout: a skill, a command, an agent, a hook and an MCP server. */
 function makePlugin(dir: string): void {
   write(
@@ -189,7 +192,7 @@ function makePlugin(dir: string): void {
         PreToolUse: [
           {
             matcher: "Read",
-            hooks: [{ type: "command", command: 'sh "${CLAUDE_PLUGIN_ROOT}/scripts/mark.sh"' }],
+            hooks: [{ type: "command", command: `sh "${ROOT_VAR}/scripts/mark.sh"` }],
           },
         ],
       },
@@ -201,7 +204,7 @@ function makePlugin(dir: string): void {
     join(dir, ".mcp.json"),
     JSON.stringify({
       mcpServers: {
-        teamsrv: { command: process.execPath, args: [TEST_SERVER], env: { ROOT: "${CLAUDE_PLUGIN_ROOT}" } },
+        teamsrv: { command: process.execPath, args: [TEST_SERVER], env: { ROOT: ROOT_VAR } },
       },
     }),
   );
