@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { loadProjectDocs } from "../context/system-prompt.ts";
-import { Engine } from "../engine/engine.ts";
+import { Engine, type EngineOptions } from "../engine/engine.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
 import { skillTool } from "../extension/skills/skill-tool.ts";
 import { emptyUsage } from "../message/build.ts";
@@ -16,6 +16,8 @@ import { buildGates } from "./permission-gate.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
 import { ignoreOwletState, openChosenSession } from "./sessions.ts";
+import { AGENT_TOOL, agentTool } from "./subagents/agent-tool.ts";
+import { SubagentLimiter } from "./subagents/limiter.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
 
 /**
@@ -116,7 +118,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       if (e.type === "compaction")
         track(hooks.run("PreCompact", { trigger: "auto", custom_instructions: "", reason: e.reason }));
     });
-  const engine = new Engine({
+  const engineOpts: EngineOptions = {
     ...engineOptions({
       config,
       cwd,
@@ -132,12 +134,29 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       onEvent: events.emit,
     }),
     ...(hooks.size > 0 ? { toolMiddleware: [hooks.middleware()] } : {}),
+    // The agent tool is one more step to pick from: small local arms get it only with [agents] small_local.
+    ...(config.agents.small_local
+      ? {}
+      : { offersTool: (tool, arm, twoStage) => !(tool.name === AGENT_TOOL && twoStage && arm.local) }),
     ...(hooks.has("Stop")
       ? {
           beforeStop: async ({ again }) => (await hooks.run("Stop", { stop_hook_active: again })).block,
         }
       : {}),
-  });
+  };
+  const engine = new Engine(engineOpts);
+  if (config.agents.enabled)
+    tools.register(
+      agentTool({
+        definitions: ext.agents,
+        tools,
+        engine: engineOpts,
+        routing: routing.policy,
+        limiter: new SubagentLimiter(config.agents.max_parallel),
+        ...(session ? { session } : {}),
+        hooks,
+      }),
+    );
   if (session) engine.history = session.messages();
 
   return {

@@ -310,6 +310,11 @@ const agentsSchema = z.strictObject({
   max_parallel: positiveInt().default(3),
   /** Offer the `agent` tool at all. Default true. */
   enabled: z.boolean().default(true),
+  /**
+   * Offer it to small local arms under two-stage routing too. Default false: a small model does better with
+   * fewer steps to pick from (subagents on local arms, named by an agent's `model`, work either way).
+   */
+  small_local: z.boolean().default(false),
 });
 
 function buildConfigSchema<A extends z.ZodType>(arm: A) {

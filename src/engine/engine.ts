@@ -29,7 +29,7 @@ import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
-import type { ToolContext } from "../tool/types.ts";
+import type { Tool, ToolContext } from "../tool/types.ts";
 import { cutCallResults } from "./cut-calls.ts";
 import { detectGreeting } from "./detectors/greeting.ts";
 import { PATCH_TOOLS, PatchSpiralDetector } from "./detectors/patch-spiral.ts";
@@ -148,6 +148,11 @@ export interface EngineOptions {
    * continuations per turn. Default: the turn ends.
    */
   beforeStop?: (info: { text: string; again: boolean }) => Promise<string | undefined>;
+  /**
+   * Which registered tools a round on `arm` offers (`twoStage`: the turn runs two-stage routing); default all.
+   * A tool left out is still run if the model calls it by name.
+   */
+  offersTool?: (tool: Tool, arm: ArmHandle, twoStage: boolean) => boolean;
 }
 
 /** Continuations a beforeStop hook may force in one turn before the turn ends anyway. */
@@ -814,7 +819,10 @@ class TurnRun {
   /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
   private catalogue(): CatalogueTool[] {
     const lean = this.route.arm.local;
-    return this.opts.tools.all().map((t) => ({
+    const offers = this.opts.offersTool;
+    const tools = this.opts.tools.all();
+    const offered = offers ? tools.filter((t) => offers(t, this.route.arm, this.twoStage)) : tools;
+    return offered.map((t) => ({
       category: t.category,
       schema: toolSchema(t, { lean }),
       ...(t.alsoIn ? { alsoIn: t.alsoIn } : {}),

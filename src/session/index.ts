@@ -7,5 +7,6 @@ export {
   type Session,
   type SessionInfo,
   SessionStore,
+  type SubagentTranscript,
   SymlinkedStateError,
 } from "./store.ts";

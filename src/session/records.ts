@@ -16,13 +16,25 @@ export interface SessionMeta {
 
 /**
  * One line of a session file (JSON Lines): a meta record first, then message and usage records in the order
- * they happened. `round` is the round of its turn the usage belongs to (1-based) and `arm` the arm id that served it (after a
+ * they happened, and a subagent record for each subagent run, linking its transcript. `round` is the round of its turn the usage belongs to (1-based) and `arm` the arm id that served it (after a
  * failover it differs from the meta record's provider/model); usage counts are tokens.
  */
 export type SessionRecord =
   | ({ type: "meta" } & SessionMeta)
   | { type: "message"; message: Message }
-  | { type: "usage"; usage: Usage; round: number; arm?: string };
+  | { type: "usage"; usage: Usage; round: number; arm?: string }
+  /** A subagent's run: its id, the agent definition it used, its task, and its transcript file (absolute). */
+  | { type: "subagent"; agent_id: string; agent: string; description: string; path: string };
+
+/** True when `value` is a subagent link record (see SessionRecord). */
+export function isSubagentRecord(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    value.type === "subagent" &&
+    typeof value.agent_id === "string" &&
+    typeof value.path === "string"
+  );
+}
 
 /** True when `value` looks like a message record (role and content array present). */
 export function isMessageRecord(value: unknown): value is { type: "message"; message: Message } {

@@ -22,6 +22,7 @@ import { lockSession, releaseSessionLock } from "./lock.ts";
 import {
   isMessageRecord,
   isMetaRecord,
+  isSubagentRecord,
   isUsageRecord,
   SESSION_FORMAT_VERSION,
   type SessionMeta,
@@ -48,8 +49,25 @@ export interface Session {
   appendUsage(usage: Usage, round: number, arm?: string): void;
   /** All messages, oldest first (a copy). */
   messages(): Message[];
+  /**
+   * Starts the transcript of a subagent run beside the session, `<sessions>/<id>.agents/<agentId>.jsonl` (0600; a
+   * meta record with `meta`'s provider/model, then its messages and usage, as a session file), and links it from
+   * this session with a `subagent` record. Throws on I/O errors or an `agentId` outside `[A-Za-z0-9_-]`.
+   */
+  subagentTranscript(
+    agentId: string,
+    link: { agent: string; description: string; provider: string; model: string },
+  ): SubagentTranscript;
   /** Sum of every usage record, in tokens. */
   usage(): Usage;
+}
+
+/** Where a subagent's messages and usage are written (see Session.subagentTranscript). */
+export interface SubagentTranscript {
+  /** Absolute path of the transcript file. */
+  readonly path: string;
+  append(message: Message): void;
+  appendUsage(usage: Usage, round: number, arm?: string): void;
 }
 
 /** A session as listed: id, file, meta record and the file's last modification time. */
@@ -246,6 +264,44 @@ class FileSession implements Session {
     return { ...this.total };
   }
 
+  subagentTranscript(
+    agentId: string,
+    link: { agent: string; description: string; provider: string; model: string },
+  ): SubagentTranscript {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error(`invalid subagent id "${agentId}"`);
+    const dir = join(dirname(this.path), `${this.id}.agents`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${agentId}.jsonl`);
+    const meta = {
+      type: "meta",
+      id: this.id,
+      created_at: new Date().toISOString(),
+      provider: link.provider,
+      model: link.model,
+      cwd: this.meta.cwd,
+      version: SESSION_FORMAT_VERSION,
+      agent_id: agentId,
+      agent: link.agent,
+    };
+    appendFileSync(path, `${JSON.stringify(meta)}\n`, { mode: 0o600 });
+    this.writeLine(
+      JSON.stringify({
+        type: "subagent",
+        agent_id: agentId,
+        agent: link.agent,
+        description: link.description,
+        path,
+      } satisfies SessionRecord),
+    );
+    const line = (record: SessionRecord) =>
+      appendFileSync(path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    return {
+      path,
+      append: (message) => line({ type: "message", message }),
+      appendUsage: (usage, round, arm) => line({ type: "usage", usage, round, ...(arm ? { arm } : {}) }),
+    };
+  }
+
   private writeLine(json: string): void {
     appendFileSync(this.path, `${json}\n`, { mode: 0o600 });
   }
@@ -319,6 +375,8 @@ function loadSession(path: string, id: string): Session {
       history.push(record.message);
     } else if (isUsageRecord(record)) {
       total = addUsage(total, record.usage);
+    } else if (isSubagentRecord(record)) {
+      // a link to a subagent's transcript: not part of this conversation's history
     } else if (isFinal) {
       dropped = true; // a final line that parses but is incomplete as a record
       break;

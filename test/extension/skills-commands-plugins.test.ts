@@ -128,6 +128,15 @@ describe("skills", () => {
     const [pick, call, , answer] = chats(server);
     expect(JSON.stringify(pick!.body.tools)).not.toContain("Cut a release of this package");
     expect(offered(pick!.body)[0].description).toContain("skills (load instructions for a task)");
+    // The agent tool is one more step a small model could stray into: not offered here by default.
+    expect(offered(pick!.body)[0].parameters.properties.category.enum).toEqual([
+      "exec",
+      "search",
+      "read",
+      "write",
+      "skills",
+      "answer",
+    ]);
     expect(offered(call!.body).map((t) => t.name)).toEqual(["skill"]);
     expect(JSON.stringify(call!.body.tools)).toContain("Cut a release of this package");
     expect(JSON.stringify(answer!.body.messages)).toContain("Never publish from a dirty tree.");

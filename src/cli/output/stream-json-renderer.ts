@@ -7,6 +7,7 @@ import { errorRecord, resultRecord } from "./result.ts";
  * `--output-format stream-json`: one JSON object per line, snake_case fields: `routing`, `round_start`,
  * `text_delta`, `tool_call` {id, name, arguments}, `tool_result` {id, name, output, is_error}, `failover`,
  * `retry`, `early_stop`, `compaction`, `usage`, `warning`, `error`, and a final `result` like the json format.
+ * A subagent's events carry `agent_id`.
  */
 export class StreamJsonRenderer implements Renderer {
   private readonly target: RenderTarget;
@@ -14,7 +15,9 @@ export class StreamJsonRenderer implements Renderer {
     this.target = target;
   }
   event(event: EngineEvent): void {
-    this.line(toWire(event));
+    const { agentId: _camelCase, ...rest } = toWire(event);
+    // A subagent's events say whose they are (`agent_id`, e.g. "agent-1"); the main agent's have none.
+    this.line(event.agentId !== undefined ? { ...rest, agent_id: event.agentId } : rest);
   }
   result(turn: TurnResult, sessionId: string | undefined): void {
     if (turn.status !== "success" && turn.error) this.line({ type: "error", message: turn.error });
