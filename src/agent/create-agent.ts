@@ -27,11 +27,15 @@ import { builtinRegistry, toolContext } from "./tools.ts";
  * id is the first thing reported); the routing is built (one fixed arm, or the learning router over `[[arms]]`,
  * discovered servers and cached models: this may probe local servers, load an embedded model or download a
  * catalogue model); `.owlet/.gitignore` is written; a new session is created unless one was opened or sessions
- * are disabled; then the tools, permission gates, project docs (redacted) and the engine, its history the
- * session's messages.
+ * are disabled; then the extensions (plugins that pass their hash check, skills, custom commands, agent
+ * definitions: see loadExtensions), the tools (built-ins, the skill tool, the agent tool), the MCP servers'
+ * specs, the hooks (SessionStart runs now; its context joins the project docs), the permission gates, the
+ * project docs (redacted) and the engine, its history the session's messages; last, the MCP servers are set to
+ * start in the background (see serverStart).
  *
  * Throws AgentSetupError (a message for the user: bad or busy session, symlinked state directory, missing model
- * or credentials, invalid `[[arms]]`, nothing found, `--local-only` broken, `cwd` not a directory) or ProviderError
+ * or credentials, invalid `[[arms]]`, an `[mcp_servers]` entry with neither or both of command and url, nothing
+ * found, `--local-only` broken, `cwd` not a directory) or ProviderError
  * (a provider that cannot be built, e.g. openai-compatible without a base URL). Other errors (I/O creating the
  * session) propagate as they are.
  */
@@ -76,7 +80,6 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   // for them, and on a small machine their start does not slow it either.
   const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify, ext.mcpServers), tools, io.env, io.notify);
   const serversGo = serverStart();
-  mcp.start(serversGo.started);
   const context = toolContext(config, cwd, io.env);
   /** Hook runs nobody waits for (Notification, PreCompact): close() waits for them. */
   const pending = new Set<Promise<unknown>>();
@@ -158,6 +161,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       }),
     );
   if (session) engine.history = session.messages();
+  // Last, so nothing above can fail with servers already running.
+  mcp.start(serversGo.started);
 
   return {
     engine,

@@ -5,6 +5,7 @@ import { isTrustedFolder } from "../config/trust.ts";
 import { mcpCacheDir } from "../extension/mcp/cache.ts";
 import { McpManager } from "../extension/mcp/manager.ts";
 import { configServers, type McpServerSpec, mcpJsonServers } from "../extension/mcp/spec.ts";
+import { loadPlugins } from "../extension/plugins/load.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import { AgentSetupError } from "./errors.ts";
 
@@ -70,7 +71,7 @@ export interface ConfiguredMcpServer {
 }
 
 /**
- * Every server the config files and the project's `.mcp.json` name, whether or not it would start (disabled in
+ * Every server the config files, the project's `.mcp.json` and the installed plugins name, whether or not it would start (disabled in
  * config, or in an untrusted folder), with problems (unreadable `.mcp.json`, a server without command or url)
  * listed in `problems`.
  */
@@ -102,5 +103,7 @@ export function configuredMcpServers(
       ...(trusted ? {} : { skipped: `not started: ${loaded.projectRoot} is not trusted (owlet trust)` }),
     });
   }
+  for (const plugin of loadPlugins(env, problems))
+    for (const spec of plugin.mcpServers) out.push({ spec, name: spec.name, source: spec.source });
   return out;
 }

@@ -241,6 +241,34 @@ describe("hooks", () => {
     });
   });
 
+  it("Notification hooks run when owlet asks the user for permission", async () => {
+    const { repo, io, load } = await setup(
+      [{ toolCalls: [{ name: "fs_read", arguments: '{"path":"math.js"}' }] }, { text: "ok" }],
+      '[[hooks.Notification]]\ncommand = "./notify.sh"\n',
+      { mode: "default" },
+    );
+    hookScript(repo, "notify.sh", 'require("fs").writeFileSync("notified.json",JSON.stringify(e))');
+    const asked: string[] = [];
+    const agent = await createAgent({
+      config: await load(),
+      cwd: repo,
+      io: {
+        ...io,
+        ask: async (r) => {
+          asked.push(r.tool);
+          return false;
+        },
+      },
+    });
+    await agent.runTurn("read math.js");
+    await agent.close();
+    expect(asked).toEqual(["fs_read"]);
+    expect(JSON.parse(readFileSync(join(repo, "notified.json"), "utf8"))).toMatchObject({
+      hook_event_name: "Notification",
+      message: "owlet needs your permission to use fs_read",
+    });
+  });
+
   it("PostToolUse adds context; a hook that times out is killed, reported, and the call goes on", async () => {
     const { repo, io, load, server } = await setup(
       [{ toolCalls: [{ name: "fs_read", arguments: '{"path":"math.js"}' }] }, { text: "ok" }],

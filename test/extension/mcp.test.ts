@@ -228,13 +228,30 @@ describe("MCP servers", () => {
     const [pick, call] = chats(server);
     const select = offered(pick!.body)[0];
     expect(select.parameters.properties.category.enum).toContain("mcp_t");
-    expect(select.description).toContain("mcp_t (tools of t: Test tools: ping, crash, hang.)");
+    expect(select.description).toContain("mcp_t (tools of t: Test tools: ping, crash, hang, leak.)");
     expect(
       offered(call!.body)
         .map((t) => t.name)
         .sort(),
-    ).toEqual(["mcp__t__crash", "mcp__t__hang", "mcp__t__ping"]);
+    ).toEqual(["mcp__t__crash", "mcp__t__hang", "mcp__t__leak", "mcp__t__ping"]);
     expect(toolMessages(chats(server)[2]!.body).at(-1).content).toBe("pong x");
+  });
+
+  it("an MCP result goes the built-ins' way: secrets redacted, a large one to the results store", async () => {
+    const { make, server } = await setup(
+      [{ toolCalls: [{ name: "mcp__t__leak", arguments: "{}" }] }, { text: "ok" }],
+      () => `[mcp_servers.t]\ncommand = ${q(NODE)}\nargs = ${q([TEST_SERVER])}\n`,
+    );
+    const agent = await make();
+    await agent.mcp.settled();
+    await agent.runTurn("show the config");
+    const [result] = toolMessages(chats(server)[1]!.body);
+    expect(JSON.stringify(chats(server)[1]!.body)).not.toContain("ghp_0123456789abcdefghij");
+    const stored = /(\/\S+\.results\/\S+)/.exec(result.content)?.[1];
+    expect(stored, result.content).toBeDefined();
+    const file = readFileSync(stored!.replace(/[\]).,]+$/, ""), "utf8");
+    expect(file).toContain("[REDACTED:");
+    expect(file).not.toContain("ghp_0123456789abcdefghij");
   });
 
   it("a server that crashes gives a tool error and is restarted at most 3 times; a timeout is an error too", async () => {
