@@ -72,7 +72,11 @@ export function agentTool(setup: SubagentSetup): Tool<AgentToolArgs> {
       const id = `agent-${++counter}`;
       const tools = childTools(setup.tools, def);
       const readOnly = tools.all().every((t) => t.readOnly && !t.destructive);
-      return setup.limiter.run(readOnly, () => runChild(setup, def, id, tools, args, ctx.signal), ctx.signal);
+      return setup.limiter.run(
+        readOnly,
+        () => runChild(setup, def, id, tools, readOnly, args, ctx.signal),
+        ctx.signal,
+      );
     },
   };
 }
@@ -92,6 +96,7 @@ async function runChild(
   def: AgentDefinition,
   id: string,
   tools: ToolRegistry,
+  readOnly: boolean,
   args: AgentToolArgs,
   signal: AbortSignal,
 ): Promise<ToolOutput> {
@@ -118,6 +123,8 @@ async function runChild(
     agentId: id,
     toolContext: { ...base.toolContext, reads: new ReadLedger() },
     systemPrompt: (arm) => `${base.systemPrompt(arm)}\n\n${def.prompt}`,
+    // A read-only child cannot change anything: its task ("find where add is wrong") never ends as no_changes.
+    ...(readOnly ? { expectsChanges: () => false } : {}),
     onMessage: (m) => transcript?.append(m),
     onUsage: (u, round, armId) => transcript?.appendUsage(u, round, armId),
     ...(hooks?.has("SubagentStop")
