@@ -79,7 +79,7 @@ describe("a subagent on the embedded SmolLM2-135M", () => {
         (e) => e.type === "tool_result" && e.name === "agent" && e.agentId === undefined,
       );
       expect(result).toBeDefined();
-      process.stderr.write(`subagent on SmolLM2-135M: ${JSON.stringify(result)}\n`);
+      process.stderr.write(`subagent on ${model}: ${JSON.stringify(result)}\n`);
     } finally {
       await agent.close();
       await server.close();

@@ -122,6 +122,8 @@ async function runChild(
     routing,
     agentId: id,
     toolContext: { ...base.toolContext, reads: new ReadLedger() },
+    // The parent's results store, the child's call ids prefixed with its id (ids repeat across engines).
+    ...(base.store ? { store: base.store.scoped(id) } : {}),
     systemPrompt: (arm) => `${base.systemPrompt(arm)}\n\n${def.prompt}`,
     // A read-only child cannot change anything: its task ("find where add is wrong") never ends as no_changes.
     ...(readOnly ? { expectsChanges: () => false } : {}),

@@ -28,6 +28,7 @@ export class McpManager {
   private readonly registered = new Map<string, Set<string>>();
   private readonly prompts = new Map<string, McpPromptInfo[]>();
   private starts: Promise<unknown>[] = [];
+  private closing = false;
 
   constructor(
     specs: readonly McpServerSpec[],
@@ -53,11 +54,12 @@ export class McpManager {
       const cached = this.cacheDir ? readServerCache(this.cacheDir, conn.spec) : undefined;
       if (cached) this.offer(conn, cached);
       await after;
+      if (this.closing) return;
       const state = await conn.start();
       if (state.kind === "ready") {
         this.offer(conn, state.info);
         if (this.cacheDir) writeServerCache(this.cacheDir, conn.spec, state.info);
-      } else if (state.kind === "failed") {
+      } else if (state.kind === "failed" && !this.closing) {
         this.notify(`MCP server "${conn.spec.name}" (${conn.spec.source}) did not start: ${state.error}`);
       }
     });
@@ -117,6 +119,7 @@ export class McpManager {
 
   /** Stops every server. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled(this.connections.map((c) => c.close()));
   }
 
