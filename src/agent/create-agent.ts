@@ -208,11 +208,14 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
 
 /** How long after createAgent the MCP servers start when no turn has begun (an interactive front end), ms. */
 const IDLE_SERVER_START_MS = 50;
+/** How long after the first round starts the MCP servers start if the model has not sent anything yet, ms. */
+const REQUEST_SENT_MS = 25;
 
 /**
  * When the MCP servers start: as soon as the first turn's first request is under way (the first engine event
- * after its round_start: the model's first token, a call, its usage), when that turn ends, or
- * IDLE_SERVER_START_MS after createAgent if no turn has begun by then. Their processes then boot while the
+ * after its round_start — the model's first token, a call, its usage — or REQUEST_SENT_MS after that round_start,
+ * whichever comes first), when that turn ends, or IDLE_SERVER_START_MS after createAgent if no turn has begun by
+ * then. Their processes then boot while the
  * model works, instead of competing with the request being built and sent (issue 11: ≤ 50 ms on the first
  * request; see bench/mcp-startup.ts).
  */
@@ -237,8 +240,10 @@ function serverStart() {
     turnBegins: () => clearTimeout(idle),
     onEvent: (e: { type: string }) => {
       if (done) return;
-      if (e.type === "round_start") requested = true;
-      else if (requested && e.type !== "compaction") go();
+      if (e.type === "round_start" && !requested) {
+        requested = true;
+        setTimeout(go, REQUEST_SENT_MS).unref();
+      } else if (requested && e.type !== "compaction") go();
     },
   };
 }

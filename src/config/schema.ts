@@ -300,8 +300,10 @@ const mcpServerSchema = z.strictObject({
   /** For `url`: `streamable-http` (default; falls back to `sse` when the server only speaks that) or `sse`. */
   transport: z.enum(["streamable-http", "sse"]).optional(),
   enabled: z.boolean().optional(),
-  /** Ms for starting the server and for each request to it. Default 60 000. */
+  /** Ms for each request to the server (and for its start, unless start_timeout_ms is set). Default 60 000. */
   timeout_ms: positiveInt().optional(),
+  /** Ms for starting the server (spawn or connect, initialize, list its tools). Default: timeout_ms. */
+  start_timeout_ms: positiveInt().optional(),
 });
 
 /** `[agents]`: subagents (the `agent` tool). */

@@ -64,7 +64,8 @@ describe("owlet mcp", () => {
     expect(test.code).toBe(1);
     expect(test.stdout).toContain("broken: failed to start:");
 
-    server = await startScriptedServer([{ text: "hello from the model" }]);
+    // The model takes a moment, as real ones do: the servers start while it works, and the broken one says so.
+    server = await startScriptedServer([{ text: "hello from the model", delayMs: 1500 }]);
     const turn = await run(
       "-p",
       "say hello",

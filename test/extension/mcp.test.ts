@@ -263,7 +263,7 @@ describe("MCP servers", () => {
           ? { toolCalls: [{ name: `mcp__t__${calls[i / 2]}`, arguments: "{}" }] }
           : { text: "next" },
       () =>
-        `[mcp_servers.t]\ncommand = ${q(NODE)}\nargs = ${q([TEST_SERVER])}\ntimeout_ms = 1500\n\n[mcp_servers.t.env]\nMCP_TEST_STARTS = ${q(starts)}\n`,
+        `[mcp_servers.t]\ncommand = ${q(NODE)}\nargs = ${q([TEST_SERVER])}\ntimeout_ms = 1500\nstart_timeout_ms = 30000\n\n[mcp_servers.t.env]\nMCP_TEST_STARTS = ${q(starts)}\n`,
     );
     const agent = await make();
     await agent.mcp.settled();

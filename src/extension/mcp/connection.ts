@@ -49,7 +49,7 @@ export type McpState =
  * One MCP server through the official SDK's Client: stdio (a child process, the SDK's safe default environment
  * plus the spec's `env`, stderr kept for messages), Streamable HTTP, or the older HTTP+SSE transport (`auto`
  * tries Streamable HTTP first, then SSE, as the SDK's backwards-compatibility guide does). Every request has the
- * spec's timeout. A server that fails to start, times out or crashes is started again on the next use, at most
+ * spec's timeouts. A server that fails to start, times out or crashes is started again on the next use, at most
  * MAX_MCP_RESTARTS times; after that every use fails at once with the last error. Never throws from `start`.
  */
 export class McpConnection {
@@ -111,7 +111,7 @@ export class McpConnection {
   private async connect(): Promise<McpState> {
     this.starts++;
     this.current = { kind: "starting" };
-    const { transport: t, timeoutMs } = this.spec;
+    const { transport: t, startTimeoutMs } = this.spec;
     try {
       const client =
         t.kind === "http" && t.protocol === "auto"
@@ -122,7 +122,7 @@ export class McpConnection {
               t.kind === "stdio" ? this.stdioTransport() : this.httpTransport(t.protocol as "sse"),
             );
       const caps = client.getServerCapabilities() ?? {};
-      const opts = { timeout: timeoutMs };
+      const opts = { timeout: startTimeoutMs };
       const tools = caps.tools ? (await client.listTools({}, opts)).tools : [];
       const prompts = caps.prompts ? (await client.listPrompts({}, opts)).prompts : [];
       const version = client.getServerVersion();
@@ -164,7 +164,7 @@ export class McpConnection {
     const client = new Client({ name: "owlet", version: "0.1.0" }, { capabilities: {} });
     const transport = make();
     try {
-      const connecting = client.connect(transport, { timeout: this.spec.timeoutMs });
+      const connecting = client.connect(transport, { timeout: this.spec.startTimeoutMs });
       // The child exists now (the SDK spawns it synchronously): let it boot behind owlet's own work, so starting
       // servers does not slow the turn's first request on a busy machine.
       if (transport instanceof StdioClientTransport && transport.pid !== null) {

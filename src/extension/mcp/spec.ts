@@ -21,8 +21,10 @@ export type McpTransportSpec =
 export interface McpServerSpec {
   name: string;
   transport: McpTransportSpec;
-  /** Ms for the start and for every request. */
+  /** Ms for every request. */
   timeoutMs: number;
+  /** Ms for the start (spawn or connect, initialize, tools/list and prompts/list). */
+  startTimeoutMs: number;
   /** Where it was configured (`config`, a `.mcp.json` path, `plugin NAME`), for messages. */
   source: string;
 }
@@ -44,11 +46,13 @@ function fromConfig(name: string, s: McpServerConfig, base: string, source: stri
   if ((s.command === undefined) === (s.url === undefined))
     throw new Error(`[mcp_servers.${name}]: set either command (a local server) or url (a remote one)`);
   const timeoutMs = s.timeout_ms ?? DEFAULT_MCP_TIMEOUT_MS;
+  const startTimeoutMs = s.start_timeout_ms ?? timeoutMs;
   if (s.command !== undefined) {
     return {
       name,
       source,
       timeoutMs,
+      startTimeoutMs,
       transport: {
         kind: "stdio",
         command: s.command,
@@ -62,6 +66,7 @@ function fromConfig(name: string, s: McpServerConfig, base: string, source: stri
     name,
     source,
     timeoutMs,
+    startTimeoutMs,
     transport: {
       kind: "http",
       url: s.url!,
@@ -113,6 +118,7 @@ export function mcpJsonServers(
         ...(isObject(s.headers) ? { headers: stringRecord(s.headers) } : {}),
         ...(type === "sse" ? { transport: "sse" as const } : {}),
         ...(typeof s.timeout_ms === "number" ? { timeout_ms: s.timeout_ms } : {}),
+        ...(typeof s.start_timeout_ms === "number" ? { start_timeout_ms: s.start_timeout_ms } : {}),
       };
       if (type !== "stdio" && type !== "http" && type !== "sse")
         throw new Error(`unknown type "${String(type)}" (stdio, http or sse)`);
