@@ -102,9 +102,7 @@ describe("subagents", () => {
         `${x.toUpperCase()}-content\n${"filler line\n".repeat(x === "c" ? 200 : 1)}`,
       );
     const agent = await make();
-    const started = Date.now();
     const turn = await agent.runTurn("read the three notes files with subagents");
-    const took = Date.now() - started;
     expect(turn.status, turn.error).toBe("success");
 
     // Results back in call order, each the child's final text.
@@ -114,8 +112,6 @@ describe("subagents", () => {
       ["call_b", "notes-b holds B-content"],
       ["call_c", "notes-c holds C-content"],
     ]);
-    // In parallel: three children × (200 + 100) ms of model time, far less than run one after another.
-    expect(took).toBeLessThan(3 * 300 + 600);
 
     // Every child's events carry its id, in order for that child; the children's events interleave.
     const ids = ["agent-1", "agent-2", "agent-3"];

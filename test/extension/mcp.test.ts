@@ -295,7 +295,7 @@ describe("MCP servers", () => {
     const started = Date.now();
     const turn = await agent.runTurn("hi");
     expect(turn.status).toBe("success");
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the server needs 20 s to answer: not waited for
     expect(agent.mcp.statuses().map((s) => s.name)).toEqual(["slow"]);
     expect(io.notices).toContainEqual(
       expect.stringMatching(/\.mcp\.json configures MCP servers \(proj\).*owlet trust/),

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Engine, type EngineOptions } from "../../engine/engine.ts";
 import type { RoutingPolicy } from "../../engine/routing.ts";
@@ -8,6 +9,9 @@ import { ReadLedger } from "../../tool/read-ledger.ts";
 import { ToolRegistry } from "../../tool/registry.ts";
 import type { Tool, ToolOutput } from "../../tool/types.ts";
 import type { SubagentLimiter } from "./limiter.ts";
+
+/** What the tool is for (agent-tool.md); the list of agents follows it. */
+const DESCRIPTION = readFileSync(new URL("./agent-tool.md", import.meta.url), "utf8").trim();
 
 /** The agent tool's name (Claude Code's Task tool). */
 export const AGENT_TOOL = "agent";
@@ -52,7 +56,7 @@ export function agentTool(setup: SubagentSetup): Tool<AgentToolArgs> {
   const list = setup.definitions.map((d) => `- ${d.name}: ${d.description}`).join("\n");
   return {
     name: AGENT_TOOL,
-    description: `Hand a task to a subagent with its own context; its final reply is the result. Give it everything it needs in the prompt. Several read-only subagents run in parallel. Agents:\n${list}`,
+    description: `${DESCRIPTION} Agents:\n${list}`,
     parameters: z.strictObject({
       prompt: z.string().min(1).describe("the whole task for the subagent"),
       description: z.string().optional().describe("3-5 words on the task"),

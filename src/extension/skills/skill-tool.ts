@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Tool } from "../../tool/types.ts";
 import { type Skill, skillBody } from "./skills.ts";
+
+/** What the tool is for (skill-tool.md); the list of skills follows it. */
+const DESCRIPTION = readFileSync(new URL("./skill-tool.md", import.meta.url), "utf8").trim();
 
 /** The two-stage category that holds the skill tool. */
 export const SKILLS_CATEGORY = "skills";
@@ -15,7 +19,7 @@ export function skillTool(skills: readonly Skill[]): Tool<{ name: string }> {
   const list = skills.map((s) => `- ${s.name}: ${s.description}`).join("\n");
   return {
     name: "skill",
-    description: `Load a skill: instructions for a kind of task. Call it when a skill fits the task, then follow them.\n${list}`,
+    description: `${DESCRIPTION}\n${list}`,
     parameters: z.strictObject({ name: z.string().describe("the skill's name") }),
     category: SKILLS_CATEGORY,
     categoryHint: "load instructions for a task",
