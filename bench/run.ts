@@ -19,6 +19,7 @@ const BENCHES = [
   "redaction",
   "checkpoints",
   "compaction",
+  "mcp-startup",
 ] as const;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wanted = process.argv.slice(2);

@@ -7,11 +7,11 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isTestFile } from "../src/context/check-output.ts";
+import { isCodeFile } from "../src/engine/fix-loop.ts";
 import { SELECT_CATEGORY } from "../src/engine/two-stage.ts";
 import { parseToolCalls } from "../src/provider/textcalls/parse.ts";
 import { builtinTools } from "../src/tool/builtin/index.ts";
-import { isTestFile } from "../src/context/check-output.ts";
-import { isCodeFile } from "../src/engine/fix-loop.ts";
 import { editableFiles, materialise, type Task } from "./materialise.ts";
 
 /** owlet's built-in tool names (an answer that parses as a call to one of them was never executed). */

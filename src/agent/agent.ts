@@ -5,14 +5,17 @@ import type { Engine } from "../engine/engine.ts";
 import type { PermissionGate } from "../engine/permission-gate.ts";
 import type { ArmHandle, RoutingPolicy } from "../engine/routing.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import type { SlashCommand } from "../extension/commands/slash.ts";
+import type { McpManager } from "../extension/mcp/manager.ts";
 import type { Message } from "../message/types.ts";
 import type { Asker, PermissionPolicy } from "../policy/index.ts";
 import type { Session, SessionStore } from "../session/index.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { CommandHost, TextFileAccess, Tool } from "../tool/types.ts";
 import type { ContextUsage } from "./context-usage.ts";
-import type { ArmPrice } from "./prices.ts";
 import type { AgentListener } from "./events.ts";
+import type { AgentExtensions } from "./extensions.ts";
+import type { ArmPrice } from "./prices.ts";
 import type { SessionChoice } from "./sessions.ts";
 import type { ShellRun } from "./shell.ts";
 import type { UndoResult } from "./undo.ts";
@@ -119,6 +122,15 @@ export interface Agent {
   armPrice(armId: string): ArmPrice | undefined;
   /** The project's root as config found it (where AGENTS.md, `.owlet/` and the sessions are). */
   readonly projectRoot: string;
+  /** Plugins, skills, custom commands and agent definitions found for this agent. */
+  readonly extensions: AgentExtensions;
+  /** The MCP servers (their states, prompts); started in the background by createAgent. */
+  readonly mcp: McpManager;
+  /**
+   * The slash commands a front end can offer now: custom commands, MCP prompts (those of servers still starting
+   * come from what they offered last time) and skills. See SlashCommand.
+   */
+  slashCommands(): SlashCommand[];
   /** Adds a listener for engine events; returns the function that removes it. */
   subscribe(listener: AgentListener): () => void;
   /**
@@ -146,6 +158,9 @@ export interface Agent {
    * without a session, without such a turn, or with checkpoints off.
    */
   undo(turn?: number): Promise<UndoResult>;
-  /** Saves what the router learned (nothing for one fixed arm) and releases the session's lock. Call once, last. */
+  /**
+   * Fires SessionEnd hooks, stops the MCP servers, saves what the router learned (nothing for one fixed arm) and
+   * releases the session's lock. Call once, last.
+   */
   close(): Promise<void>;
 }

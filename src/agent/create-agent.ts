@@ -2,7 +2,10 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { userConfigPath } from "../config/user-path.ts";
 import { findInstructions } from "../context/project-docs.ts";
-import { Engine } from "../engine/engine.ts";
+import { Engine, type EngineOptions } from "../engine/engine.ts";
+import type { TurnResult } from "../engine/turn-result.ts";
+import { skillTool } from "../extension/skills/skill-tool.ts";
+import { emptyUsage } from "../message/build.ts";
 import type { Usage } from "../message/types.ts";
 import { releaseSessionLock, SessionStore } from "../session/index.ts";
 import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
@@ -12,12 +15,17 @@ import { CostMeter } from "./cost.ts";
 import { engineOptions } from "./engine-setup.ts";
 import { AgentSetupError, setupError } from "./errors.ts";
 import { EventHub } from "./events.ts";
+import { loadExtensions } from "./extensions.ts";
+import { loadHooks, notifyingAsker } from "./hooks.ts";
+import { mcpManager, mcpServerSpecs } from "./mcp.ts";
 import { buildGates } from "./permission-gate.ts";
 import { armPrices, usageCost } from "./prices.ts";
 import { buildRouting } from "./routing.ts";
 import { redactedInput, registerAgentSecrets } from "./secrets.ts";
 import { ignoreOwletState, openChosenSession, readChosenSession } from "./sessions.ts";
 import { runUserShell, shellNote } from "./shell.ts";
+import { AGENT_TOOL, agentTool } from "./subagents/agent-tool.ts";
+import { SubagentLimiter } from "./subagents/limiter.ts";
 import { buildSummaryArm } from "./summary-arm.ts";
 import { modelTitle, promptTitle, TITLE_GRACE_MS } from "./title.ts";
 import { builtinRegistry, toolContext } from "./tools.ts";
@@ -30,11 +38,15 @@ import { checkpointRepo, undoTurn } from "./undo.ts";
  * id is the first thing reported); the routing is built (one fixed arm, or the learning router over `[[arms]]`,
  * discovered servers and cached models: this may probe local servers, load an embedded model or download a
  * catalogue model); `.owlet/.gitignore` is written; a new session is created unless one was opened or sessions
- * are disabled; then the tools, permission gates, project docs (redacted) and the engine, its history the
- * session's messages.
+ * are disabled; then the extensions (plugins that pass their hash check, skills, custom commands, agent
+ * definitions: see loadExtensions), the tools (built-ins, the skill tool, the agent tool), the MCP servers'
+ * specs, the hooks (SessionStart runs now; its context joins the project docs), the permission gates, the
+ * project docs (redacted) and the engine, its history the session's messages; last, the MCP servers are set to
+ * start in the background (see serverStart).
  *
  * Throws AgentSetupError (a message for the user: bad or busy session, symlinked state directory, missing model
- * or credentials, invalid `[[arms]]`, nothing found, `--local-only` broken, `cwd` not a directory) or ProviderError
+ * or credentials, invalid `[[arms]]`, an `[mcp_servers]` entry with neither or both of command and url, nothing
+ * found, `--local-only` broken, `cwd` not a directory) or ProviderError
  * (a provider that cannot be built, e.g. openai-compatible without a base URL). Other errors (I/O creating the
  * session) propagate as they are.
  */
@@ -89,7 +101,37 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       recorder = new CheckpointRecorder({ repo, onChange: (c) => session.appendChange(c), warn: io.notify });
   }
   const tools = builtinRegistry(options.toolFilter);
-  const gates = buildGates(config, options.ask ?? io.ask, io.notify);
+  const ext = loadExtensions(loaded, io.env, io.notify);
+  if (ext.skills.length > 0) tools.register(skillTool(ext.skills));
+  // MCP servers start in the background, once the first request is under way (see serverStart): it never waits
+  // for them, and on a small machine their start does not slow it either.
+  const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify, ext.mcpServers), tools, io.env, io.notify);
+  const serversGo = serverStart();
+  const context = toolContext(config, cwd, io.env, options.files, options.commands);
+  /** Hook runs nobody waits for (Notification, PreCompact): close() waits for them. */
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  let policyMode = () => config.permission.mode as string;
+  const hooks = loadHooks(
+    loaded,
+    {
+      projectRoot: loaded.projectRoot,
+      cwd,
+      env: context.childEnv ?? {},
+      session: () => (session ? { id: session.id, path: session.path } : undefined),
+      permissionMode: () => policyMode(),
+      notify: io.notify,
+    },
+    io.env,
+    ext.hooks,
+  );
+  const baseAsk = options.ask ?? io.ask;
+  const ask = baseAsk ? notifyingAsker(baseAsk, hooks, track) : undefined;
+  const gates = buildGates(config, ask, io.notify);
+  policyMode = () => gates.policy.mode;
   // Instruction files are repository text: untrusted, redacted like any other before a model sees them.
   const docs: string[] = [];
   for (const file of findInstructions({
@@ -98,6 +140,10 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     userDir: dirname(userConfigPath(io.env)),
   })) {
     docs.push(`# ${file.heading}\n${await redactedInput(file.text, file.heading, io.notify)}`);
+  }
+  if (hooks.has("SessionStart")) {
+    const started = (await hooks.run("SessionStart", { source: resumed ? "resume" : "startup" })).context;
+    if (started) docs.push(await redactedInput(started, "the SessionStart hooks' context", io.notify));
   }
   const events = new EventHub();
   // One price table for the session's usage records and the agent's running spend (costUSD, --max-budget-usd).
@@ -108,28 +154,57 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const cost = new CostMeter(priceOf);
   events.subscribe(cost.observe);
   if (options.onEvent) events.subscribe(options.onEvent);
-  const context = toolContext(config, cwd, io.env, options.files, options.commands);
-  const engineOpts = engineOptions({
-    config,
-    cwd,
-    routing: routing.policy,
-    tools,
-    toolContext: context,
-    gates,
-    ...(docs.length > 0 ? { projectDocs: docs } : {}),
-    ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
-    ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
-    ...(options.onMessage ? { onMessage: options.onMessage } : {}),
-    ...(session ? { session } : {}),
-    sessionsDir: sessions.dir,
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    onEvent: events.emit,
-    ...(summaryArm ? { summaryArm } : {}),
-    ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
-    ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
-    priceOf,
-  });
+  if (mcp.size > 0) events.subscribe(serversGo.onEvent);
+  if (hooks.has("PreCompact"))
+    events.subscribe((e) => {
+      if (e.type === "compaction")
+        track(hooks.run("PreCompact", { trigger: "auto", custom_instructions: "", reason: e.reason }));
+    });
+  const engineOpts: EngineOptions = {
+    ...engineOptions({
+      config,
+      cwd,
+      routing: routing.policy,
+      tools,
+      toolContext: context,
+      gates,
+      ...(docs.length > 0 ? { projectDocs: docs } : {}),
+      ...(options.systemPrompt !== undefined ? { systemOverride: options.systemPrompt } : {}),
+      ...(options.appendSystemPrompt ? { systemAppend: options.appendSystemPrompt } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+      ...(session ? { session } : {}),
+      sessionsDir: sessions.dir,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      onEvent: events.emit,
+      ...(summaryArm ? { summaryArm } : {}),
+      ...(recorder ? { wrapToolCall: recorder.wrap } : {}),
+      ...(options.beforeCompact ? { beforeCompact: options.beforeCompact } : {}),
+      priceOf,
+    }),
+    ...(hooks.size > 0 ? { toolMiddleware: [hooks.middleware()] } : {}),
+    // The agent tool is one more step to pick from: small local arms get it only with [agents] small_local.
+    ...(config.agents.small_local
+      ? {}
+      : { offersTool: (tool, arm, twoStage) => !(tool.name === AGENT_TOOL && twoStage && arm.local) }),
+    ...(hooks.has("Stop")
+      ? {
+          beforeStop: async ({ again }) => (await hooks.run("Stop", { stop_hook_active: again })).block,
+        }
+      : {}),
+  };
   const engine = new Engine(engineOpts);
+  if (config.agents.enabled)
+    tools.register(
+      agentTool({
+        definitions: ext.agents,
+        tools,
+        engine: engineOpts,
+        routing: routing.policy,
+        limiter: new SubagentLimiter(config.agents.max_parallel),
+        ...(session ? { session } : {}),
+        hooks,
+      }),
+    );
   // A resumed session continues from its compacted view: the latest summary, then what came after it.
   if (session) engine.history = session.view();
   else if (readOnlyHistory) engine.history = readOnlyHistory;
@@ -139,6 +214,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
    * with the next prompt. Not checkpointed: `/rewind` and `owlet undo` restore what the model's tool calls changed.
    */
   const shellNotes: string[] = [];
+  // Last, so nothing above can fail with servers already running.
+  mcp.start(serversGo.started);
 
   return {
     engine,
@@ -154,38 +231,17 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     },
     armPrice: (armId) => prices.get(armId),
     projectRoot: loaded.projectRoot,
+    mcp,
+    extensions: ext,
+    slashCommands: () => [...ext.commands, ...mcp.slashCommands()],
     subscribe: (listener) => events.subscribe(listener),
     async runTurn(prompt, signal) {
-      const text = await redactedInput(prompt, "the prompt", io.notify);
-      const notes = shellNotes.splice(0);
-      const full = notes.length > 0 ? [...notes, text].join("\n\n") : text;
-      if (!session) return engine.runTurn(full, signal);
-      const first = session.turns().length === 0 && !session.title();
-      const number = session.beginTurn(text);
-      if (recorder) recorder.turn = number;
-      if (first) session.setTitle(promptTitle(text), "prompt");
-      // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
-      const titleArm = summaryArm ?? routing.primary;
-      const stopTitle = new AbortController();
-      const titling =
-        first && titleMode !== "prompt" && !titleArm.local
-          ? modelTitle(
-              titleArm,
-              text,
-              signal ? AbortSignal.any([signal, stopTitle.signal]) : stopTitle.signal,
-            )
-          : undefined;
-      const turn = await engine.runTurn(full, signal);
-      // The title had the whole turn to arrive; the turn's end is not held up by more than TITLE_GRACE_MS for it.
-      const title = titling
-        ? await Promise.race([
-            titling,
-            new Promise<undefined>((r) => setTimeout(() => r(undefined), TITLE_GRACE_MS).unref()),
-          ])
-        : undefined;
-      stopTitle.abort();
-      if (title) session.setTitle(title, "model");
-      return turn;
+      serversGo.turnBegins();
+      try {
+        return await turn(prompt, signal);
+      } finally {
+        serversGo.go();
+      }
     },
     async runShell(command, signal = new AbortController().signal) {
       const run = await runUserShell(
@@ -215,8 +271,99 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       });
     },
     async close() {
+      serversGo.go();
+      if (hooks.has("SessionEnd")) await hooks.run("SessionEnd", { reason: "other" });
+      await Promise.allSettled([...pending]);
+      await mcp.close();
       await routing.close?.();
       if (session) releaseSessionLock(session.path);
     },
   };
+
+  /**
+   * One turn: UserPromptSubmit hooks (may refuse it or add context), the prompt redacted with the user's `!command`
+   * notes before it, the session's turn record and title, then the engine's turn.
+   */
+  async function turn(prompt: string, signal: AbortSignal | undefined): Promise<TurnResult> {
+    let submitted = prompt;
+    if (hooks.has("UserPromptSubmit")) {
+      const d = await hooks.run("UserPromptSubmit", { prompt }, signal ? { signal } : {});
+      const refused = d.block ?? d.stop;
+      if (refused !== undefined) return blockedTurn(`a UserPromptSubmit hook blocked the prompt: ${refused}`);
+      if (d.context) submitted = `${prompt}\n\n${d.context}`;
+    }
+    const text = await redactedInput(submitted, "the prompt", io.notify);
+    const notes = shellNotes.splice(0);
+    const full = notes.length > 0 ? [...notes, text].join("\n\n") : text;
+    if (!session) return engine.runTurn(full, signal);
+    const first = session.turns().length === 0 && !session.title();
+    const number = session.beginTurn(text);
+    if (recorder) recorder.turn = number;
+    if (first) session.setTitle(promptTitle(text), "prompt");
+    // On a cloud arm a short title is written in parallel with the first turn (`[session] title`).
+    const titleArm = summaryArm ?? routing.primary;
+    const stopTitle = new AbortController();
+    const titling =
+      first && titleMode !== "prompt" && !titleArm.local
+        ? modelTitle(titleArm, text, signal ? AbortSignal.any([signal, stopTitle.signal]) : stopTitle.signal)
+        : undefined;
+    const result = await engine.runTurn(full, signal);
+    // The title had the whole turn to arrive; the turn's end is not held up by more than TITLE_GRACE_MS for it.
+    const title = titling
+      ? await Promise.race([
+          titling,
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), TITLE_GRACE_MS).unref()),
+        ])
+      : undefined;
+    stopTitle.abort();
+    if (title) session.setTitle(title, "model");
+    return result;
+  }
+}
+
+/** How long after createAgent the MCP servers start when no turn has begun (an interactive front end), ms. */
+const IDLE_SERVER_START_MS = 50;
+/** How long after the first round starts the MCP servers start if the model has not sent anything yet, ms. */
+const REQUEST_SENT_MS = 25;
+
+/**
+ * When the MCP servers start: as soon as the first turn's first request is under way (the first engine event
+ * after its round_start — the model's first token, a call, its usage — or REQUEST_SENT_MS after that round_start,
+ * whichever comes first), when that turn ends, or IDLE_SERVER_START_MS after createAgent if no turn has begun by
+ * then. Their processes then boot while the
+ * model works, instead of competing with the request being built and sent (issue 11: ≤ 50 ms on the first
+ * request; see bench/mcp-startup.ts).
+ */
+function serverStart() {
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done = false;
+  let requested = false;
+  const go = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(idle);
+    release();
+  };
+  const idle = setTimeout(go, IDLE_SERVER_START_MS);
+  idle.unref();
+  return {
+    started,
+    go,
+    turnBegins: () => clearTimeout(idle),
+    onEvent: (e: { type: string }) => {
+      if (done) return;
+      if (e.type === "round_start" && !requested) {
+        requested = true;
+        setTimeout(go, REQUEST_SENT_MS).unref();
+      } else if (requested && e.type !== "compaction") go();
+    },
+  };
+}
+
+/** The result of a turn a hook refused before the model saw it. */
+function blockedTurn(error: string): TurnResult {
+  return { status: "blocked", text: "", usage: emptyUsage(), rounds: 0, messages: [], earlyStops: [], error };
 }

@@ -56,11 +56,17 @@ export function buildGates(
  * whether a person can answer (a TTY): without one, an `ask` becomes a denial whose message tells the model
  * and the user to use `--permission-mode`. The asker gets the call's arguments (to show the command or diff);
  * an AskAnswer's `rule` is added to the policy for the session, its `note` goes into the denial the model sees.
+ * A check with `call.ask` (a hook's `ask`) turns the policy's `allow` into an ask with that reason: a hook can
+ * make a call ask, never skip a deny or an ask.
  */
 export function permissionGate(policy: PermissionPolicy, asker: Asker, interactive: boolean): PermissionGate {
   return {
     async check(tool: Tool, args: unknown, call?: GateCall): Promise<GateDecision> {
-      const verdict = await verdictFor(policy, tool, args);
+      const policyVerdict = await verdictFor(policy, tool, args);
+      const verdict =
+        policyVerdict.decision === "allow" && call?.ask !== undefined
+          ? { decision: "ask" as const, reason: call.ask, sensitive: undefined }
+          : policyVerdict;
       if (verdict.decision === "allow") return { allowed: true };
       if (verdict.decision === "ask" && interactive) {
         const request = {
@@ -68,7 +74,7 @@ export function permissionGate(policy: PermissionPolicy, asker: Asker, interacti
           summary: mainArgument(tool.name, args),
           reason: verdict.reason,
           args,
-          ...(call ? { callId: call.id } : {}),
+          ...(call?.id !== undefined ? { callId: call.id } : {}),
         };
         const answer = await asker(verdict.sensitive ? { ...request, warning: verdict.reason } : request);
         const { allow, rule, note } = typeof answer === "boolean" ? { allow: answer } : answer;
@@ -105,7 +111,8 @@ export function checkGate(
   return {
     async check(tool: Tool, args: unknown, call?: GateCall): Promise<GateDecision> {
       const verdict = await verdictFor(policy, tool, args);
-      if (verdict.decision === "ask" && (await sandboxedAutoAllow())) return { allowed: true };
+      if (call?.ask === undefined && verdict.decision === "ask" && (await sandboxedAutoAllow()))
+        return { allowed: true };
       return gate.check(tool, args, call);
     },
   };

@@ -67,7 +67,10 @@ export function withToolFlagRules(loaded: LoadedConfig, opts: PrintOptions): Loa
  */
 export function agentFlagOptions(
   opts: PrintOptions,
-): Pick<AgentOptions, "pinnedArm" | "localOnly" | "seed" | "systemPrompt" | "appendSystemPrompt" | "persist"> {
+): Pick<
+  AgentOptions,
+  "pinnedArm" | "localOnly" | "seed" | "systemPrompt" | "appendSystemPrompt" | "persist"
+> {
   const system = opts.systemPrompt ?? opts.system;
   return {
     pinnedArm: opts.provider !== undefined || opts.model !== undefined,

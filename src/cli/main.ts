@@ -282,6 +282,83 @@ function buildProgram(): Command {
     process.exitCode = await runWorkerCommand(opts);
   });
 
+  const mcp = program.command("mcp").description("manage MCP servers ([mcp_servers] in config, .mcp.json)");
+  mcp
+    .command("list")
+    .description("list the configured MCP servers and whether they start")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const { runMcpList } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpList({ out: process.stdout, json: opts.json === true });
+    });
+  mcp
+    .command("add <name> <commandOrUrl> [args...]")
+    .description("add a server: a command (stdio) or an http(s) URL; put -- before the server's own options")
+    .option("--scope <scope>", "user (the user config, default) or project (.mcp.json)", "user")
+    .option("-e, --env <KEY=VALUE...>", "environment for a stdio server")
+    .option("-H, --header <Name: value...>", "HTTP header for a URL server")
+    .option("--transport <transport>", "for a URL: streamable-http (default) or sse")
+    .option("--timeout-ms <ms>", "start and request timeout, ms", positiveInt)
+    .action(
+      async (
+        name: string,
+        target: string,
+        args: string[],
+        opts: { scope?: string; env?: string[]; header?: string[]; transport?: string; timeoutMs?: number },
+      ) => {
+        const { runMcpAdd } = await import("./commands/mcp.ts");
+        process.exitCode = await runMcpAdd(name, target, args, {
+          out: process.stdout,
+          ...(opts.scope ? { scope: opts.scope } : {}),
+          ...(opts.env ? { serverEnv: opts.env } : {}),
+          ...(opts.header ? { header: opts.header } : {}),
+          ...(opts.transport ? { transport: opts.transport } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        });
+      },
+    );
+  mcp
+    .command("remove <name>")
+    .description("remove a server from the user config (or --scope project: .mcp.json)")
+    .option("--scope <scope>", "user or project", "user")
+    .action(async (name: string, opts: { scope?: string }) => {
+      const { runMcpRemove } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpRemove(name, {
+        out: process.stdout,
+        ...(opts.scope ? { scope: opts.scope } : {}),
+      });
+    });
+  mcp
+    .command("test <name>")
+    .description("start a server as owlet would and list what it offers")
+    .action(async (name: string) => {
+      const { runMcpTest } = await import("./commands/mcp.ts");
+      process.exitCode = await runMcpTest(name, { out: process.stdout });
+    });
+
+  const plugin = program.command("plugin").description("manage plugins (Claude Code's plugin layout)");
+  plugin
+    .command("install <source>")
+    .description("install a plugin from a folder or a git URL; its content hash is pinned")
+    .action(async (source: string) => {
+      const { runPluginInstall } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginInstall(source, { out: process.stdout });
+    });
+  plugin
+    .command("list")
+    .description("list installed plugins and whether their files still match the pin")
+    .action(async () => {
+      const { runPluginList } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginList({ out: process.stdout });
+    });
+  plugin
+    .command("remove <name>")
+    .description("remove an installed plugin")
+    .action(async (name: string) => {
+      const { runPluginRemove } = await import("./commands/plugin.ts");
+      process.exitCode = await runPluginRemove(name, { out: process.stdout });
+    });
+
   const router = program.command("router").description("inspect the model router");
   router
     .command("stats")

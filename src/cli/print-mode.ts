@@ -3,6 +3,7 @@ import type { Agent } from "../agent/agent.ts";
 import { AgentSetupError } from "../agent/errors.ts";
 import { ConfigError } from "../config/errors.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
+import { findSlashCommand } from "../extension/commands/slash.ts";
 import type { Asker } from "../policy/index.ts";
 import { isPermissionMode } from "../policy/modes.ts";
 import { ProviderError } from "../provider/errors.ts";
@@ -316,6 +317,7 @@ class PrintSession {
     };
     process.once("SIGINT", onSigint);
     try {
+      const expanded = await slashExpanded(prompt, this.agent);
       this.renderer.beginTurn({
         sessionId: this.sessionId,
         cwd: this.cwd,
@@ -323,7 +325,7 @@ class PrintSession {
         tools: this.agent.tools.all().map((t) => t.name),
         permissionMode: claudePermissionMode(this.agent.policy.mode),
       });
-      let turn = await this.agent.runTurn(prompt, controller.signal);
+      let turn = await this.agent.runTurn(expanded, controller.signal);
       if (budgetExceeded)
         turn = {
           ...turn,
@@ -360,5 +362,25 @@ function exitCodeOf(turn: TurnResult): number {
         : EXIT.turnFailed;
     default:
       return EXIT.turnFailed;
+  }
+}
+
+/**
+ * `owlet -p "/name args"`: the prompt a custom command, skill or MCP prompt expands to (for `/mcp__…`, once the
+ * servers have started); any other prompt as it is. Throws UserError when the command cannot expand (an MCP prompt
+ * that is missing arguments or whose server is down).
+ */
+async function slashExpanded(prompt: string, agent: Agent): Promise<string> {
+  if (!prompt.trimStart().startsWith("/")) return prompt;
+  let found = findSlashCommand(prompt, agent.slashCommands());
+  if (!found && prompt.trimStart().startsWith("/mcp__")) {
+    await agent.mcp.settled();
+    found = findSlashCommand(prompt, agent.slashCommands());
+  }
+  if (!found) return prompt;
+  try {
+    return await found.command.expand(found.args);
+  } catch (err) {
+    throw new UserError(`/${found.command.name}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

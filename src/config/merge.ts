@@ -3,7 +3,7 @@ import { isTable } from "./expand.ts";
 /**
  * Merges config layer `over` onto `base` (both raw, already validated TOML data) and returns a new object:
  * tables merge deeply, `arms` merge by `id` (a later entry's keys override an earlier entry with the same id,
- * new ids are appended), `permission.rules` are appended, any other array or scalar is replaced.
+ * new ids are appended), `permission.rules` and each `hooks.<Event>` list are appended, any other array or scalar is replaced.
  * As in gnoma's config layering (§10.4: arms merged by id, slices appended).
  */
 export function mergeLayers(
@@ -25,7 +25,11 @@ function mergeTables(
     const id = here.join(".");
     if (id === "arms" && Array.isArray(existing) && Array.isArray(value)) {
       out[key] = mergeArms(existing, value);
-    } else if (id === "permission.rules" && Array.isArray(existing) && Array.isArray(value)) {
+    } else if (
+      (id === "permission.rules" || (path.length === 1 && path[0] === "hooks")) &&
+      Array.isArray(existing) &&
+      Array.isArray(value)
+    ) {
       out[key] = [...existing, ...value];
     } else if (isTable(existing) && isTable(value)) {
       out[key] = mergeTables(existing, value, here);

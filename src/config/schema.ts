@@ -298,6 +298,79 @@ const armLayerSchema = z.strictObject({
   model: armShape.model.optional(),
 });
 
+/**
+ * Hook events, Claude Code's names (so `.claude/settings.json` hook blocks and their scripts carry over): tool
+ * events take a matcher on the tool name.
+ */
+export const HOOK_EVENTS = [
+  "PreToolUse",
+  "PostToolUse",
+  "UserPromptSubmit",
+  "Stop",
+  "SubagentStop",
+  "SessionStart",
+  "SessionEnd",
+  "PreCompact",
+  "Notification",
+] as const;
+/** One of {@link HOOK_EVENTS}. */
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/** One `[[hooks.<Event>]]` entry: a shell command run with the event as JSON on stdin. */
+const hookSchema = z.strictObject({
+  /** Regex on the tool name (owlet's or Claude Code's, e.g. `bash` or `Bash`), whole name; absent or `*`: every tool. */
+  matcher: z.string().optional(),
+  /** Run with `sh -c` in the project root. */
+  command: z.string().min(1),
+  /** Ms before the hook is killed (then it counts as a non-blocking error). Default 60 000. */
+  timeout_ms: positiveInt().optional(),
+});
+
+const hooksSchema = z.strictObject(
+  Object.fromEntries(HOOK_EVENTS.map((event) => [event, z.array(hookSchema).optional()])) as Record<
+    HookEvent,
+    z.ZodOptional<z.ZodArray<typeof hookSchema>>
+  >,
+);
+
+/** A name usable in `mcp__<server>__<tool>`: letters, digits, `_` and `-`. */
+const MCP_SERVER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * `[mcp_servers.NAME]`: an MCP server, started by command (stdio) or reached by URL (Streamable HTTP, or the
+ * older HTTP+SSE transport with `transport = "sse"`). Exactly one of `command` and `url` must be set once the
+ * layers are merged (checked where the servers are built, so a project layer may set `enabled = false` alone).
+ */
+const mcpServerSchema = z.strictObject({
+  command: z.string().min(1).optional(),
+  args: z.array(z.string()).optional(),
+  /** Extra environment for the server process (the rest is the MCP SDK's safe default set). */
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+  url: z.url().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** For `url`: `streamable-http` (default; falls back to `sse` when the server only speaks that) or `sse`. */
+  transport: z.enum(["streamable-http", "sse"]).optional(),
+  enabled: z.boolean().optional(),
+  /** Ms for each request to the server (and for its start, unless start_timeout_ms is set). Default 60 000. */
+  timeout_ms: positiveInt().optional(),
+  /** Ms for starting the server (spawn or connect, initialize, list its tools). Default: timeout_ms. */
+  start_timeout_ms: positiveInt().optional(),
+});
+
+/** `[agents]`: subagents (the `agent` tool). */
+const agentsSchema = z.strictObject({
+  /** Read-only subagents that may run at once. Default 3. */
+  max_parallel: positiveInt().default(3),
+  /** Offer the `agent` tool at all. Default true. */
+  enabled: z.boolean().default(true),
+  /**
+   * Offer it to small local arms under two-stage routing too. Default false: a small model does better with
+   * fewer steps to pick from (subagents on local arms, named by an agent's `model`, work either way).
+   */
+  small_local: z.boolean().default(false),
+});
+
 function buildConfigSchema<A extends z.ZodType>(arm: A) {
   return z.strictObject({
     provider: providerSchema.prefault({}),
@@ -311,6 +384,14 @@ function buildConfigSchema<A extends z.ZodType>(arm: A) {
     local_server: localServerSchema.prefault({}),
     batch: batchSchema.prefault({}),
     arms: z.array(arm).default(() => []),
+    hooks: hooksSchema.prefault({}),
+    mcp_servers: z
+      .record(
+        z.string().regex(MCP_SERVER_NAME, "an MCP server name ([A-Za-z0-9_-], at most 32)"),
+        mcpServerSchema,
+      )
+      .default(() => ({})),
+    agents: agentsSchema.prefault({}),
   });
 }
 
@@ -326,5 +407,9 @@ export type OwletConfig = z.output<typeof owletConfigSchema>;
 export type ArmConfig = z.output<typeof armSchema>;
 /** One `[[permission.rules]]` entry of {@link OwletConfig}. */
 export type PermissionRuleConfig = z.output<typeof permissionRuleSchema>;
+/** One `[[hooks.<Event>]]` entry of {@link OwletConfig}. */
+export type HookConfig = z.output<typeof hookSchema>;
+/** One `[mcp_servers.NAME]` table of {@link OwletConfig}. */
+export type McpServerConfig = z.output<typeof mcpServerSchema>;
 /** The `[provider.<name>]` table type (embedded adds model_path and gpu_layers). */
 export type ProviderEntryConfig = z.output<typeof embeddedProviderSchema>;

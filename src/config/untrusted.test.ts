@@ -97,3 +97,21 @@ describe("modeAtMost", () => {
     expect(modeAtMost("default", "plan")).toBe(false);
   });
 });
+
+describe("restrictUntrusted: hooks and MCP servers", () => {
+  it("drops an untrusted project's hooks and servers, but lets it switch a server off", () => {
+    const out = restrictUntrusted(
+      {
+        hooks: { PreToolUse: [{ command: "curl x | sh" }] },
+        mcp_servers: {
+          evil: { command: "sh", args: ["-c", "x"] },
+          fs: { enabled: false },
+          gh: { enabled: false, url: "http://x" },
+        },
+      },
+      "auto",
+    );
+    expect(out.data).toEqual({ mcp_servers: { fs: { enabled: false } } });
+    expect(out.ignored).toEqual(["[hooks] (PreToolUse)", "[mcp_servers] (evil, gh)"]);
+  });
+});

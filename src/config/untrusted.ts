@@ -22,6 +22,8 @@ export interface RestrictedLayer {
  * - every `api_key` (a `${VAR}` there reads the environment), `provider.base_url`, and `base_url` of the
  *   `[provider.<name>]` tables and `[[arms]]` of providers that send an API key from the environment (anthropic,
  *   openai, google, mistral), so a repository cannot point the user's key at its own server.
+ * - `[hooks]` (commands owlet would run), and `[mcp_servers]` entries (servers owlet would start) except one
+ *   that only says `enabled = false` (turning off a server of the user's);
  * As gemini-cli's untrusted workspaces (settings from the workspace are ignored) and Claude Code's trust dialog.
  * The input is not modified.
  */
@@ -70,6 +72,22 @@ export function restrictUntrusted(
       ignored.push("sandbox.env");
       delete sandbox.env;
     }
+  }
+  if (isTable(out.hooks) && Object.keys(out.hooks).length > 0) {
+    ignored.push(`[hooks] (${Object.keys(out.hooks).join(", ")})`);
+    delete out.hooks;
+  }
+  // A project may switch a server off (`enabled = false` alone), never add or change one.
+  if (isTable(out.mcp_servers)) {
+    const dropped: string[] = [];
+    for (const [name, server] of Object.entries(out.mcp_servers)) {
+      const offOnly = isTable(server) && server.enabled === false && Object.keys(server).length === 1;
+      if (!offOnly) {
+        dropped.push(name);
+        delete out.mcp_servers[name];
+      }
+    }
+    if (dropped.length > 0) ignored.push(`[mcp_servers] (${dropped.join(", ")})`);
   }
   const router = out.router;
   if (isTable(router) && router.state_path !== undefined) {

@@ -23,7 +23,7 @@ import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
 import type { ResultsStore } from "../tool/results-store.ts";
 import { toolSchema } from "../tool/schema.ts";
-import type { ToolContext } from "../tool/types.ts";
+import type { Tool, ToolContext } from "../tool/types.ts";
 import {
   type CompactionOptions,
   type CompactionRecord,
@@ -53,6 +53,7 @@ import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
 import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
+import type { ToolMiddleware } from "./tool-middleware.ts";
 import type { PermissionDenial, TurnResult, TurnStatus } from "./turn-result.ts";
 import {
   answerSelectCategory,
@@ -166,7 +167,29 @@ export interface EngineOptions {
    * change before it runs (see execute-tools.ts ToolCallWrapper). Default none.
    */
   wrapToolCall?: ToolCallWrapper;
+  /** Wrappers around every tool call (hooks), in order; see ToolMiddleware. Default none. */
+  toolMiddleware?: readonly ToolMiddleware[];
+  /**
+   * The id of the agent this engine runs (a subagent's, e.g. `agent-1`): every event it emits carries it as
+   * `agentId`, and the tool middleware sees it. Absent for the main agent.
+   */
+  agentId?: string;
+  /**
+   * Asked when the model ends its turn with an answer (as Claude Code's Stop/SubagentStop hooks): a returned
+   * message keeps the turn going, appended as a user message for the model; undefined lets it end. `again` is
+   * true when the turn already went on once because of it (Claude Code's `stop_hook_active`). At most 3
+   * continuations per turn. Default: the turn ends.
+   */
+  beforeStop?: (info: { text: string; again: boolean }) => Promise<string | undefined>;
+  /**
+   * Which registered tools a round on `arm` offers (`twoStage`: the turn runs two-stage routing); default all.
+   * A tool left out is still run if the model calls it by name.
+   */
+  offersTool?: (tool: Tool, arm: ArmHandle, twoStage: boolean) => boolean;
 }
+
+/** Continuations a beforeStop hook may force in one turn before the turn ends anyway. */
+export const MAX_STOP_CONTINUATIONS = 3;
 
 /**
  * The agentic loop (the seed's runLoop, in TypeScript): one `runTurn` per user prompt; each turn runs rounds
@@ -266,12 +289,16 @@ class TurnRun {
   private promptMessage: Message | undefined;
   /** A summary compaction failed this turn: the budget drops rounds instead, without asking again. */
   private summaryFailed = false;
+  /** Times EngineOptions.beforeStop kept this turn going. */
+  private stopContinuations = 0;
 
   constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
     this.engine = engine;
     this.opts = opts;
     this.signal = signal;
-    this.emit = opts.onEvent ?? (() => {});
+    const onEvent = opts.onEvent ?? (() => {});
+    const agentId = opts.agentId;
+    this.emit = agentId === undefined ? onEvent : (e) => onEvent({ ...e, agentId });
   }
 
   async run(prompt: string): Promise<TurnResult> {
@@ -430,6 +457,18 @@ class TurnRun {
         this.append(userText(reminder));
         this.phase = { kind: "pick" };
         continue;
+      }
+      if (this.opts.beforeStop && this.stopContinuations < MAX_STOP_CONTINUATIONS) {
+        const more = await this.opts.beforeStop({
+          text: textOf(message).trim(),
+          again: this.stopContinuations > 0,
+        });
+        if (more !== undefined && !this.signal.aborted) {
+          this.stopContinuations++;
+          this.append(userText(more));
+          this.phase = { kind: "pick" };
+          continue;
+        }
       }
       return this.finishAnswered();
     }
@@ -1029,10 +1068,14 @@ class TurnRun {
   /** The tool catalogue for two-stage routing and requests: schema, category and the steps each tool serves. */
   private catalogue(): CatalogueTool[] {
     const lean = this.route.arm.local;
-    return this.opts.tools.all().map((t) => ({
+    const offers = this.opts.offersTool;
+    const tools = this.opts.tools.all();
+    const offered = offers ? tools.filter((t) => offers(t, this.route.arm, this.twoStage)) : tools;
+    return offered.map((t) => ({
       category: t.category,
       schema: toolSchema(t, { lean }),
       ...(t.alsoIn ? { alsoIn: t.alsoIn } : {}),
+      ...(t.categoryHint ? { categoryHint: t.categoryHint } : {}),
     }));
   }
 
@@ -1081,6 +1124,8 @@ class TurnRun {
           ...(this.opts.repairJson ? { repair: this.opts.repairJson } : {}),
           ...(this.opts.resolveToolName ? { resolveName: this.opts.resolveToolName } : {}),
           ...(this.opts.wrapToolCall ? { wrap: this.opts.wrapToolCall } : {}),
+          ...(this.opts.toolMiddleware ? { middleware: this.opts.toolMiddleware } : {}),
+          ...(this.opts.agentId !== undefined ? { agentId: this.opts.agentId } : {}),
           emit: this.emit,
         },
       );

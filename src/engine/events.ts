@@ -2,9 +2,13 @@ import type { StopReason, Usage } from "../message/types.ts";
 
 /**
  * Events the engine emits during a turn, in order, synchronously through `onEvent`. The CLI renders them as
- * text, or one JSON object per line in `stream-json`.
+ * text, or one JSON object per line in `stream-json`. Every event of a subagent's engine carries its `agentId`
+ * (e.g. `agent-1`); the main agent's events have none.
  */
-export type EngineEvent =
+export type EngineEvent = EngineEventBody & { agentId?: string };
+
+/** The events without the agent id (see EngineEvent). */
+export type EngineEventBody =
   /** Once per turn, and again after a failover: the arm chosen and why. */
   | {
       type: "routing";

@@ -6,6 +6,7 @@ import { redactSecrets } from "../tool/secrets/redact.ts";
 import type { Tool, ToolContext, ToolOutput } from "../tool/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { PermissionGate } from "./permission-gate.ts";
+import { type MiddlewareCall, runAfter, runBefore, type ToolMiddleware } from "./tool-middleware.ts";
 
 /**
  * Wraps the run of one tool call that passed its permission check: `run` runs the tool and gives its output.
@@ -31,6 +32,10 @@ export interface ToolExecutionDeps {
   emit: (event: EngineEvent) => void;
   /** Wraps every call that runs (see ToolCallWrapper); default none. */
   wrap?: ToolCallWrapper;
+  /** Wrappers around every call (hooks), in order; see ToolMiddleware. Default none. */
+  middleware?: readonly ToolMiddleware[];
+  /** The id of the agent making the calls (subagents), passed to the middleware. */
+  agentId?: string;
 }
 
 /**
@@ -38,7 +43,9 @@ export interface ToolExecutionDeps {
  * concurrently, the others one at a time in order. Every call gets exactly one result; failures (unknown tool,
  * malformed arguments, permission denied, a thrown error, a tool's own error) are error results the model sees.
  * Every result is redacted first (secrets → `[REDACTED:<rule>]`, counted on a last line); large outputs then go to
- * the results store and are replaced by a path plus a preview.
+ * the results store and are replaced by a path plus a preview. `deps.middleware` wraps each call that parsed:
+ * before the gate (block, ask, context) and after the tool ran (feedback, context), see ToolMiddleware; what a
+ * middleware adds is redacted with the result.
  */
 export async function executeToolCalls(
   calls: ToolCallBlock[],
@@ -103,7 +110,29 @@ async function runOne(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps):
 async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps): Promise<ToolResultBlock> {
   const parsed = parseToolArguments(tool, call.arguments, deps.repair ? { repair: deps.repair } : {});
   if (!parsed.ok) return errorResult(call, parsed.error, tool.name, "invalid");
-  const decision = await deps.gate.check(tool, parsed.args, { id: call.id });
+  const middleware = deps.middleware ?? [];
+  const seen: MiddlewareCall = {
+    id: call.id,
+    tool,
+    args: parsed.args,
+    ...(deps.agentId !== undefined ? { agentId: deps.agentId } : {}),
+  };
+  const warn = (message: string) => deps.emit({ type: "warning", message });
+  const before = middleware.length > 0 ? await runBefore(middleware, seen, deps.signal, warn) : undefined;
+  if (before?.block !== undefined) {
+    deps.emit({
+      type: "permission_denied",
+      id: call.id,
+      name: tool.name,
+      arguments: call.arguments,
+      message: before.block,
+    });
+    return errorResult(call, withNotes(before.block, before.context), tool.name, "denied");
+  }
+  const decision = await deps.gate.check(tool, parsed.args, {
+    id: call.id,
+    ...(before?.ask !== undefined ? { ask: before.ask } : {}),
+  });
   if (!decision.allowed) {
     deps.emit({
       type: "permission_denied",
@@ -114,6 +143,7 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     });
     return errorResult(call, decision.message, tool.name, "denied");
   }
+  let result: ToolResultBlock;
   try {
     // An interrupt returns at once: the tool gets the abort signal and cleans up (kills its process group) on its own.
     const run = () => tool.run(parsed.args, { ...deps.context, signal: deps.signal, callId: call.id });
@@ -121,7 +151,7 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
       deps.wrap ? deps.wrap({ call, tool, args: parsed.args }, run) : run(),
       deps.signal,
     );
-    return {
+    result = {
       type: "tool_result",
       toolCallId: call.id,
       toolName: tool.name,
@@ -130,8 +160,21 @@ async function produce(call: ToolCallBlock, tool: Tool, deps: ToolExecutionDeps)
     };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return errorResult(call, `${tool.name} failed: ${message}`, tool.name);
+    result = errorResult(call, `${tool.name} failed: ${message}`, tool.name);
   }
+  if (middleware.length === 0) return result;
+  // After-middleware sees the output as the model will (redacted), and only adds to it.
+  const shown = await redacted(result);
+  const after = deps.signal.aborted
+    ? []
+    : await runAfter(middleware, seen, { output: shown.content, isError: shown.isError }, deps.signal, warn);
+  const notes = [...(before?.context ?? []), ...after];
+  return notes.length > 0 ? { ...result, content: withNotes(result.content, notes) } : result;
+}
+
+/** `content` followed by each note on its own paragraph. */
+function withNotes(content: string, notes: readonly string[]): string {
+  return notes.length === 0 ? content : [content, ...notes].join("\n\n");
 }
 
 /**

@@ -82,4 +82,10 @@ export interface RoutingPolicy {
   reportRoundFailure?(arm: ArmHandle, error: unknown): void;
   /** Called once at the end of each turn. */
   reportTurn?(outcome: TurnOutcome): void;
+  /**
+   * A policy for a subagent's engine, running beside this one: shared limits and learning, its own turn context
+   * (see the router's forAgent); `armId` pins it to one arm (throws for an unknown one). Absent: the policy keeps
+   * no per-turn state and can be shared as it is (one fixed arm).
+   */
+  forAgent?(opts?: { armId?: string }): RoutingPolicy;
 }

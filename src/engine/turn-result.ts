@@ -7,7 +7,8 @@ import type { Message, Usage } from "../message/types.ts";
  * ended its turn without changing anything), `max_turns` (the round limit was hit), `stuck` (one
  * early-stop detector kept tripping: the model is not converging, so the turn stops early), `provider_error`
  * (the model endpoint failed and no retry or failover helped), `budget_error` (the prompt cannot fit the
- * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user).
+ * context window), `routing_error` (no arm could take the turn), `aborted` (interrupted by the user), `blocked` (a
+ * hook refused the prompt before the model saw it, e.g. a UserPromptSubmit hook's exit 2).
  */
 export type TurnStatus =
   | "success"
@@ -19,7 +20,8 @@ export type TurnStatus =
   | "provider_error"
   | "budget_error"
   | "routing_error"
-  | "aborted";
+  | "aborted"
+  | "blocked";
 
 /** A tool call the permission gate refused (the shape of Claude Code's `permission_denials` entries). */
 export interface PermissionDenial {

@@ -35,6 +35,8 @@ export interface CatalogueTool {
   category: ToolCategory;
   /** Further categories whose step offers this tool too (fs_read in `write`: read before you edit). */
   alsoIn?: readonly ToolCategory[];
+  /** What an extension's category is for, in the pick (an MCP server's description); built-ins have theirs. */
+  categoryHint?: string;
 }
 
 /** Words the category enum explains itself with (a category without tools is never offered). */
@@ -55,21 +57,36 @@ export function offeredCategories(catalogue: readonly CatalogueTool[]): string[]
   const out: string[] = [];
   for (const t of catalogue) if (!out.includes(t.category)) out.push(t.category);
   // The order of a bug fix: run the tests, find and read the code, change it (the enum is shown in this order).
-  const order = ["exec", "search", "read", "write", "meta"];
-  out.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  // Extension categories (MCP servers, skills, agents) come after the built-in steps, before `meta`.
+  const order = ["exec", "search", "read", "write", "*", "meta"];
+  const rank = (c: string) => (order.includes(c) ? order.indexOf(c) : order.indexOf("*"));
+  out.sort((a, b) => rank(a) - rank(b));
   return [...out, ANSWER];
+}
+
+/** The hints of extension categories in a catalogue (the first tool's categoryHint of each), ≤ 80 chars each. */
+export function categoryHints(catalogue: readonly CatalogueTool[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of catalogue) {
+    if (t.categoryHint === undefined || out[t.category] !== undefined) continue;
+    const one = t.categoryHint.replace(/\s+/g, " ").trim();
+    out[t.category] = one.length > 80 ? `${one.slice(0, 77)}...` : one;
+  }
+  return out;
 }
 
 /**
  * The select_category schema: one required `category` enum of the offered categories. Short on purpose;
  * `progress` (what the turn's tool calls did so far, see progressNote) is appended so a small model picks the
- * next step from where it is rather than repeating the last one.
+ * next step from where it is rather than repeating the last one. `extraHints` describe extension categories
+ * (see categoryHints).
  */
 export function selectCategorySchema(
   categories: readonly string[] = BUILTIN_PICK,
   progress?: string,
+  extraHints: Readonly<Record<string, string>> = {},
 ): ToolSchema {
-  const hints = categories.map((c) => `${c} (${CATEGORY_HINTS[c] ?? c})`).join(", ");
+  const hints = categories.map((c) => `${c} (${CATEGORY_HINTS[c] ?? extraHints[c] ?? c})`).join(", ");
   return {
     name: SELECT_CATEGORY,
     description: `Pick your next step: ${hints}.${progress ? ` Done so far: ${progress}.` : ""}`,
@@ -131,7 +148,10 @@ export function twoStageRoundTools(
     if (tools.length > 0) return { tools, toolChoice: "required" };
   }
   const offered = offeredCategories(catalogue).filter((c) => c !== banned);
-  return { tools: [selectCategorySchema(offered, progress)], toolChoice: "required" };
+  return {
+    tools: [selectCategorySchema(offered, progress, categoryHints(catalogue))],
+    toolChoice: "required",
+  };
 }
 
 /** Calls listed in a progress note (the most recent ones). */

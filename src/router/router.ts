@@ -91,6 +91,8 @@ export class Router implements RoutingPolicy {
   private readonly priorOutput: number;
   private turn: TurnContext | undefined;
   private updatedAt: number;
+  /** A subagent view's arm (see forAgent); undefined for the router itself. */
+  private readonly pinnedArm: string | undefined;
 
   /** Throws an Error when `arms` is empty or two arms share an id. */
   constructor(opts: RouterOptions) {
@@ -149,6 +151,11 @@ export class Router implements RoutingPolicy {
     };
     const label = `${task.type} (complexity ${task.complexity.toFixed(2)}, ${task.source})`;
 
+    const pinned = this.pinnedArm !== undefined ? this.byId.get(this.pinnedArm) : undefined;
+    if (pinned) {
+      this.turn = { ...ctx, armId: pinned.id };
+      return this.route(pinned, task, `${label}: ${pinned.id} named by the subagent's definition`);
+    }
     const forced = this.arms.find((a) => a.forced);
     if (forced) {
       if (this.localOnly && !forced.local)
@@ -278,6 +285,27 @@ export class Router implements RoutingPolicy {
     });
     this.turn = undefined;
     this.touch();
+  }
+
+  /**
+   * A routing policy for a subagent's engine that runs beside the main one: it shares this router's arms, pools,
+   * backoff, bandit and perf (so rate limits and spend caps hold across parallel subagents, and what they learn
+   * counts), but keeps its own turn context and its own pending reservations, so turns running at once never
+   * take each other's context or commit each other's reservations. `armId` (an arm id) pins the view to that arm.
+   * The view is an object whose prototype is this router, with those fields of its own. Throws an Error for an
+   * unknown `armId`.
+   */
+  forAgent(opts: { armId?: string } = {}): RoutingPolicy {
+    if (opts.armId !== undefined && !this.byId.has(opts.armId))
+      throw new Error(`no arm "${opts.armId}" (arms: ${this.arms.map((a) => a.id).join(", ")})`);
+    const view = Object.create(this) as Router;
+    Object.defineProperties(view, {
+      turn: { value: undefined, writable: true },
+      pending: { value: new Map<string, Reservation[]>() },
+      pinnedArm: { value: opts.armId },
+      touch: { value: () => this.touch() },
+    });
+    return view;
   }
 
   /** The learned state, for `saveRouterState` (call at exit, or after each turn). */

@@ -17,5 +17,6 @@ export {
   type SessionInfo,
   type SessionSnapshot,
   SessionStore,
+  type SubagentTranscript,
   SymlinkedStateError,
 } from "./store.ts";

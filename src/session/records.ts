@@ -65,8 +65,8 @@ export interface ChangeRecord {
 }
 
 /**
- * One line of a session file (JSON Lines): a meta record first, then message, usage, summary, turn, title and
- * change records in the order they happened. `round` is the round of its turn the usage belongs to (1-based; 0
+ * One line of a session file (JSON Lines): a meta record first, then message, usage, summary, turn, title,
+ * change records in the order they happened, and a subagent record for each subagent run, linking its transcript. `round` is the round of its turn the usage belongs to (1-based; 0
  * for a summary written outside a turn) and `arm` the arm id that served it (after a failover it differs from
  * the meta record's provider/model); usage counts are tokens, `cost_usd` its price when the arm's is known.
  */
@@ -77,7 +77,19 @@ export type SessionRecord =
   | SummaryRecord
   | TurnRecord
   | TitleRecord
-  | ChangeRecord;
+  | ChangeRecord
+  /** A subagent's run: its id, the agent definition it used, its task, and its transcript file (absolute). */
+  | { type: "subagent"; agent_id: string; agent: string; description: string; path: string };
+
+/** True when `value` is a subagent link record (see SessionRecord). */
+export function isSubagentRecord(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    value.type === "subagent" &&
+    typeof value.agent_id === "string" &&
+    typeof value.path === "string"
+  );
+}
 
 /** True for a well-formed summary record. */
 export function isSummaryRecord(value: unknown): value is SummaryRecord {

@@ -268,3 +268,32 @@ describe("long sessions (issue 12)", () => {
     expect(() => store.remove(fresh.id)).toThrow(/no session/);
   });
 });
+
+describe("subagent transcripts", () => {
+  it("are written beside the session, linked by a record the session still opens with", async () => {
+    const Store = SessionStore;
+    const root = mkdtempSync(join(tmpdir(), "owlet-sub-"));
+    const store = new Store(root);
+    const session = store.create({ provider: "p", model: "m", cwd: root });
+    session.append({ role: "user", content: [{ type: "text", text: "hi" }] });
+    const t = session.subagentTranscript("agent-1", {
+      agent: "explore",
+      description: "look",
+      provider: "p",
+      model: "m",
+    });
+    t.append({ role: "user", content: [{ type: "text", text: "task" }] });
+    t.appendUsage({ inputTokens: 3, outputTokens: 1 }, 1, "p/m");
+    expect(t.path).toBe(join(store.dir, `${session.id}.agents`, "agent-1.jsonl"));
+    const lines = readFileSync(t.path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(["meta", "message", "usage"]);
+    const reopened = store.open(session.id);
+    expect(reopened.messages().map((m) => m.role)).toEqual(["user"]);
+    expect(() =>
+      session.subagentTranscript("../x", { agent: "a", description: "", provider: "p", model: "m" }),
+    ).toThrow(/invalid subagent id/);
+  });
+});

@@ -26,6 +26,7 @@ import {
   isChangeRecord,
   isMessageRecord,
   isMetaRecord,
+  isSubagentRecord,
   isSummaryRecord,
   isTitleRecord,
   isTurnRecord,
@@ -108,6 +109,15 @@ export interface Session {
   messages(): Message[];
   /** The conversation to continue: the latest summary in place of the messages it covers, then the rest (a copy). */
   view(): Message[];
+  /**
+   * Starts the transcript of a subagent run beside the session, `<sessions>/<id>.agents/<agentId>.jsonl` (0600; a
+   * meta record with `meta`'s provider/model, then its messages and usage, as a session file), and links it from
+   * this session with a `subagent` record. Throws on I/O errors or an `agentId` outside `[A-Za-z0-9_-]`.
+   */
+  subagentTranscript(
+    agentId: string,
+    link: { agent: string; description: string; provider: string; model: string },
+  ): SubagentTranscript;
   /** Sum of every usage record, in tokens. */
   usage(): Usage;
   /** Sum of the usage records' prices, USD. */
@@ -123,6 +133,14 @@ export interface Session {
    * messages, usage, summaries and changes (and every later turn's) are gone. Throws when there is no such turn.
    */
   truncateToTurn(turn: number): void;
+}
+
+/** Where a subagent's messages and usage are written (see Session.subagentTranscript). */
+export interface SubagentTranscript {
+  /** Absolute path of the transcript file. */
+  readonly path: string;
+  append(message: Message): void;
+  appendUsage(usage: Usage, round: number, arm?: string): void;
 }
 
 /** A session as listed: id, file, meta record and the file's last modification time. */
@@ -512,6 +530,44 @@ class FileSession implements Session {
     this.state = parseSession(readFileSync(this.path, "utf8"), this.path, this.id).state;
   }
 
+  subagentTranscript(
+    agentId: string,
+    link: { agent: string; description: string; provider: string; model: string },
+  ): SubagentTranscript {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error(`invalid subagent id "${agentId}"`);
+    const dir = join(dirname(this.path), `${this.id}.agents`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${agentId}.jsonl`);
+    const meta = {
+      type: "meta",
+      id: this.id,
+      created_at: new Date().toISOString(),
+      provider: link.provider,
+      model: link.model,
+      cwd: this.meta.cwd,
+      version: SESSION_FORMAT_VERSION,
+      agent_id: agentId,
+      agent: link.agent,
+    };
+    appendFileSync(path, `${JSON.stringify(meta)}\n`, { mode: 0o600 });
+    this.writeLine(
+      JSON.stringify({
+        type: "subagent",
+        agent_id: agentId,
+        agent: link.agent,
+        description: link.description,
+        path,
+      } satisfies SessionRecord),
+    );
+    const line = (record: SessionRecord) =>
+      appendFileSync(path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    return {
+      path,
+      append: (message) => line({ type: "message", message }),
+      appendUsage: (usage, round, arm) => line({ type: "usage", usage, round, ...(arm ? { arm } : {}) }),
+    };
+  }
+
   private writeLine(json: string): void {
     const line = `${json}\n`;
     appendFileSync(this.path, line, { mode: 0o600 });
@@ -620,6 +676,8 @@ function parseSession(
       state.changes.push(record);
     } else if (isTitleRecord(record)) {
       state.title = record;
+    } else if (isSubagentRecord(record)) {
+      // a link to a subagent's transcript: not part of this conversation's history
     } else if (isFinal) {
       dropped = true; // a final line that parses but is incomplete as a record
       break;

@@ -22,6 +22,12 @@ export class ToolRegistry {
     this.#schemas.set(tool.name, toolSchema(tool));
   }
 
+  /** Removes the tool registered under `name` (an MCP server's tool it no longer lists); false when there was none. */
+  unregister(name: string): boolean {
+    this.#schemas.delete(name);
+    return this.#tools.delete(name);
+  }
+
   /** The tool registered under `name`, or undefined. */
   get(name: string): Tool | undefined {
     return this.#tools.get(name);

@@ -58,3 +58,20 @@ describe("ResultsStore", () => {
     expect(await readFile(alike.path!, "utf8")).toBe("3".repeat(2000));
   });
 });
+
+describe("ResultsStore.scoped", () => {
+  it("keeps a subagent's results beside its parent's without taking the parent's call ids", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const store = new ResultsStore(join(mkdtempSync(join(tmpdir(), "owlet-rs-")), "r"));
+    const child = store.scoped("agent-1");
+    const big = (c: string) => c.repeat(2000);
+    const p = store.maybeStore("fs_read", "call_0_0", big("p")).path!;
+    const c = child.maybeStore("fs_read", "call_0_0", big("c")).path!;
+    expect(c).toBe(join(store.dir, "fs_read-agent-1-call_0_0.txt"));
+    expect(store.pathFor("call_0_0")).toBe(p);
+    expect(child.pathFor("call_0_0")).toBe(c);
+    expect(readFileSync(p, "utf8").startsWith("p")).toBe(true);
+  });
+});

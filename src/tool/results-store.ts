@@ -18,19 +18,32 @@ export const RESULT_PREVIEW_CHARS = 2000;
 export class ResultsStore {
   /** Directory the files go to. */
   readonly dir: string;
-  readonly #paths = new Map<string, string>();
+  readonly #paths: Map<string, string>;
+  /** Put before every call id (a subagent's view, see scoped). */
+  readonly #prefix: string;
   #dirReady = false;
 
-  constructor(dir: string) {
+  constructor(dir: string, shared?: { prefix: string; paths: Map<string, string> }) {
     this.dir = path.resolve(dir);
+    this.#prefix = shared?.prefix ?? "";
+    this.#paths = shared?.paths ?? new Map();
+  }
+
+  /**
+   * A view for a subagent: the same directory, its call ids prefixed with `<prefix>-` (so its files are named
+   * `<tool>-agent-1-<id>.txt` and a call id it shares with its parent never takes the parent's entry).
+   */
+  scoped(prefix: string): ResultsStore {
+    return new ResultsStore(this.dir, { prefix: `${this.#prefix}${prefix}-`, paths: this.#paths });
   }
 
   /**
    * Returns `{ content: output }` for small outputs; otherwise writes the file and returns the
    * inline replacement and the file's absolute `path`.
    */
-  maybeStore(toolName: string, callId: string, output: string): { content: string; path?: string } {
+  maybeStore(toolName: string, id: string, output: string): { content: string; path?: string } {
     if (Buffer.byteLength(output, "utf8") < RESULT_STORE_THRESHOLD_BYTES) return { content: output };
+    const callId = this.#prefix + id;
     if (!this.#dirReady) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       chmodSync(this.dir, 0o700);
@@ -57,7 +70,7 @@ export class ResultsStore {
 
   /** The file a call's result was saved to, if it was saved. */
   pathFor(callId: string): string | undefined {
-    return this.#paths.get(callId);
+    return this.#paths.get(this.#prefix + callId);
   }
 }
 

@@ -9,7 +9,7 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /**
  * Converts a tool to the schema the provider sends (`lean`: without the tool's `leanOmits` parameters, for
- * small local models): `{ name, description, inputSchema }`, where
+ * small local models; a tool's own `inputSchema`, when it has one, goes as it is): `{ name, description, inputSchema }`, where
  * `inputSchema` is zod 4's `z.toJSONSchema(tool.parameters, { io: "input" })` with noise removed
  * (`$schema`, `$id`, `additionalProperties`, the ±2^53 bounds of `.int()`, empty `required`), because
  * small models pay for every schema token on every request. The result is always a valid JSON Schema
@@ -34,6 +34,13 @@ export function toolSchema(tool: Tool, opts: { lean?: boolean } = {}): ToolSchem
 const schemaCache = new WeakMap<Tool, { full?: ToolSchema; lean?: ToolSchema }>();
 
 function computeToolSchema(tool: Tool, lean: boolean): ToolSchema {
+  if (tool.inputSchema) {
+    // A schema given as JSON (an MCP server's) goes to the model as it is, only made an object schema.
+    const given = structuredClone(tool.inputSchema) as JSONSchema;
+    if (given.type === undefined) given.type = "object";
+    if (given.properties === undefined) given.properties = {};
+    return { name: tool.name, description: tool.description, inputSchema: given };
+  }
   const opts = { lean };
   const raw = z.toJSONSchema(tool.parameters, { io: "input" }) as JSONSchema;
   const inputSchema = strip(raw) as JSONSchema;

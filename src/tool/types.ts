@@ -8,7 +8,12 @@ import type { SandboxSettings } from "./sandbox/settings.ts";
  */
 export const TOOL_CATEGORIES = ["read", "write", "search", "exec", "meta"] as const;
 /** One of {@link TOOL_CATEGORIES}. */
-export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
+export type BuiltinToolCategory = (typeof TOOL_CATEGORIES)[number];
+/**
+ * A built-in category, or one an extension adds (`mcp_<server>`, `skills`, `agents`): lower-case
+ * `[a-z0-9_-]`, described by the tool's `categoryHint` in the two-stage pick.
+ */
+export type ToolCategory = BuiltinToolCategory | (string & {});
 
 /** What a tool run returns. `isError` marks a failure the model (and the patch-spiral detector) must see. */
 export interface ToolOutput {
@@ -115,6 +120,13 @@ export interface Tool<P = any> {
   readonly description: string;
   readonly parameters: z.ZodType<P>;
   readonly category: ToolCategory;
+  /** A few words on what the category is for, shown in the two-stage pick (extension categories; built-ins have theirs). */
+  readonly categoryHint?: string;
+  /**
+   * The JSON Schema the model sees, passed as it is (MCP tools: the server's schema, without loss through zod);
+   * `parameters` then only checks that the arguments are an object, and the server validates them.
+   */
+  readonly inputSchema?: Record<string, unknown>;
   /**
    * Optional parameters left out of the schema offered to small local models: their defaults are what such a
    * model should use, and offered them it fills them in badly (`fs_read` with `"limit": 1`, issue 8).

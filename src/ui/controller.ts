@@ -6,13 +6,14 @@
  */
 import type { Agent, AgentIO, AgentProgress } from "../agent/agent.ts";
 import type { SessionChoice } from "../agent/sessions.ts";
+import { isSummaryMessage, summaryTextOf } from "../context/summary.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { TurnResult } from "../engine/turn-result.ts";
 import { addUsage, emptyUsage, isToolResultsMessage, textOf, toolCallsOf } from "../message/build.ts";
 import type { Message, Usage } from "../message/types.ts";
-import { isSummaryMessage, summaryTextOf } from "../context/summary.ts";
 import type { AskAnswer, AskRequest, PermissionMode } from "../policy/index.ts";
 import type { Tool } from "../tool/types.ts";
+import { ExtensionCommandSync } from "./commands/extension-commands.ts";
 import type { CommandRegistry } from "./commands/registry.ts";
 import { parseSlashLine } from "./commands/registry.ts";
 import type { AgentChange, CommandHost, PickItem, SlashCommand, Tone } from "./commands/types.ts";
@@ -124,6 +125,8 @@ export class UiController implements CommandHost {
   private readonly launch: UiLaunch;
   private nextId = 1;
   private current: Agent | undefined;
+  /** The current agent's slash commands kept in the registry (created on first use). */
+  private extensionCommands: ExtensionCommandSync | undefined;
   private unsubscribe: (() => void) | undefined;
   private turnAbort: AbortController | undefined;
   private readonly askQueue: { request: AskRequest; resolve: (a: AskAnswer) => void }[] = [];
@@ -192,11 +195,18 @@ export class UiController implements CommandHost {
   }
 
   get commands(): readonly SlashCommand[] {
-    return this.launch.commands.all();
+    return this.withAgentCommands().all();
   }
 
-  /** The command registry (completion reads it). */
+  /** The command registry (completion reads it), the agent's custom commands, MCP prompts and skills in it. */
   get registry(): CommandRegistry {
+    return this.withAgentCommands();
+  }
+
+  /** The registry with the current agent's slash commands synced into it (see ExtensionCommandSync). */
+  private withAgentCommands(): CommandRegistry {
+    this.extensionCommands ??= new ExtensionCommandSync(this.launch.commands);
+    this.extensionCommands.sync(this.current?.slashCommands() ?? []);
     return this.launch.commands;
   }
 
@@ -448,7 +458,7 @@ export class UiController implements CommandHost {
   }
 
   private async runCommand(name: string, args: string): Promise<void> {
-    const command = this.launch.commands.find(name);
+    const command = this.withAgentCommands().find(name);
     if (!command) {
       this.say(`unknown command /${name}; /help lists them`, "error");
       return;

@@ -24,6 +24,14 @@ export class TextRenderer implements Renderer {
 
   event(event: EngineEvent): void {
     const { err, verbose } = this.target;
+    if (event.agentId !== undefined) {
+      // A subagent's work shows on stderr, marked with its id; only the main agent's answer goes to stdout.
+      if (event.type === "tool_call")
+        err.write(`  [${event.agentId}] ⏺ ${event.name}(${clip(event.arguments, 120)})\n`);
+      else if (event.type === "tool_result" && event.isError)
+        err.write(`  [${event.agentId}]   ⎿ error: ${clip(firstLine(event.output), 120)}\n`);
+      return;
+    }
     switch (event.type) {
       case "text_delta":
         if (this.live) {

@@ -129,8 +129,23 @@ export class ClaudeTranscript {
     this.denied.clear();
   }
 
-  /** One engine event. */
+  /**
+   * One engine event. A subagent's events (`agentId` set) never touch this turn's round, usage or stream state:
+   * its tool calls and results become `system`/`subagent` lines (agent_id, event, tool name, error flag), the
+   * rest of them is left out (the subagent's transcript file holds it).
+   */
   event(e: EngineEvent): void {
+    if (e.agentId !== undefined) {
+      if (e.type === "tool_call" || e.type === "tool_result")
+        this.system("subagent", {
+          agent_id: e.agentId,
+          event: e.type,
+          tool_name: e.name,
+          tool_use_id: e.id,
+          ...(e.type === "tool_result" ? { is_error: e.isError } : {}),
+        });
+      return;
+    }
     switch (e.type) {
       case "routing":
         this.model = e.model;

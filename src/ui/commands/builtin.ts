@@ -119,7 +119,9 @@ const compact: SlashCommand = {
     if (noAgent(host)) return;
     const agent = host.agent!;
     // The agent's summary compaction (as `owlet compact`): the summary arm, or the primary arm, writes it.
-    const record = await host.busy("summarising", (signal) => agent.compact(args.trim() || undefined, signal));
+    const record = await host.busy("summarising", (signal) =>
+      agent.compact(args.trim() || undefined, signal),
+    );
     if (!record) {
       host.say("nothing to compact: too few rounds before the latest ones");
       return;
@@ -134,7 +136,8 @@ const rewind: SlashCommand = {
   name: "rewind",
   aliases: ["undo"],
   usage: "[turn]",
-  summary: "undo the last turn (or turn N and every later one): its files restored, the conversation cut back",
+  summary:
+    "undo the last turn (or turn N and every later one): its files restored, the conversation cut back",
   completeArgs: (host, partial) =>
     (host.agent?.session?.turns() ?? []).map((t) => String(t.turn)).filter((n) => n.startsWith(partial)),
   async run(host, args) {
@@ -318,7 +321,8 @@ const cost: SlashCommand = {
 const init: SlashCommand = {
   name: "init",
   usage: "[--force]",
-  summary: "have the model read the repository and write its AGENTS.md (read-only tools; --force replaces one)",
+  summary:
+    "have the model read the repository and write its AGENTS.md (read-only tools; --force replaces one)",
   async run(host, args) {
     if (noAgent(host)) return;
     const force = /^(--)?force$/.test(args.trim());
@@ -329,7 +333,8 @@ const init: SlashCommand = {
     // As `owlet init`: a helper agent with the read-only tools reads; owlet writes the file from its reply.
     const { AgentsMdExistsError, initAgentsMd } = await import("../../agent/init.ts");
     const projectRoot = host.agent!.projectRoot;
-    const exists = () => host.say(`${join(projectRoot, "AGENTS.md")} exists; /init --force writes a new one`, "warn");
+    const exists = () =>
+      host.say(`${join(projectRoot, "AGENTS.md")} exists; /init --force writes a new one`, "warn");
     // Checked before the helper agent is built (it may load a model); initAgentsMd checks again.
     if (!force && existsSync(join(projectRoot, "AGENTS.md"))) return exists();
     try {

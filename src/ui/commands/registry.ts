@@ -29,6 +29,14 @@ export class CommandRegistry {
     return this;
   }
 
+  /** Removes the command registered under `name` (its name, not an alias); nothing when there is none. */
+  unregister(name: string): void {
+    const command = this.byName.get(name);
+    if (!command || command.name !== name) return;
+    for (const n of [command.name, ...(command.aliases ?? [])])
+      if (this.byName.get(n) === command) this.byName.delete(n);
+  }
+
   /** The command named (or aliased) `name`, or undefined. */
   find(name: string): SlashCommand | undefined {
     return this.byName.get(name.toLowerCase());
