@@ -47,7 +47,17 @@ await esbuild.build({
   logLevel: "warning",
   legalComments: "none",
 });
-// The tools read their descriptions from beside their module: beside the bundle too.
-const builtin = join(root, "src", "tool", "builtin");
-for (const f of readdirSync(builtin)) if (f.endsWith(".md")) cpSync(join(builtin, f), join(out, f));
+// The tools read their descriptions from beside their module (tool/builtin/*.md, the skill and agent tools'
+// beside theirs): beside the bundle too, every description file of src/ flat in dist/cli/ (names must not clash).
+const copied = new Map();
+for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith(".md")) continue;
+  const from = join(entry.parentPath, entry.name);
+  if (copied.has(entry.name)) {
+    console.error(`bundle: two description files named ${entry.name}: ${copied.get(entry.name)} and ${from}`);
+    process.exit(1);
+  }
+  copied.set(entry.name, from);
+  cpSync(from, join(out, entry.name));
+}
 if (!existsSync(join(out, "owlet.js"))) process.exit(1);

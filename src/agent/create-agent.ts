@@ -102,7 +102,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   }
   const tools = builtinRegistry(options.toolFilter);
   const ext = loadExtensions(loaded, io.env, io.notify);
-  if (ext.skills.length > 0) tools.register(skillTool(ext.skills));
+  const skills = ext.skills.length > 0 ? skillTool(ext.skills) : undefined;
+  if (skills && (!options.toolFilter || options.toolFilter(skills))) tools.register(skills);
   // MCP servers start in the background, once the first request is under way (see serverStart): it never waits
   // for them, and on a small machine their start does not slow it either.
   const mcp = mcpManager(mcpServerSpecs(loaded, io.env, io.notify, ext.mcpServers), tools, io.env, io.notify);
@@ -193,18 +194,19 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       : {}),
   };
   const engine = new Engine(engineOpts);
-  if (config.agents.enabled)
-    tools.register(
-      agentTool({
-        definitions: ext.agents,
-        tools,
-        engine: engineOpts,
-        routing: routing.policy,
-        limiter: new SubagentLimiter(config.agents.max_parallel),
-        ...(session ? { session } : {}),
-        hooks,
-      }),
-    );
+  if (config.agents.enabled) {
+    const agent = agentTool({
+      definitions: ext.agents,
+      tools,
+      engine: engineOpts,
+      routing: routing.policy,
+      limiter: new SubagentLimiter(config.agents.max_parallel),
+      ...(session ? { session } : {}),
+      hooks,
+    });
+    // A helper agent (a tool filter: owlet init's and /init's read-only one) runs no subagents.
+    if (!options.toolFilter) tools.register(agent);
+  }
   // A resumed session continues from its compacted view: the latest summary, then what came after it.
   if (session) engine.history = session.view();
   else if (readOnlyHistory) engine.history = readOnlyHistory;
