@@ -1,4 +1,4 @@
-import { BudgetError, fitToWindow } from "../context/budget.ts";
+import { fitToWindow } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, summariseCheckOutput } from "../context/check-output.ts";
 import { measureMessage, measureRequest } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
@@ -14,10 +14,8 @@ import {
   userText,
 } from "../message/build.ts";
 import type { ContentBlock, Message, ToolCallBlock, ToolResultBlock, Usage } from "../message/types.ts";
-import { ProviderError } from "../provider/errors.ts";
 import { parseToolCalls } from "../provider/textcalls/parse.ts";
 import type { ProviderRequest } from "../provider/types.ts";
-import { type AccumulatedResponse, Accumulator } from "../stream/accumulator.ts";
 import { currentSources, type NoReplyEdits, replyEdits } from "../tool/edit-formats/reply-edits.ts";
 import { MAX_MENTIONED_FILES, mentionedFiles } from "../tool/mentions.ts";
 import type { ToolRegistry } from "../tool/registry.ts";
@@ -51,7 +49,17 @@ import {
 } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
-import { DEFAULT_RETRY_DELAYS_MS, MAX_RETRY_AFTER_MS, retryDelay, sleep } from "./retry.ts";
+import {
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  errorMessage,
+  MAX_FAILOVERS_PER_ROUND,
+  MAX_TOO_LARGE_RETRIES,
+  type RoundHost,
+  type RoundOutcome,
+  shortReason,
+  streamRound,
+  TOO_LARGE_SHRINK,
+} from "./round-stream.ts";
 import type { ArmHandle, RoutingPolicy, TurnRoute } from "./routing.ts";
 import type { ToolMiddleware } from "./tool-middleware.ts";
 import type { PermissionDenial, TurnResult, TurnStatus } from "./turn-result.ts";
@@ -67,8 +75,7 @@ import {
 } from "./two-stage.ts";
 import { VerificationTracker } from "./verification.ts";
 
-/** Failovers allowed per round (as in gnoma's runLoop: 4). */
-export const MAX_FAILOVERS_PER_ROUND = 4;
+export { DEFAULT_STREAM_IDLE_TIMEOUT_MS, MAX_FAILOVERS_PER_ROUND, MAX_TOO_LARGE_RETRIES, TOO_LARGE_SHRINK };
 /** Default round limit per turn (gnoma's --max-turns default). */
 export const DEFAULT_MAX_TURNS = 50;
 /** The user message that asks a model cut off by its output budget to go on (gnoma's wording). */
@@ -79,19 +86,10 @@ export const CONTINUE_MESSAGE = "Continue from where you left off.";
  * rather than burn the whole --max-turns budget (anchors §8: hard stops for runaway repetition).
  */
 export const MAX_TRIPS_PER_DETECTOR = 3;
-/** Default longest wait for the next stream event, ms. */
-export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 /** The assistant message that closes a turn which ended without an answer, so roles keep alternating on resume. */
 export const NO_ANSWER_MESSAGE = "[no answer: the previous request ended before the model replied]";
 /** Streamed text kept in history after a repetition cut, chars. */
 const CUT_TEXT_KEEP = 400;
-/** Retries after HTTP 413 (request too large) per round, each with a strictly smaller request. */
-export const MAX_TOO_LARGE_RETRIES = 3;
-/**
- * A request refused as too large is retried at most this share of its size (tokens by the engine's counter), or,
- * when even the smallest request is larger than that, at any size strictly below the refused one.
- */
-export const TOO_LARGE_SHRINK = 0.75;
 
 /** Everything an engine needs. Only `routing` and `tools` are required. */
 export interface EngineOptions {
@@ -206,6 +204,8 @@ export class Engine {
    */
   readonly promptCeilings = new Map<string, number>();
   private readonly opts: EngineOptions;
+  /** Turns begun on this engine (the next turn's id is `turn-<n+1>`). */
+  private turnsStarted = 0;
   /** Summary compaction (compaction.ts), before requests and on request. */
   readonly compactor: Compactor;
 
@@ -238,7 +238,8 @@ export class Engine {
 
   /** Runs one turn for `prompt`. Never throws for model, tool or budget failures: see TurnResult.status. */
   async runTurn(prompt: string, signal: AbortSignal = new AbortController().signal): Promise<TurnResult> {
-    return new TurnRun(this, this.opts, signal).run(prompt);
+    this.turnsStarted++;
+    return new TurnRun(this, this.opts, signal, `turn-${this.turnsStarted}`).run(prompt);
   }
 }
 
@@ -292,13 +293,14 @@ class TurnRun {
   /** Times EngineOptions.beforeStop kept this turn going. */
   private stopContinuations = 0;
 
-  constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal) {
+  constructor(engine: Engine, opts: EngineOptions, signal: AbortSignal, turnId: string) {
     this.engine = engine;
     this.opts = opts;
     this.signal = signal;
     const onEvent = opts.onEvent ?? (() => {});
     const agentId = opts.agentId;
-    this.emit = agentId === undefined ? onEvent : (e) => onEvent({ ...e, agentId });
+    this.emit =
+      agentId === undefined ? (e) => onEvent({ ...e, turnId }) : (e) => onEvent({ ...e, agentId, turnId });
   }
 
   async run(prompt: string): Promise<TurnResult> {
@@ -742,201 +744,32 @@ class TurnRun {
   }
 
   /** Streams one round with retries, 413 compaction and failover. */
-  private async streamRound(repetition: RepetitionDetector): Promise<
-    | {
-        status: "ok";
-        response: AccumulatedResponse;
-        trip?: DetectorTrip;
-        ttftMs?: number;
-        durationMs: number;
-      }
-    | { status: TurnStatus; error: string; errorKind?: string }
-  > {
-    let attempt = 0;
-    let failovers = 0;
-    /** Retries after 413 this round, and the size (tokens) of the last request refused as too large. */
-    let tooLargeRetries = 0;
-    let tooLargeAt: number | undefined;
-    /** Stalled requests this round: a stall is retried once, not four times (a stuck server stays stuck). */
-    let stalls = 0;
-    const excluded: string[] = [];
-    for (;;) {
-      let request: ProviderRequest;
-      try {
-        request = await this.buildRequest();
-      } catch (err) {
-        const ceiling = this.engine.promptCeilings.get(this.route.arm.id);
-        if (
-          err instanceof BudgetError &&
-          tooLargeAt !== undefined &&
-          ceiling !== undefined &&
-          ceiling < tooLargeAt - 1
-        ) {
-          // Not even the smallest request fits 0.75 of the refused size: take any request strictly smaller.
-          this.engine.promptCeilings.set(this.route.arm.id, tooLargeAt - 1);
-          continue;
-        }
-        if (err instanceof BudgetError && tooLargeAt === undefined && ceiling !== undefined) {
-          // A ceiling learned from an earlier 413 (a guess under the refused size) does not hold this turn's
-          // smallest request: forget it and try; a new 413 teaches a new one.
-          this.engine.promptCeilings.delete(this.route.arm.id);
-          continue;
-        }
-        if (err instanceof BudgetError) {
-          return {
-            status: "budget_error",
-            error:
-              tooLargeAt === undefined
-                ? err.message
-                : `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(err.parts.total)}`,
-          };
-        }
-        throw err;
-      }
-      if (tooLargeAt !== undefined) {
-        // A retry after 413 is strictly smaller, or the turn ends: sending the same request again cannot help.
-        const size = measureRequest(request, this.engine.counterFor(this.route.arm)).total;
-        if (size >= tooLargeAt) {
-          return {
-            status: "budget_error",
-            error: `${tooLargeMessage(tooLargeAt)} ${cannotShrinkMessage(size)}`,
-          };
-        }
-      }
-      const arm = this.route.arm;
-      if (this.turnTimeLeft() <= 0) return { status: "provider_error", error: this.turnTimeoutMessage() };
-      const started = Date.now();
-      let ttftMs: number | undefined;
-      const acc = new Accumulator();
-      const cut = new AbortController();
-      const onAbort = () => cut.abort(this.signal.reason);
-      this.signal.addEventListener("abort", onAbort, { once: true });
-      let trip: DetectorTrip | undefined;
-      repetition.reset();
-      const fallbackMs = this.opts.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
-      const limits = this.opts.streamTimeouts?.(arm) ?? { firstByteMs: fallbackMs, idleMs: fallbackMs };
-      let stalled: ProviderError | undefined;
-      let watchdog: NodeJS.Timeout | undefined;
-      let events = 0;
-      const rearm = () => {
-        clearTimeout(watchdog);
-        const waitMs = events === 0 ? limits.firstByteMs : limits.idleMs;
-        const leftMs = this.turnTimeLeft();
-        watchdog = setTimeout(
-          () => {
-            const overTurn = leftMs < waitMs;
-            stalls++;
-            stalled = new ProviderError({
-              kind: "transient",
-              provider: arm.provider.name,
-              retryable: !overTurn && stalls <= 1,
-              message: overTurn
-                ? this.turnTimeoutMessage()
-                : `${arm.id}: ${events === 0 ? "no response from the model within" : "no data from the model for"} ${Math.round(waitMs / 1000)} s`,
-              hint: "the server may be overloaded or stuck; check it, or try another model (timeouts: [engine] in config)",
-            });
-            cut.abort(stalled);
-          },
-          Math.max(0, Math.min(waitMs, leftMs)),
-        );
-      };
-      try {
-        this.opts.routing.beginRound?.(arm, this.estimateTokens());
-        rearm();
-        for await (const event of arm.provider.stream({ ...request, signal: cut.signal })) {
-          events++;
-          rearm();
-          acc.apply(event);
-          if (event.type === "text_delta" && event.text !== "") {
-            ttftMs ??= Date.now() - started;
-            this.emit({ type: "text_delta", text: event.text });
-            trip = repetition.feed(event.text);
-            if (trip) {
-              cut.abort(new Error("repetition"));
-              break;
-            }
-          } else if (event.type === "reasoning_delta") {
-            ttftMs ??= Date.now() - started;
-            this.emit({ type: "reasoning_delta", text: event.text });
-          } else if (event.type === "tool_call_start") {
-            ttftMs ??= Date.now() - started;
-          }
-        }
-        const durationMs = Date.now() - started;
-        const response = withEstimatedUsage(acc.response(), request);
-        return trip
-          ? { status: "ok", response, trip, ttftMs, durationMs }
-          : { status: "ok", response, ttftMs, durationMs };
-      } catch (caught) {
-        const err = stalled ?? caught;
-        // Releases the round's reservations; the policy decides what counts against the arm.
-        this.opts.routing.reportRoundFailure?.(arm, err);
-        if (this.signal.aborted) {
-          const partial = acc.response().message;
-          if (textOf(partial).trim())
-            this.append({ role: "assistant", content: [{ type: "text", text: textOf(partial) }] });
-          return { status: "aborted", error: "interrupted" };
-        }
-        if (acc.hasContent()) {
-          return {
-            status: "provider_error",
-            error: `the model stream failed after output began: ${errorMessage(err)}`,
-          };
-        }
-        if (
-          err instanceof ProviderError &&
-          err.kind === "too_large" &&
-          tooLargeRetries < MAX_TOO_LARGE_RETRIES
-        ) {
-          // The arm refuses requests this large: fit this and later requests below a ceiling under the refused
-          // size (compaction of older results, earlier turns' and then this turn's oldest rounds), and retry.
-          tooLargeRetries++;
-          tooLargeAt = measureRequest(request, this.engine.counterFor(arm)).total;
-          const ceiling = Math.floor(tooLargeAt * TOO_LARGE_SHRINK);
-          this.engine.promptCeilings.set(
-            arm.id,
-            Math.min(ceiling, this.engine.promptCeilings.get(arm.id) ?? ceiling),
-          );
-          this.emit({
-            type: "compaction",
-            reason: `request too large (413) at ${tooLargeAt} tokens: retrying under ${ceiling}`,
-            droppedMessages: 0,
-            compactedResults: 0,
-          });
-          continue;
-        }
-        if (failovers < MAX_FAILOVERS_PER_ROUND) {
-          excluded.push(arm.id);
-          const next = await this.opts.routing.failover(arm, err, excluded);
-          if (next) {
-            failovers++;
-            tooLargeAt = undefined;
-            this.emit({ type: "failover", from: arm.id, to: next.arm.id, reason: shortReason(err) });
-            this.adoptRoute(next);
-            continue;
-          }
-        }
-        const delay = retryDelay(err, attempt, this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
-        if (delay !== undefined) {
-          attempt++;
-          this.emit({ type: "retry", attempt, delayMs: delay, reason: shortReason(err) });
-          try {
-            await sleep(delay, this.signal);
-          } catch {
-            return { status: "aborted", error: "interrupted" };
-          }
-          continue;
-        }
-        return {
-          status: "provider_error",
-          error: describeProviderError(err),
-          ...(err instanceof ProviderError ? { errorKind: err.kind } : {}),
-        };
-      } finally {
-        clearTimeout(watchdog);
-        this.signal.removeEventListener("abort", onAbort);
-      }
-    }
+  /** One round's request and stream, with its retries, failovers and 413 retries (round-stream.ts). */
+  private streamRound(repetition: RepetitionDetector): Promise<RoundOutcome> {
+    return streamRound(this.roundHost(), repetition);
+  }
+
+  /** What streamRound needs of this turn (see RoundHost). */
+  private roundHost(): RoundHost {
+    return {
+      signal: this.signal,
+      arm: () => this.route.arm,
+      buildRequest: () => this.buildRequest(),
+      promptCeilings: this.engine.promptCeilings,
+      counterFor: (arm) => this.engine.counterFor(arm),
+      turnTimeLeft: () => this.turnTimeLeft(),
+      turnTimeoutMessage: () => this.turnTimeoutMessage(),
+      emit: this.emit,
+      keepPartialText: (text) => this.append({ role: "assistant", content: [{ type: "text", text }] }),
+      adoptRoute: (route) => this.adoptRoute(route),
+      estimateTokens: () => this.estimateTokens(),
+      routing: this.opts.routing,
+      ...(this.opts.streamTimeouts ? { streamTimeouts: this.opts.streamTimeouts } : {}),
+      ...(this.opts.streamIdleTimeoutMs !== undefined
+        ? { streamIdleTimeoutMs: this.opts.streamIdleTimeoutMs }
+        : {}),
+      ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
+    };
   }
 
   /**
@@ -1245,19 +1078,6 @@ class TurnRun {
   }
 }
 
-/**
- * The response with its usage estimated (chars/4) when the provider reported none — a stream cut by the
- * repetition detector ends before the server's usage chunk — so turn totals and routing costs are not zero.
- */
-function withEstimatedUsage(response: AccumulatedResponse, request: ProviderRequest): AccumulatedResponse {
-  if (response.usage.inputTokens > 0 || response.usage.outputTokens > 0) return response;
-  const output = measureMessage(response.message, estimateCounter);
-  return {
-    ...response,
-    usage: { inputTokens: measureRequest(request, estimateCounter).total, outputTokens: output },
-  };
-}
-
 /** The assistant message kept after a repetition cut: its text, shortened, and no tool calls. */
 function cutMessage(message: Message): Message {
   const text = textOf(message);
@@ -1282,44 +1102,6 @@ function pathArgument(call: ToolCallBlock): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** One line, ≤ 160 chars (as gnoma's shortFailReason). */
-function shortReason(err: unknown): string {
-  const line = errorMessage(err).replace(/\s+/g, " ").trim();
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
-}
-
-function describeProviderError(err: unknown): string {
-  if (!(err instanceof ProviderError)) return errorMessage(err);
-  let hint = err.hint;
-  if (err.retryable && err.retryAfterMs !== undefined && err.retryAfterMs >= MAX_RETRY_AFTER_MS) {
-    const wait = `the server asked to wait ${formatWait(err.retryAfterMs)} before retrying (owlet waits at most ${MAX_RETRY_AFTER_MS / 1000} s): run the prompt again then, or pick another model with --provider/--model`;
-    hint = hint ? `${wait}; ${hint}` : wait;
-  }
-  return hint ? `${err.message}\nhint: ${hint}` : err.message;
-}
-
-/** The start of the message a turn ends with when a request refused as too large (413) cannot be made smaller. */
-function tooLargeMessage(refusedTokens: number): string {
-  return `The server refused the request as too large (HTTP 413, about ${refusedTokens} tokens) and owlet could not make it smaller.`;
-}
-
-/** What is left of a request that cannot shrink further, and what to do about it. */
-function cannotShrinkMessage(tokens: number): string {
-  return `The system prompt, tool schemas, the task and its latest round alone take about ${tokens} tokens. Shorten the prompt, offer fewer tools (--two-stage), or use a model with a larger context window.`;
-}
-
-/** A wait in ms as "45 s", "5 min" or "2 h". */
-function formatWait(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 3600)} h`;
 }
 
 /** The first line of a tool result, at most 120 chars (quoted in a tool-loop correction). */

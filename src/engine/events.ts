@@ -3,11 +3,12 @@ import type { StopReason, Usage } from "../message/types.ts";
 /**
  * Events the engine emits during a turn, in order, synchronously through `onEvent`. The CLI renders them as
  * text, or one JSON object per line in `stream-json`. Every event of a subagent's engine carries its `agentId`
- * (e.g. `agent-1`); the main agent's events have none.
+ * (e.g. `agent-1`); the main agent's events have none. Every event carries its turn's `turnId` (`turn-1`,
+ * `turn-2`, … per engine, so a subagent's ids are told apart by its agentId), set by the engine.
  */
-export type EngineEvent = EngineEventBody & { agentId?: string };
+export type EngineEvent = EngineEventBody & { agentId?: string; turnId?: string };
 
-/** The events without the agent id (see EngineEvent). */
+/** The events without the agent and turn ids (see EngineEvent). */
 export type EngineEventBody =
   /** Once per turn, and again after a failover: the arm chosen and why. */
   | {
