@@ -6,7 +6,7 @@
  */
 
 import { appendResult } from "./results.ts";
-import { type RunTaskOptions, runTask, type TaskRecord } from "./run-task.ts";
+import { errorRecord, type RunTaskOptions, runTask, type TaskRecord } from "./run-task.ts";
 import type { BatchTask } from "./tasks.ts";
 
 /** How the local batch runs. */
@@ -48,21 +48,7 @@ export async function runLocalBatch(
         if ((err as Error).name === "AbortError") return;
         // Only a retryable infrastructure failure throws; locally it is recorded as an error (resume retries it
         // only if the line is removed).
-        const record: TaskRecord = {
-          id: task.id,
-          status: "error",
-          check_passed: null,
-          exit_code: null,
-          tokens: { input: 0, output: 0 },
-          cost_usd: 0,
-          wall_ms: 0,
-          session_id: null,
-          diff: "",
-          rounds: 0,
-          tool_calls: {},
-          result: "",
-          error: (err as Error).message,
-        };
+        const record = errorRecord(task, (err as Error).message);
         appendResult(opts.out, record);
         records.push(record);
       }

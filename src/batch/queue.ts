@@ -12,7 +12,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { type Job, Queue, QueueEvents, Worker } from "bullmq";
 import { appendResult } from "./results.ts";
-import { type RunTaskOptions, runTask, type TaskRecord } from "./run-task.ts";
+import { errorRecord, type RunTaskOptions, runTask, type TaskRecord } from "./run-task.ts";
 import type { BatchTask } from "./tasks.ts";
 
 /** The queue's name in Redis. */
@@ -92,22 +92,7 @@ const connectionOf = (a: QueueAddress) => ({
 
 /** The record for a task whose every try failed. */
 function failedRecord(task: BatchTask, reason: string, attempts: number): TaskRecord {
-  return {
-    id: task.id,
-    status: "error",
-    check_passed: null,
-    exit_code: null,
-    tokens: { input: 0, output: 0 },
-    cost_usd: 0,
-    wall_ms: 0,
-    session_id: null,
-    diff: "",
-    rounds: 0,
-    tool_calls: {},
-    result: "",
-    error: `every try failed (${attempts}): ${reason}`,
-    attempt: attempts,
-  };
+  return { ...errorRecord(task, `every try failed (${attempts}): ${reason}`), attempt: attempts };
 }
 
 /**

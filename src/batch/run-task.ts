@@ -155,15 +155,12 @@ function abortError(): Error {
 }
 
 /**
- * Runs `task` once. Never throws for a failed run (the record says what happened), except: AbortError when
- * `opts.signal` aborted (no record: the task is not done), and when owlet could not run at all in a way a retry
- * may fix (the launcher missing, killed by a signal without a result): then an Error, so a queue retries it.
+ * A task's record before (or without) a run: status `error`, no check, zero tokens, cost and wall time, no
+ * session or diff; `error` the reason when given. The base of every record runTask, the local runner and the
+ * queue write for a task that did not finish.
  */
-export async function runTask(task: BatchTask, opts: RunTaskOptions): Promise<TaskRecord> {
-  const started = performance.now();
-  mkdirSync(opts.workRoot, { recursive: true });
-  const dir = join(opts.workRoot, `${task.id}-${process.pid}-${Date.now().toString(36)}`);
-  const base = (): TaskRecord => ({
+export function errorRecord(task: BatchTask, error?: string): TaskRecord {
+  return {
     id: task.id,
     status: "error",
     check_passed: null,
@@ -176,7 +173,20 @@ export async function runTask(task: BatchTask, opts: RunTaskOptions): Promise<Ta
     rounds: 0,
     tool_calls: {},
     result: "",
-  });
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/**
+ * Runs `task` once. Never throws for a failed run (the record says what happened), except: AbortError when
+ * `opts.signal` aborted (no record: the task is not done), and when owlet could not run at all in a way a retry
+ * may fix (the launcher missing, killed by a signal without a result): then an Error, so a queue retries it.
+ */
+export async function runTask(task: BatchTask, opts: RunTaskOptions): Promise<TaskRecord> {
+  const started = performance.now();
+  mkdirSync(opts.workRoot, { recursive: true });
+  const dir = join(opts.workRoot, `${task.id}-${process.pid}-${Date.now().toString(36)}`);
+  const base = (): TaskRecord => errorRecord(task);
   try {
     try {
       await makeWorkingCopy(task.repo, dir, opts.base);
