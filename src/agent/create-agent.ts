@@ -9,6 +9,8 @@ import { emptyUsage } from "../message/build.ts";
 import type { Usage } from "../message/types.ts";
 import { releaseSessionLock, SessionStore } from "../session/index.ts";
 import { CheckpointRecorder } from "../tool/checkpoints/recorder.ts";
+import { probeSandbox } from "../tool/sandbox/probe.ts";
+import { loadBashGrammar } from "../tool/shell/grammar.ts";
 import type { Agent, AgentOptions } from "./agent.ts";
 import { contextUsage } from "./context-usage.ts";
 import { CostMeter } from "./cost.ts";
@@ -155,7 +157,16 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const cost = new CostMeter(priceOf);
   events.subscribe(cost.observe);
   if (options.onEvent) events.subscribe(options.onEvent);
-  if (mcp.size > 0) events.subscribe(serversGo.onEvent);
+  // The bash grammar (tree-sitter's WASM, about 30 ms) loads and the sandbox probe (a `bwrap … true` run) runs
+  // while the model works on the first request, so the first bash call waits for neither (issue 10's shell-round
+  // gap: 204–262 ms before, under load).
+  const bash = tools.get("bash") !== undefined;
+  if (mcp.size > 0 || bash) events.subscribe(serversGo.onEvent);
+  if (bash)
+    void serversGo.started.then(async () => {
+      await loadBashGrammar().catch(() => undefined);
+      if (config.sandbox.mode !== "off") await probeSandbox();
+    });
   if (hooks.has("PreCompact"))
     events.subscribe((e) => {
       if (e.type === "compaction")

@@ -6,6 +6,7 @@ import {
   failingTestNames,
   implicatedFiles,
   isTestFile,
+  passingCount,
   rankSuspects,
   summariseCheckOutput,
 } from "./check-output.ts";
@@ -140,6 +141,16 @@ describe("implicatedFiles", () => {
     expect(failingCount("Tests:       1 failed, 3 passed, 4 total\n")).toBe(1);
     expect(failingCount("      Tests  4 passed (4)\n")).toBe(0);
     expect(failingCount("something else entirely")).toBeUndefined();
+  });
+
+  it("passingCount reads node, unittest, pytest and jest summaries", () => {
+    expect(passingCount("ℹ tests 4\nℹ pass 2\nℹ fail 2\n")).toBe(2);
+    expect(passingCount("Ran 3 tests in 0.001s\n\nFAILED (failures=1)\n")).toBe(2);
+    expect(passingCount("Ran 3 tests in 0.001s\n\nOK\n")).toBe(3);
+    expect(passingCount("==== 1 failed, 2 passed in 0.12s ====\n")).toBe(2);
+    expect(passingCount("==== 2 failed in 0.12s ====\n")).toBe(0);
+    expect(passingCount("Tests:       1 failed, 3 passed, 4 total\n")).toBe(3);
+    expect(passingCount("something else entirely")).toBeUndefined();
   });
 
   it("isTestFile knows the usual names", () => {

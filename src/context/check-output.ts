@@ -269,6 +269,25 @@ export function failingCount(output: string): number | undefined {
   return undefined;
 }
 
+/**
+ * How many tests a check's output reports passing, or undefined when it reports no count: node's `ℹ pass N`
+ * (TAP's `# pass N`), unittest's `Ran N tests` less its failures and errors, pytest's `N passed` (0 when its
+ * summary line has none), jest and vitest's `Tests: … N passed`. With failingCount it tells a patch that fixed a
+ * test from one that broke the test file's loading (node then reports the whole file as one failing test, fewer
+ * than before: issue 8's eval, Qwen2.5-Coder-1.5B on t1-js-wrong-constant).
+ */
+export function passingCount(output: string): number | undefined {
+  const node = /^\s*[ℹ#] pass (\d+)\s*$/m.exec(output);
+  if (node) return Number(node[1]);
+  const ran = /^Ran (\d+) tests? in [\d.]+s\s*$/m.exec(output);
+  if (ran) return Math.max(0, Number(ran[1]) - (failingCount(output) ?? 0));
+  const pytest = /^=+ (.*\b(?:passed|failed|errors?)\b.*) in [\d.]+s(?: \([^)]*\))? =+\s*$/m.exec(output);
+  if (pytest) return Number(/(\d+) passed/.exec(pytest[1]!)?.[1] ?? 0);
+  const jest = /^\s*Tests:?\s+.*?\b(\d+) passed/m.exec(output);
+  if (jest) return Number(jest[1]);
+  return undefined;
+}
+
 /** Names of the failing tests in a check's output: node's `✖ name (…ms)`, unittest's `FAIL: test_x (…)`, pytest's `FAILED a.py::T::test_x`. */
 export function failingTestNames(summary: string): string[] {
   const out = new Set<string>();

@@ -1,6 +1,5 @@
-import { fitToWindow } from "../context/budget.ts";
 import { implicatedFiles, isTestFile, summariseCheckOutput } from "../context/check-output.ts";
-import { measureMessage, measureRequest } from "../context/measure.ts";
+import { measureMessage, type RequestParts } from "../context/measure.ts";
 import type { TokenCounter } from "../context/tokens.ts";
 import { estimateCounter } from "../context/tokens.ts";
 import {
@@ -49,6 +48,7 @@ import {
 } from "./fix-loop.ts";
 import { withoutCategoryPicks } from "./history-view.ts";
 import { ALLOW_ALL, type PermissionGate } from "./permission-gate.ts";
+import { buildRoundRequest, type PromptLimits } from "./request-builder.ts";
 import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   errorMessage,
@@ -108,6 +108,11 @@ export interface EngineOptions {
   maxOutputTokens?: number;
   temperature?: number;
   seed?: number;
+  /**
+   * Run the workspace's check after a local arm's answer when nothing checked its work (checkUnverifiedChange).
+   * Default off: measured in issue 8's eval, not yet switched on for the agent (its tests need updating first).
+   */
+  checkAfterAnswer?: boolean;
   /** Retry delays, ms; default 1/2/4/8 s. Tests shorten them. */
   retryDelaysMs?: readonly number[];
   /**
@@ -286,6 +291,8 @@ class TurnRun {
   private pendingPatch: { paths: string[]; from: number } | undefined;
   /** Messages kept in history but left out of the model's view (patch replies that changed nothing or were undone). */
   private readonly hidden = new Set<Message>();
+  /** The assistant messages of owlet's own check runs (runCheck): never the turn's text. */
+  private readonly ownChecks = new Set<Message>();
   /** This turn's user prompt (the budget never drops it; found by identity after compaction). */
   private promptMessage: Message | undefined;
   /** A summary compaction failed this turn: the budget drops rounds instead, without asking again. */
@@ -357,7 +364,16 @@ class TurnRun {
       this.opts.routing.reportRound?.({ arm, usage: response.usage, ttftMs, durationMs });
 
       if (trip) {
-        this.append(cutMessage(response.message));
+        const cut = cutMessage(response.message);
+        this.append(cut);
+        if (this.roundPhase.kind === "patch" && this.fix) {
+          // A patch reply a detector cut (a sampled reply looping) is unusable: the ladder climbs (it is finite)
+          // and the reply is hidden; the turn goes on, since the next ask differs.
+          this.fix.climb();
+          this.hidden.add(cut);
+          this.record(trip);
+          continue;
+        }
         if (this.trip(trip)) return this.stuck(trip);
         continue;
       }
@@ -390,8 +406,10 @@ class TurnRun {
           this.append(message);
           const trip = noPatchTrip(patched.reason, patched.files);
           this.record(trip);
-          if (patched.reason === "unchanged" || patched.reason === "tried") this.hidden.add(message);
-          else fix.correction = trip.injection;
+          if (patched.reason === "unchanged" || patched.reason === "tried") {
+            this.hidden.add(message);
+            fix.copied();
+          } else fix.correction = trip.injection;
           continue;
         }
       }
@@ -472,6 +490,7 @@ class TurnRun {
           continue;
         }
       }
+      await this.checkUnverifiedChange();
       return this.finishAnswered();
     }
   }
@@ -498,6 +517,27 @@ class TurnRun {
       );
     }
     return this.finish("success");
+  }
+
+  /**
+   * A local arm's final answer after changes nothing checked (two-stage off, or no fix loop; a change is also a
+   * command that succeeded, and "checked" means the check itself ran last after the last change): owlet runs the
+   * workspace's check once itself (EngineOptions.checkCommand, through the check gate) after the answer, so a
+   * turn whose change breaks or does not fix the tests ends `checks_failed`, never `success` (issue 8's eval: 4
+   * of 24 1.5B runs with two-stage off wrote a wrong fix and reported success). The check's call and result end
+   * the history (as a turn cut off after its tools does); the turn's text stays the model's answer. Cloud arms
+   * are trusted to check their own work.
+   */
+  private async checkUnverifiedChange(): Promise<void> {
+    if (!this.opts.checkAfterAnswer) return;
+    if (!this.route.arm.local || !this.expectsChanges || this.check || !this.verification.mayHaveChanged())
+      return;
+    if (!this.opts.tools.get("bash") || !this.promptMessage || this.signal.aborted) return;
+    const command = await this.opts.checkCommand?.(textOf(this.promptMessage));
+    if (!command || !this.verification.needsCheck(command)) return;
+    const result = await this.runCheck(command);
+    if (result && !result.notRun && !/^Command timed out/.test(result.content))
+      this.verification.checkedAfterAnswer(command, result.isError !== true);
   }
 
   /**
@@ -659,7 +699,9 @@ class TurnRun {
       name: "bash",
       arguments: JSON.stringify({ command }),
     };
-    this.append({ role: "assistant", content: [call] });
+    const asked: Message = { role: "assistant", content: [call] };
+    this.ownChecks.add(asked);
+    this.append(asked);
     // not through the results store: the output is summarised below, and the summary is short
     const [raw] = await this.runTools([call], { keep: false, gate: this.opts.checkGate ?? this.opts.gate });
     if (!raw) return undefined;
@@ -773,9 +815,9 @@ class TurnRun {
   }
 
   /**
-   * Builds the request for the current arm and round: tools (two-stage or all), system, budgeted history. For an
-   * arm with a known window (or a 413 ceiling), a history past the compaction threshold is summarised first
-   * (summariseIfFull), then the request is fitted (budget.ts, in-turn rounds included).
+   * Builds the request for the current arm and round (request-builder.ts): the tools of the two-stage step (or
+   * all), the model's view of the history (or a patch round's one message), a summary first when the history is
+   * past the compaction threshold, then the request fitted to the arm's window.
    */
   private async buildRequest(): Promise<ProviderRequest> {
     const arm = this.route.arm;
@@ -785,100 +827,86 @@ class TurnRun {
       : { tools: catalogue.map((t) => t.schema), toolChoice: "auto" as const };
     this.roundChoice = toolChoice;
     this.roundPhase = this.twoStage ? this.phase : { kind: "pick" };
-    const pathFor = this.opts.store ? (id: string) => this.opts.store!.pathFor(id) : undefined;
-    const limits = this.promptLimits(arm);
-    if (limits) await this.summariseIfFull(arm, tools, limits.room);
-    // Local arms see the category picks left out (routing, not work: small models copy them), and their
-    // earlier tool results verbatim until the budget below needs the room.
-    const visible =
-      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
-    const history = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
     // A patch round is one plain message (fix-loop.ts), for this request only: history keeps what the model did.
     const patchView =
       this.twoStage && this.phase.kind === "patch" && this.fix?.nextAsk() ? this.fix : undefined;
-    const messages = patchView ? [userText(patchView.requestText())] : history;
-    let request: ProviderRequest = {
-      model: arm.model,
-      system: this.opts.systemPrompt(arm),
-      messages,
-      tools,
-      toolChoice,
+    const maxOutputTokens = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
+    const sampling = {
+      ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
+      ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
+      ...(this.opts.seed !== undefined ? { seed: this.opts.seed } : {}),
+      ...patchView?.sampling(this.opts.seed),
     };
-    const maxOutput = this.opts.maxOutputTokens ?? arm.maxOutputTokens;
-    if (maxOutput !== undefined) request.maxOutputTokens = maxOutput;
-    if (this.opts.temperature !== undefined) request.temperature = this.opts.temperature;
-    if (this.opts.seed !== undefined) request.seed = this.opts.seed;
-    let promptTokens: { system: number; tools: number; history: number; total: number } | undefined;
-    if (limits) {
-      const counter = this.engine.counterFor(arm);
-      const { outputReserve } = limits;
-      const turnStart = this.promptMessage ? messages.indexOf(this.promptMessage) : -1;
-      const fit = fitToWindow({
-        request,
-        contextWindow: limits.contextWindow,
-        outputReserve,
-        counter,
-        inTurn: true,
-        ...(limits.ceiling !== undefined ? { maxPromptTokens: limits.ceiling } : {}),
-        ...(pathFor ? { pathFor } : {}),
-        ...(patchView ? { turnStart: 0 } : turnStart >= 0 ? { turnStart } : {}),
+    const built = await buildRoundRequest(
+      {
+        arm,
+        system: this.opts.systemPrompt(arm),
+        tools,
+        toolChoice,
+        sampling,
+        view: () => {
+          if (patchView) return { messages: [userText(patchView.requestText())], turnStart: 0 };
+          const messages = this.modelView(arm);
+          const at = this.promptMessage ? messages.indexOf(this.promptMessage) : -1;
+          return at >= 0 ? { messages, turnStart: at } : { messages };
+        },
+        ...(patchView || this.summaryFailed || !this.opts.compaction
+          ? {}
+          : { summarise: (parts: RequestParts, room: number) => this.summarise(arm, parts, room) }),
+      },
+      {
+        limits: this.promptLimits(arm),
+        counter: this.engine.counterFor(arm),
+        ...(this.opts.store ? { pathFor: (id: string) => this.opts.store!.pathFor(id) } : {}),
+      },
+    );
+    if (built.droppedMessages > 0 || built.compactedResults > 0) {
+      this.emit({
+        type: "compaction",
+        reason: "fit the context window",
+        droppedMessages: built.droppedMessages,
+        compactedResults: built.compactedResults,
       });
-      request = fit.request;
-      promptTokens = fit.parts;
-      if (arm.contextWindow) {
-        if (request.maxOutputTokens === undefined) request.maxOutputTokens = outputReserve;
-        request.contextBudget = {
-          promptTokens: fit.parts.total,
-          outputReserve,
-          contextWindow: arm.contextWindow,
-        };
-      }
-      if (fit.droppedMessages > 0 || fit.compactedResults > 0) {
-        this.emit({
-          type: "compaction",
-          reason: "fit the context window",
-          droppedMessages: fit.droppedMessages,
-          compactedResults: fit.compactedResults,
-        });
-      }
     }
     this.emit({
       type: "round_start",
       round: this.rounds,
       tools: tools.map((t) => t.name),
       toolChoice,
-      ...(promptTokens ? { promptTokens } : {}),
+      ...(built.promptTokens ? { promptTokens: built.promptTokens } : {}),
     });
-    return request;
+    return built.request;
+  }
+
+  /**
+   * The history as the model sees it: messages hidden this turn (patch replies that changed nothing or were
+   * undone) left out, and for a local arm under two-stage routing the category picks too (routing, not work:
+   * small models copy them); earlier tool results verbatim until the budget needs the room.
+   */
+  private modelView(arm: ArmHandle): Message[] {
+    const visible =
+      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
+    return arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
   }
 
   /** The arm's prompt limits (compaction.ts promptRoom), or undefined with neither a window nor a 413 ceiling. */
-  private promptLimits(arm: ArmHandle): ReturnType<typeof promptRoom> | undefined {
+  private promptLimits(arm: ArmHandle): PromptLimits | undefined {
     const ceiling = this.engine.promptCeilings.get(arm.id);
     if (!arm.contextWindow && ceiling === undefined) return undefined;
     return promptRoom(arm, this.opts.maxOutputTokens, this.engine.counterFor(arm), ceiling);
   }
 
   /**
-   * Summary compaction before a request (not a patch round's): when the request as it would be sent passes the
-   * threshold of the room (Compactor.beforeRequest). A failed summary is reported once as a warning; the budget
-   * then drops rounds for the rest of the turn.
+   * Summary compaction before a request (not a patch round's): when the request as it would be sent (`parts`,
+   * tokens) passes the threshold of `room` (Compactor.beforeRequest). A failed summary is reported once as a
+   * warning; the budget then drops rounds for the rest of the turn.
    */
-  private async summariseIfFull(
-    arm: ArmHandle,
-    tools: ProviderRequest["tools"],
-    room: number,
-  ): Promise<void> {
-    if (this.summaryFailed || !this.opts.compaction || (this.twoStage && this.phase.kind === "patch")) return;
-    const visible =
-      this.hidden.size > 0 ? this.engine.history.filter((m) => !this.hidden.has(m)) : this.engine.history;
-    const view = arm.local && this.twoStage ? withoutCategoryPicks(visible) : visible;
-    const request = { model: arm.model, system: this.opts.systemPrompt(arm), messages: view, tools };
+  private async summarise(arm: ArmHandle, parts: RequestParts, room: number): Promise<void> {
     const at = this.promptMessage ? this.engine.history.indexOf(this.promptMessage) : -1;
     try {
       const done = await this.engine.compactor.beforeRequest(this.engine, {
         arm,
-        parts: measureRequest(request, this.engine.counterFor(arm)),
+        parts,
         room,
         signal: this.signal,
         round: this.rounds,
@@ -1049,7 +1077,10 @@ class TurnRun {
   private finish(status: TurnStatus, error?: string, errorKind?: string): TurnResult {
     // Reset per-turn two-stage state (the seed resets at the start and end of every runLoop).
     this.phase = { kind: "pick" };
-    const lastAssistant = [...this.produced].reverse().find((m) => m.role === "assistant");
+    // owlet's own check after the answer (checkUnverifiedChange) is not the model's text
+    const lastAssistant = [...this.produced]
+      .reverse()
+      .find((m) => m.role === "assistant" && !this.ownChecks.has(m));
     const result: TurnResult = {
       status,
       text: lastAssistant ? textOf(lastAssistant).trim() : "",

@@ -6,9 +6,11 @@ import {
   FixLoop,
   fixModeFor,
   isCodeFile,
+  LADDER_PASSES,
   lineAsk,
   noPatchTrip,
   PATCH_INSTRUCTION,
+  PATCH_SAMPLE_TEMPERATURE,
   type PatchAsk,
   patchLadder,
   patchRequestText,
@@ -213,16 +215,26 @@ describe("FixLoop", () => {
     expect(loop.attempts).toBe(2);
   });
 
-  it("the ladder ends", async () => {
+  it("the ladder ends after its second, sampled pass", async () => {
     const root = await workspaceWith({ "a.js": "export function f() {\n  return 1;\n}\n" });
     const loop = new FixLoop({ command: "node --test", files: ["a.js"], prompt: "fix", workspaceRoot: root });
     await loop.rebase("ℹ fail 1\n");
-    let n = 0;
+    const rungs = patchLadder(new Map(), ["a.js"]).length;
+    const sampled: boolean[] = [];
     while (loop.nextAsk()) {
+      sampled.push(loop.sampling(5) !== undefined);
       loop.climb();
-      n++;
     }
-    expect(n).toBe(patchLadder(new Map(), ["a.js"]).length);
-    expect(loop.attempts).toBe(n);
+    expect(sampled).toEqual([...Array(rungs).fill(false), ...Array(rungs).fill(true)]);
+    expect(loop.attempts).toBe(LADDER_PASSES * rungs);
+    expect(loop.sampling(5)).toEqual({ temperature: PATCH_SAMPLE_TEMPERATURE, seed: 5 + 2 * rungs });
+  });
+
+  it("a patch that lowers the failing count by breaking the test file's load is not progress", async () => {
+    const root = await workspaceWith({ "a.js": "export function f() {\n  return 1;\n}\n" });
+    const loop = new FixLoop({ command: "node --test", files: ["a.js"], prompt: "fix", workspaceRoot: root });
+    await loop.rebase("ℹ tests 3\nℹ pass 1\nℹ fail 2\n");
+    expect(loop.judge("ℹ tests 1\nℹ pass 0\nℹ fail 1\n", false)).toBe("not_better");
+    expect(loop.judge("ℹ tests 3\nℹ pass 2\nℹ fail 1\n", false)).toBe("better");
   });
 });

@@ -1,4 +1,4 @@
-import { failingCount, implicatedFiles, rankSuspects } from "../context/check-output.ts";
+import { failingCount, implicatedFiles, passingCount, rankSuspects } from "../context/check-output.ts";
 import { definitionSlice } from "../tool/edit-formats/code-block.ts";
 import { currentSources, type NoReplyEdits, namesDefinedIn } from "../tool/edit-formats/reply-edits.ts";
 import type { DetectorTrip } from "./detectors/types.ts";
@@ -107,6 +107,22 @@ export function patchRequestText(
     "\n\n",
   );
 }
+
+/**
+ * The temperature of the patch rounds of the ladder's second pass (LADDER_PASSES): the first pass runs at the
+ * run's own settings (temperature 0 in the eval), where a model asked the same kind of thing gives the same copy
+ * back; the second samples, each round with its own seed (the run's seed plus the patch round), and the check
+ * picks the sample that works, as Agentless samples candidate patches at temperature 0.8 and keeps those that
+ * pass the tests. Issue 8's eval: sampling from the first copy on lifted Qwen2.5-Coder-0.5B's T1 from 5 to 7 of
+ * 24 but cost the 1.5B model a task it fixes at temperature 0, hence first pass deterministic, second sampled.
+ */
+export const PATCH_SAMPLE_TEMPERATURE = 0.8;
+
+/**
+ * Passes over one base's ladder, at most: the first at the run's settings, the second sampled
+ * (PATCH_SAMPLE_TEMPERATURE). The turn's round limit and time limit bound it too.
+ */
+export const LADDER_PASSES = 2;
 
 /** Rungs that point at one line of a suspect, per suspect, at most. */
 export const LINE_RUNGS = 3;
@@ -363,6 +379,8 @@ export class FixLoop {
   private suspects = new Map<string, string>();
   /** Failing tests of the base code (undefined: the check reports no count). */
   private baseFailing: number | undefined;
+  /** Passing tests of the base code (undefined: no count). */
+  private basePassing: number | undefined;
   /** The ladder of the current base (patchLadder), and the asks its rungs resolved to. */
   private steps: LadderStep[] = [];
   private readonly resolved = new Map<number, PatchAsk>();
@@ -376,6 +394,10 @@ export class FixLoop {
   private readonly tried: string[] = [];
   /** The arguments of every edit already checked (a reply that makes one again is not checked again). */
   private readonly checkedEdits = new Set<string>();
+  /** Passes over the current base's ladder so far (1: the first). */
+  private passes = 1;
+  /** Line rungs of the current ladder already asked a second time (by index). */
+  private readonly repeated = new Set<number>();
   /** Why the last reply gave no edit, for the next ask; cleared by an edit. */
   correction: string | undefined;
   /** Patch replies that were placed this turn. */
@@ -419,12 +441,15 @@ export class FixLoop {
       ],
     };
     this.baseFailing = failingCount(summary);
+    this.basePassing = passingCount(summary);
     this.tried.length = 0;
     this.checkedEdits.clear();
     this.triedLines.clear();
     this.pointed.clear();
     this.steps = patchLadder(this.suspects, this.files, this.mode);
     this.resolved.clear();
+    this.repeated.clear();
+    this.passes = 1;
   }
 
   /**
@@ -437,11 +462,20 @@ export class FixLoop {
   }
 
   /**
-   * The ask of the next patch round, or undefined when the ladder is used up (the turn ends). A line rung is
+   * The ask of the next patch round, or undefined when the ladder is used up (the turn ends; the first time, the
+   * ladder is climbed again, sampled: see LADDER_PASSES). A line rung is
    * resolved when reached, to the first candidate line (candidateLines) not yet pointed at and not changed by a
    * tried patch; a line rung with no line left is dropped. The same rung always gives the same ask.
    */
   nextAsk(): PatchAsk | undefined {
+    if (this.rung >= this.steps.length && this.passes < LADDER_PASSES) {
+      // sampled now: the same asks get new replies
+      this.passes++;
+      this.rung = 0;
+      this.resolved.clear();
+      this.pointed.clear();
+      this.repeated.clear();
+    }
     while (this.rung < this.steps.length) {
       const memo = this.resolved.get(this.rung);
       if (memo) return memo;
@@ -479,6 +513,30 @@ export class FixLoop {
     this.rounds++;
   }
 
+  /**
+   * The last reply gave the code back unchanged or repeated a change already checked. In the sampled pass a line
+   * rung is then asked once more, sampled anew, before the ladder climbs on (the line is where the bug most
+   * likely is; a copy says nothing about it).
+   */
+  copied(): void {
+    if (this.passes < 2) return;
+    const at = this.rung - 1;
+    const step = this.steps[at];
+    if (step && !("text" in step) && !this.repeated.has(at)) {
+      this.repeated.add(at);
+      this.rung = at;
+    }
+  }
+
+  /**
+   * How the next patch round samples: undefined (the run's own settings) in the ladder's first pass, then
+   * {@link PATCH_SAMPLE_TEMPERATURE} with seed `seed + patch rounds so far` (`seed`: the run's, default 0), so
+   * each round gets a different, reproducible sample.
+   */
+  sampling(seed = 0): { temperature: number; seed: number } | undefined {
+    return this.passes > 1 ? { temperature: PATCH_SAMPLE_TEMPERATURE, seed: seed + this.rounds } : undefined;
+  }
+
   /** Patch rounds so far this turn (every rung climbed, across restarts of the ladder). */
   get attempts(): number {
     return this.rounds;
@@ -500,14 +558,18 @@ export class FixLoop {
 
   /**
    * What the check after a patch says (`summary`: its summarised output; `passed`: exit 0): `pass`, `better`
-   * when it reports fewer failing tests than the base, else `not_better` (also when it reports no count).
+   * when it reports fewer failing tests than the base and no fewer passing ones, else `not_better` (also when it
+   * reports no failing count).
    */
   judge(summary: string, passed: boolean): PatchVerdict {
     if (passed) return "pass";
     const now = failingCount(summary);
-    return now !== undefined && this.baseFailing !== undefined && now < this.baseFailing
-      ? "better"
-      : "not_better";
+    const fewerFailing = now !== undefined && this.baseFailing !== undefined && now < this.baseFailing;
+    // fewer failing but fewer passing too is a broken test file (its load failed), not progress
+    const passing = passingCount(summary);
+    const keptPassing =
+      passing === undefined || this.basePassing === undefined || passing >= this.basePassing;
+    return fewerFailing && keptPassing ? "better" : "not_better";
   }
 
   /**

@@ -28,6 +28,23 @@ export class VerificationTracker {
     this.lastRun = { command, ok };
   }
 
+  /** owlet's own run of the workspace's check after the model's answer (see needsCheck). */
+  private afterAnswer: { command: string; ok: boolean } | undefined;
+
+  /**
+   * Whether the turn may have changed something and `command` (the workspace's check) is not what ran last after
+   * the last change: the model ran nothing, or something else (issue 8's eval: Qwen2.5-Coder-1.5B with two-stage
+   * off ran `echo … | node validate.js`, changed nothing, and its turn read as a success).
+   */
+  needsCheck(command: string): boolean {
+    return this.mayHaveChanged() && this.lastRun?.command !== command;
+  }
+
+  /** owlet ran the check `command` after the model's answer; `ok`: it passed. A failure decides the outcome. */
+  checkedAfterAnswer(command: string, ok: boolean): void {
+    this.afterAnswer = { command, ok };
+  }
+
   /** Whether the turn may have changed something: a file written or edited, or a command that succeeded. */
   mayHaveChanged(): boolean {
     return this.changed.size > 0 || this.commandSucceeded;
@@ -57,8 +74,13 @@ export class VerificationTracker {
     return `The last command you ran after changing ${files} failed: \`${this.lastRun.command}\`. Read its output, fix the problem and run it again; answer only when it passes or you know why it cannot.`;
   }
 
-  /** Why the turn's outcome is not a success (the last run after the changes failed), or undefined. */
+  /**
+   * Why the turn's outcome is not a success (the check owlet ran after the answer failed, or the last run after
+   * the changes did), or undefined.
+   */
   failure(): string | undefined {
+    if (this.afterAnswer && !this.afterAnswer.ok)
+      return `the model ended its turn, but the check owlet ran after its answer failed: \`${this.afterAnswer.command}\``;
     if (this.changed.size === 0 || !this.lastRun || this.lastRun.ok) return undefined;
     return `the model ended its turn, but the last command it ran after changing ${[...this.changed].join(", ")} failed: \`${this.lastRun.command}\``;
   }

@@ -263,8 +263,11 @@ describe("long sessions (issue 12)", () => {
     expect(store.prune(30 * 86_400_000).removed).toEqual([old.id]);
     expect(store.list().map((i) => i.id)).toEqual([fresh.id]);
     expect(() => statSync(join(store.dir, `${old.id}.results`))).toThrow();
+    mkdirSync(join(store.dir, `${fresh.id}.agents`));
+    writeFileSync(join(store.dir, `${fresh.id}.agents`, "agent-1.jsonl"), "{}\n");
     store.remove(fresh.id);
     expect(store.list()).toEqual([]);
+    expect(() => statSync(join(store.dir, `${fresh.id}.agents`))).toThrow(); // its subagents' transcripts too
     expect(() => store.remove(fresh.id)).toThrow(/no session/);
   });
 });

@@ -305,7 +305,8 @@ export class SessionStore {
   }
 
   /**
-   * Deletes a session: its file, its lock and its saved tool results (`<id>.results/`). Throws for a malformed or
+   * Deletes a session: its file, its lock, its saved tool results (`<id>.results/`) and its subagents'
+   * transcripts (`<id>.agents/`). Throws for a malformed or
    * unknown id, and SessionBusyError when a live owlet holds it (nothing is deleted then).
    */
   remove(id: string): void {
@@ -314,6 +315,7 @@ export class SessionStore {
     lockSession(path); // refuses a session in use; ours until it is gone
     try {
       rmSync(join(this.dir, `${id}.results`), { recursive: true, force: true });
+      rmSync(join(this.dir, `${id}.agents`), { recursive: true, force: true });
       rmSync(path, { force: true });
     } finally {
       releaseSessionLock(path);

@@ -89,9 +89,38 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     );
   });
 
+  it("a patch reply the repetition detector cuts is hidden, the ladder climbs and the turn goes on", async () => {
+    const loop = "  if (values.length === 0) return Math.max(...values) + 1;\n";
+    h = await startHarness({
+      script: [
+        { text: ["```js\n", ...Array.from({ length: 12 }, () => loop)] },
+        reply("-"),
+        { text: "Fixed." },
+      ],
+      arm: local,
+      engine: { twoStage: "on", ...fixOptions },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("success");
+    expect(h.events.some((e) => e.type === "early_stop" && e.detector === "repetition")).toBe(true);
+    const [r1, r2] = h.server.requests.map((r) => messagesOf(r.body));
+    expect(r2!.at(-1).content).not.toEqual(r1!.at(-1).content); // the next rung
+    expect(JSON.stringify(messagesOf(h.server.requests[2]!.body))).not.toContain("values.length === 0");
+  });
+
   it("when the ladder is used up the turn ends checks_failed and the file is as it was", async () => {
     h = await startHarness({
-      script: [reply("*"), reply("*"), reply("/"), reply("+")],
+      script: [
+        reply("*"),
+        reply("*"),
+        reply("/"),
+        reply("+"),
+        reply("*"),
+        reply("%"),
+        reply("/"),
+        reply("+"),
+      ],
       arm: local,
       engine: { twoStage: "on", ...fixOptions },
     });
@@ -99,16 +128,19 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     const original = await readFile(join(h.workspace, "stats.js"), "utf8");
     const turn = await h.engine.runTurn("fix the failing test");
     expect(turn.status).toBe("checks_failed");
-    expect(turn.error).toMatch(/still fails after 4 patch rounds \(2 patches checked/);
+    expect(turn.error).toMatch(/still fails after 8 patch rounds \(3 patches checked/);
     expect(await readFile(join(h.workspace, "stats.js"), "utf8")).toBe(original);
-    // the repeated wrong patch is not checked again
-    expect(h.events.filter((e) => e.type === "tool_call" && e.name === "bash")).toHaveLength(3);
-    expect(h.server.requests).toHaveLength(4); // one ask per rung: named, range alone, whole file, reason first
+    // the repeated wrong patches are not checked again
+    expect(h.events.filter((e) => e.type === "tool_call" && e.name === "bash")).toHaveLength(4);
+    // one ask per rung: named, range alone, whole file, reason first; the model repeated a patch, so the ladder
+    // is climbed a second time, sampled (LADDER_PASSES), and then the turn ends
+    expect(h.server.requests).toHaveLength(8);
+    expect(h.server.requests.slice(4).every((r) => r.body.temperature === 0.8)).toBe(true);
   });
 
   it("a reply that changes nothing is hidden from the model and the next rung asks differently; no usable patch ends stuck", async () => {
     h = await startHarness({
-      script: [reply("+"), { text: "I think it is right." }, reply("+"), reply("+"), reply("+")],
+      script: [reply("+"), { text: "I think it is right." }, ...Array.from({ length: 10 }, () => reply("+"))],
       arm: local,
       engine: { twoStage: "on", ...fixOptions },
     });
@@ -118,7 +150,7 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     const stops = h.events
       .filter((e) => e.type === "early_stop")
       .map((e) => (e as { detector: string }).detector);
-    expect(stops).toEqual(["no_patch", "no_patch", "no_patch", "no_patch", "no_patch"]);
+    expect(stops).toEqual(Array.from({ length: 11 }, () => "no_patch"));
     const [r1, r2, r3] = h.server.requests.map((r) => messagesOf(r.body));
     // the unchanged reply is not shown again (a model at temperature 0 would copy it), the ask changes
     expect(JSON.stringify(r2)).not.toContain("The range should subtract");
@@ -133,12 +165,21 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
     expect(r3![1].content).toContain(
       "return Math.max(...values) + Math.min(...values); // <- this line is wrong\n}\n```\n\nReply with the fixed code in one code block. The line marked",
     );
-    // rungs: named, range alone, its one code line, a reason first, the whole file
-    expect(h.server.requests).toHaveLength(5);
+    // rungs: named, range alone, its one code line, a reason first, the whole file; then a second pass, sampled,
+    // where the line rung is asked twice (a copy says nothing about the line)
+    expect(h.server.requests).toHaveLength(11);
+    const asks = h.server.requests.map((r) => messagesOf(r.body)[1].content);
+    expect(asks[7]).toBe(asks[2]); // the line rung again, in the second pass
+    expect(asks[8]).toBe(asks[7]); // and once more after its copy
+    // the first pass runs at the run's settings, the second samples, each round with its own seed
+    const sampling = h.server.requests.map((r) => [r.body.temperature, r.body.seed]);
+    expect(sampling.slice(0, 5).every(([t]) => t === undefined)).toBe(true);
+    expect(sampling.slice(5).every(([t]) => t === 0.8)).toBe(true);
+    expect(new Set(sampling.slice(5).map(([, seed]) => seed)).size).toBe(6);
     // the session keeps every reply
     expect(
       h.engine.history.filter((m) => m.role === "assistant" && JSON.stringify(m).includes("should subtract")),
-    ).toHaveLength(4);
+    ).toHaveLength(10);
   });
 
   it("an implement task shows its tests with the stub and takes the whole file back", async () => {
@@ -230,6 +271,108 @@ describe("the small-model fix loop: check, attach the code under test, patch fro
       await h.close();
       h = undefined;
     }
+  });
+});
+
+describe("a local arm's unchecked change: owlet runs the check after the answer", () => {
+  /** The model's own edit of stats.js (two-stage off: a native call), then its answer. */
+  const editThenAnswer = (op: string) => [
+    { toolCalls: [{ name: "fs_read", arguments: JSON.stringify({ path: "stats.js" }) }] },
+    {
+      toolCalls: [
+        {
+          name: "fs_edit",
+          arguments: JSON.stringify({
+            path: "stats.js",
+            old_string: ") + Math.min",
+            new_string: `) ${op} Math.min`,
+          }),
+        },
+      ],
+    },
+    { text: "Fixed range." },
+  ];
+
+  it("a wrong fix the model never tested ends checks_failed, with the model's answer as the text", async () => {
+    h = await startHarness({
+      script: editThenAnswer("*"),
+      arm: local,
+      engine: { twoStage: "off", ...fixOptions, checkAfterAnswer: true },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("checks_failed");
+    expect(turn.text).toBe("Fixed range.");
+    const calls = h.events.filter((e) => e.type === "tool_call").map((e) => (e as { name: string }).name);
+    expect(calls).toEqual(["fs_read", "fs_edit", "bash"]);
+    expect(h.server.requests).toHaveLength(3); // the check is owlet's, not a round
+    // the history ends with the check's call and result, after the answer
+    expect(h.engine.history.at(-1)!.role).toBe("user");
+    expect(JSON.stringify(h.engine.history.at(-2))).toContain("node --test");
+  });
+
+  it("a turn that only ran some other command is checked too: still failing, it is not a success", async () => {
+    h = await startHarness({
+      script: [
+        {
+          toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "echo range | node stats.js" }) }],
+        },
+        { text: "Done." },
+      ],
+      arm: local,
+      engine: { twoStage: "off", ...fixOptions, checkAfterAnswer: true },
+    });
+    await writeRepo(h.workspace);
+    const turn = await h.engine.runTurn("fix the failing test");
+    expect(turn.status).toBe("checks_failed");
+    expect(turn.error).toMatch(/the check owlet ran after its answer failed: `node --test`/);
+  });
+
+  it("a right fix ends success; a change already tested, a cloud arm or a question gets no extra check", async () => {
+    h = await startHarness({
+      script: editThenAnswer("-"),
+      arm: local,
+      engine: { twoStage: "off", ...fixOptions, checkAfterAnswer: true },
+    });
+    await writeRepo(h.workspace);
+    expect((await h.engine.runTurn("fix the failing test")).status).toBe("success");
+    expect(h.events.filter((e) => e.type === "tool_call" && e.name === "bash")).toHaveLength(1);
+    await h.close();
+
+    const tested = editThenAnswer("-");
+    tested.splice(2, 0, {
+      toolCalls: [{ name: "bash", arguments: JSON.stringify({ command: "node --test" }) }],
+    });
+    for (const setup of [
+      {
+        script: tested,
+        arm: local,
+        engine: { twoStage: "off" as const, ...fixOptions, checkAfterAnswer: true },
+      },
+      {
+        script: editThenAnswer("*"),
+        arm: { local: false },
+        engine: { twoStage: "off" as const, ...fixOptions, checkAfterAnswer: true },
+      },
+      {
+        script: editThenAnswer("*"),
+        arm: local,
+        engine: {
+          twoStage: "off" as const,
+          ...fixOptions,
+          checkAfterAnswer: true,
+          expectsChanges: () => false,
+        },
+      },
+    ]) {
+      h = await startHarness(setup);
+      await writeRepo(h.workspace);
+      await h.engine.runTurn("fix the failing test");
+      const bash = h.events.filter((e) => e.type === "tool_call" && e.name === "bash");
+      expect(bash).toHaveLength(setup.script === tested ? 1 : 0);
+      await h.close();
+    }
+    h = undefined;
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { replyEdits } from "./reply-edits.ts";
+import { replyEdits, sameCode } from "./reply-edits.ts";
 
 const A =
   "export function add(a, b) {\n  return a - b;\n}\n\nexport function sub(a, b) {\n  return a - b;\n}\n";
@@ -62,5 +62,15 @@ describe("replyEdits", () => {
       reason: "unchanged",
       files: ["scale.py"],
     });
+    // a reply that only re-wraps a comment or re-indents is the same code
+    const rewrapped = "```js\n/**\n * Adds.\n */\nexport function add(a, b) {\n    return a  -  b;\n}\n```";
+    expect(await replyEdits(rewrapped, ["math.js"], root)).toMatchObject({ reason: "unchanged" });
+  });
+
+  it("sameCode: comments, blank lines and blank runs do not count; code, strings and operators do", () => {
+    expect(sameCode("/** A. */\nf(a + b);\n", "/**\n * A.\n */\n\n  f(a  + b);")).toBe(true);
+    expect(sameCode("# note\nx = 1\n", "x = 1  # note moved\n")).toBe(false); // a trailing comment is on a code line
+    expect(sameCode("f(a + b);", "f(a - b);")).toBe(false);
+    expect(sameCode('s = "a b"', 's = "ab"')).toBe(false);
   });
 });

@@ -50,7 +50,7 @@ export async function replyEdits(
       const before = contents.get(path)!;
       const placed = placeCodeBlock(before, block.body, path.endsWith(".py") ? "py" : "js");
       if (!placed) continue;
-      if (placed.content === before) {
+      if (sameCode(placed.content, before)) {
         unchanged = true;
         break;
       }
@@ -64,6 +64,22 @@ export async function replyEdits(
     .map(([path, text]) => editFor(path, originals.get(path)!, text));
   if (edits.length > 0) return { kind: "edits", edits };
   return { kind: "none", reason: unchanged ? "unchanged" : "not_placed", files: [...contents.keys()] };
+}
+
+/**
+ * Whether two texts of a file hold the same code: equal once comment-only lines (`//`, `/*`, `*`, `#`) and blank
+ * lines are dropped and each line's indentation and runs of blanks are evened out. A reply that only re-wrapped
+ * a doc comment changes nothing a check can see (issue 8's transcripts: Qwen2.5-Coder-0.5B split the first
+ * one-line doc comment of the file into three lines in most first patch rounds, and each cost a check). Pure.
+ */
+export function sameCode(a: string, b: string): boolean {
+  const code = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => l.trim().replace(/[ \t]+/g, " "))
+      .filter((l) => l !== "" && !/^(?:\/\/|\/\*|\*|#)/.test(l))
+      .join("\n");
+  return a === b || code(a) === code(b);
 }
 
 /** The smallest single edit from `before` to `after`: the changed run of lines, widened until it is unique. */

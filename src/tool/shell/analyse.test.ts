@@ -42,10 +42,9 @@ describe("analyseBash", () => {
   });
 
   it("refuses commands over the size cap without parsing them", () => {
-    const started = performance.now();
     const result = analyseBash(`echo ${"a".repeat(MAX_ANALYSED_BYTES)}`);
     expect(result.refused).toMatch(/bytes; owlet analyses bash commands of up to 64 KiB/);
-    expect(performance.now() - started).toBeLessThan(20);
+    expect(result.commands).toEqual([]); // not parsed: nothing found in it (its cost is bench/bash-safety.ts's)
   });
 
   it("refuses a command it cannot analyse within its budget", () => {
