@@ -241,6 +241,9 @@ export function calledNames(summary: string): string[] {
   return out;
 }
 
+/** pytest's closing summary line (`==== 1 failed, 2 passed in 0.12s ====`), its counts in group 1. */
+const PYTEST_SUMMARY = /^=+ (.*\b(?:passed|failed|errors?)\b.*) in [\d.]+s(?: \([^)]*\))? =+\s*$/m;
+
 /**
  * How many tests a check's output reports failing (failures and errors), or undefined when it reports no count:
  * node's `ℹ fail N` (and TAP's `# fail N`), unittest's `FAILED (failures=N, errors=M)` / `OK`, pytest's
@@ -258,7 +261,7 @@ export function failingCount(output: string): number | undefined {
     return n;
   }
   if (/^Ran \d+ tests? in [\d.]+s\s*\n+OK\b/m.test(output)) return 0;
-  const pytest = /^=+ (.*\b(?:passed|failed|errors?)\b.*) in [\d.]+s(?: \([^)]*\))? =+\s*$/m.exec(output);
+  const pytest = PYTEST_SUMMARY.exec(output);
   if (pytest) {
     let n = 0;
     for (const m of pytest[1]!.matchAll(/(\d+) (?:failed|errors?)\b/g)) n += Number(m[1]);
@@ -281,7 +284,7 @@ export function passingCount(output: string): number | undefined {
   if (node) return Number(node[1]);
   const ran = /^Ran (\d+) tests? in [\d.]+s\s*$/m.exec(output);
   if (ran) return Math.max(0, Number(ran[1]) - (failingCount(output) ?? 0));
-  const pytest = /^=+ (.*\b(?:passed|failed|errors?)\b.*) in [\d.]+s(?: \([^)]*\))? =+\s*$/m.exec(output);
+  const pytest = PYTEST_SUMMARY.exec(output);
   if (pytest) return Number(/(\d+) passed/.exec(pytest[1]!)?.[1] ?? 0);
   const jest = /^\s*Tests:?\s+.*?\b(\d+) passed/m.exec(output);
   if (jest) return Number(jest[1]);
